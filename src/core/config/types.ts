@@ -1,0 +1,145 @@
+// The training config as users write it (`*.mla.json`, FORMATS.md §2) and as the trainer uses it once every
+// default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
+// `validateConfig` found no error, and what `config.json` of a run folder records.
+
+export type Method = 'mla' | 'joint';
+export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
+export type HgmMode = 'replace' | 'add' | 'off';
+export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
+export type ScaleMode = 'standardize' | 'minmax' | 'none';
+export type OptimizerType = 'sgd' | 'adam' | 'adamw';
+export type ScheduleType = 'none' | 'step' | 'cosine';
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+export interface MlpEncoderConfig {
+  type: 'mlp';
+  hidden: number[];
+  dropout: number;
+  activation: Activation;
+}
+
+/** Temporal convolutions over a `[T, D]` sequence (D = input channels), then global average pooling. */
+export interface Conv1dEncoderConfig {
+  type: 'conv1d';
+  channels: number[];
+  kernelSize: number;
+  dropout: number;
+  activation: Activation;
+}
+
+/** Conv → activation → 2×2 max-pool blocks over a `[H, W]` or `[H, W, C]` grid, then global average pooling. */
+export interface Conv2dEncoderConfig {
+  type: 'conv2d';
+  channels: number[];
+  kernelSize: number;
+  dropout: number;
+  activation: Activation;
+}
+
+/** Torchvision-style ResNet-18 (BasicBlock [2,2,2,2]) for grids, as the paper's audio/visual encoder. */
+export interface Resnet18EncoderConfig {
+  type: 'resnet18';
+  widths: [number, number, number, number];
+}
+
+/** A small pre-LayerNorm transformer over a `[T, D]` sequence; features are the mean over tokens. */
+export interface TransformerEncoderConfig {
+  type: 'transformer';
+  layers: number;
+  dim: number;
+  heads: number;
+  ffDim: number;
+  dropout: number;
+}
+
+export type EncoderConfig =
+  | MlpEncoderConfig
+  | Conv1dEncoderConfig
+  | Conv2dEncoderConfig
+  | Resnet18EncoderConfig
+  | TransformerEncoderConfig;
+
+export type EncoderType = EncoderConfig['type'];
+
+export interface SgdConfig {
+  type: 'sgd';
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+export interface AdamConfig {
+  type: 'adam' | 'adamw';
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+}
+
+export type OptimizerConfig = SgdConfig | AdamConfig;
+
+export type ScheduleConfig =
+  | { type: 'none' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'cosine'; minLr: number };
+
+export type FusionConfig =
+  | { type: 'entropy' }
+  | { type: 'mean' }
+  | { type: 'entropy-batch'; batchSize: number }
+  | { type: 'fixed'; weights: Record<string, number> };
+
+export interface ResolvedConfig {
+  name: string;
+  /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
+  dataset: string | null;
+  inlineDataset: unknown;
+  /** Folder that the manifest's relative paths start from. */
+  datasetBaseDir: string;
+  method: Method;
+  model: {
+    featureDim: number;
+    /** One entry per modality of the dataset, `default` already applied. */
+    encoders: Record<string, EncoderConfig>;
+  };
+  mla: {
+    order: string[];
+    hgm: { mode: HgmMode };
+    fusion: FusionConfig;
+    /** Reproduces the reference code's momentum-only updates of already-processed encoders (MLA-SPEC §1.1). */
+    replicateTorchZeroGradQuirk: boolean;
+  };
+  preprocess: { scale: ScaleMode; missingRate: number };
+  training: {
+    epochs: number;
+    batchSize: number;
+    optimizer: OptimizerConfig;
+    lrSchedule: ScheduleConfig;
+    valFraction: number;
+  };
+  seeds: number[];
+  backend: BackendChoice;
+}
+
+/** Where a diagnostic points: a JSON pointer into the config and the matching text range (0-based). */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  /** RFC 6901 pointer, e.g. `/mla/order/2`; `''` for the whole document. */
+  pointer: string;
+  range: TextRange;
+}
+
+export interface TextRange {
+  start: TextPosition;
+  end: TextPosition;
+}
+
+/** 0-based line and character (UTF-16 code units), the same convention as VS Code's `Position`. */
+export interface TextPosition {
+  line: number;
+  character: number;
+}
