@@ -1,0 +1,256 @@
+// Checks no JSON Schema can express: the config against its dataset (modality names, sample shapes, the val
+// split) and rules that tie two keys together. Each check looks only at values of the right type, because the
+// schema checks have already reported the wrong ones.
+
+import { getNodeValue, type Node } from 'jsonc-parser';
+import type { DatasetOutline } from './datasetOutline';
+import { ENCODER_SAMPLE_RANKS, OPTIMIZER_KEY_DEFAULTS, DEFAULT_OPTIMIZER } from './defaults';
+import { describeValue, fromPointer, keyNodeOf, nodeAtPointer, objectEntries, toPointer, type LineIndex } from './jsonText';
+import { rawEncoderFor, resolveEncoder } from './resolve';
+import { didYouMean, quoteList } from './suggest';
+import type { Diagnostic, EncoderType } from './types';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly root: Node,
+    private readonly lines: LineIndex,
+    private readonly taken: Set<string>,
+  ) {}
+
+  node(pointer: string): Node | undefined {
+    return nodeAtPointer(this.root, pointer);
+  }
+
+  /** Reports at the value (or at its key with `onKey`); at the nearest existing ancestor if it is absent. */
+  report(severity: Diagnostic['severity'], pointer: string, message: string, onKey = false): void {
+    if (this.taken.has(pointer)) return;
+    let p = pointer;
+    let node = this.node(p);
+    while (!node && p !== '') {
+      p = toPointer(fromPointer(p).slice(0, -1));
+      node = this.node(p);
+    }
+    if (!node) return;
+    const target = onKey ? (keyNodeOf(node) ?? node) : node;
+    this.diagnostics.push({ severity, message, pointer, range: this.lines.nodeRange(target) });
+  }
+}
+
+export function semanticDiagnostics(
+  root: Node,
+  lines: LineIndex,
+  outline: DatasetOutline,
+  alreadyReported: Diagnostic[],
+): Diagnostic[] {
+  const r = new Reporter(root, lines, new Set(alreadyReported.map((d) => d.pointer)));
+  const config = getNodeValue(root) as unknown;
+  if (!isObj(config)) return [];
+  reportDatasetProblems(r, outline);
+  const names = outline.modalities.map((m) => m.name);
+  if (names.length > 0) {
+    const order = checkOrder(r, config, names);
+    checkEncoderNames(r, config, names);
+    checkFixedWeights(r, config, names, order);
+    checkEncoderShapes(r, config, outline);
+    checkValFraction(r, config, outline);
+  }
+  checkTransformers(r, config);
+  checkMethodKeys(r, config);
+  checkCosine(r, config);
+  return r.diagnostics;
+}
+
+function reportDatasetProblems(r: Reporter, outline: DatasetOutline): void {
+  for (const p of outline.problems) {
+    if (outline.manifestPath === null) {
+      // The schema already reported the inline manifest's structure, with better ranges.
+      if (p.kind === 'structure') continue;
+      r.report(p.severity, '/dataset' + p.pointer, p.message);
+    } else {
+      const where = p.location ? `${p.location}: ` : '';
+      r.report(p.severity, '/dataset', `dataset: ${where}${p.message}`);
+    }
+  }
+}
+
+function unknownModality(name: string, names: string[], extra = ''): string {
+  return `'${name}' is not a modality of the dataset: expected ${extra}one of ${quoteList(names)}${didYouMean(name, names)}`;
+}
+
+/** Returns the effective alternation order (the manifest's when `mla.order` is absent or unusable). */
+function checkOrder(r: Reporter, config: Obj, names: string[]): string[] {
+  const mla = isObj(config.mla) ? config.mla : {};
+  if (!Array.isArray(mla.order)) return names;
+  const order = mla.order as unknown[];
+  let unknown = 0;
+  order.forEach((m, i) => {
+    if (typeof m !== 'string' || names.includes(m)) return;
+    unknown++;
+    r.report('error', `/mla/order/${i}`, unknownModality(m, names));
+  });
+  // With a misspelt entry the omission is the same mistake; one message is enough.
+  const missing = names.filter((m) => !order.includes(m));
+  if (missing.length > 0 && unknown === 0 && config.method !== 'joint') {
+    r.report(
+      'warning',
+      '/mla/order',
+      `mla.order omits ${quoteList(missing)}: ${missing.length > 1 ? 'these modalities are' : 'this modality is'} never trained (dataset modalities: ${quoteList(names)})`,
+    );
+  }
+  return order.filter((m): m is string => typeof m === 'string');
+}
+
+function checkEncoderNames(r: Reporter, config: Obj, names: string[]): void {
+  const model = isObj(config.model) ? config.model : {};
+  if (!isObj(model.encoders)) return;
+  for (const key of Object.keys(model.encoders)) {
+    if (key === 'default' || names.includes(key)) continue;
+    r.report('error', toPointer(['model', 'encoders', key]), `model.encoders: ${unknownModality(key, names, `'default' or `)}`, true);
+  }
+}
+
+function checkFixedWeights(r: Reporter, config: Obj, names: string[], order: string[]): void {
+  const mla = isObj(config.mla) ? config.mla : {};
+  const fusion = isObj(mla.fusion) ? mla.fusion : {};
+  if (fusion.type !== 'fixed') return;
+  const weights = fusion.weights;
+  const pointer = '/mla/fusion/weights';
+  let values: unknown[];
+  if (Array.isArray(weights)) {
+    if (weights.length !== order.length) {
+      r.report(
+        'error',
+        pointer,
+        `fixed weights: expected ${order.length} weights, one per modality of mla.order (${quoteList(order)}), found ${weights.length}`,
+      );
+      return;
+    }
+    values = weights;
+  } else if (isObj(weights)) {
+    for (const key of Object.keys(weights)) {
+      if (!names.includes(key)) r.report('error', `${pointer}/${key}`, `fixed weights: ${unknownModality(key, names)}`, true);
+    }
+    const missing = order.filter((m) => !(m in weights));
+    if (missing.length > 0) {
+      r.report(
+        'error',
+        pointer,
+        `fixed weights: expected a weight for every modality of mla.order (${quoteList(order)}), missing ${quoteList(missing)}`,
+      );
+      return;
+    }
+    values = order.map((m) => weights[m]);
+  } else {
+    return;
+  }
+  if (values.every((v) => typeof v === 'number' && v >= 0) && (values as number[]).reduce((a, b) => a + b, 0) <= 0) {
+    r.report('error', pointer, `fixed weights: expected a positive sum, found ${describeValue(weights)} (all zero)`);
+  }
+}
+
+function checkEncoderShapes(r: Reporter, config: Obj, outline: DatasetOutline): void {
+  const model = isObj(config.model) ? config.model : {};
+  const mismatches = new Map<string, { type: EncoderType; modalities: string[] }>();
+  for (const m of outline.modalities) {
+    if (m.sampleShape === null) continue;
+    const { raw, key } = rawEncoderFor(model.encoders, m.name);
+    if (key === null || !isObj(raw)) continue;
+    if (raw.type !== undefined && !(typeof raw.type === 'string' && raw.type in ENCODER_SAMPLE_RANKS)) continue;
+    const type = resolveEncoder(raw).type;
+    const ranks = ENCODER_SAMPLE_RANKS[type].ranks;
+    if (ranks === null || ranks.includes(m.sampleShape.length)) continue;
+    const entry = mismatches.get(key) ?? { type, modalities: [] };
+    entry.modalities.push(`'${m.name}' has samples of shape [${m.sampleShape.join(', ')}]`);
+    mismatches.set(key, entry);
+  }
+  for (const [key, { type, modalities }] of mismatches) {
+    const base = toPointer(['model', 'encoders', key]);
+    const typeNode = r.node(`${base}/type`);
+    const which = key === 'default' ? `the default encoder '${type}'` : `encoder '${type}'`;
+    const hint = key === 'default' ? ' (give such modalities their own encoder, e.g. mlp)' : ' (use mlp, which flattens any shape)';
+    r.report(
+      'error',
+      typeNode ? `${base}/type` : base,
+      `${which} needs ${ENCODER_SAMPLE_RANKS[type].words}, but ${modalities.join(', ')}${hint}`,
+    );
+  }
+}
+
+function checkValFraction(r: Reporter, config: Obj, outline: DatasetOutline): void {
+  const training = isObj(config.training) ? config.training : {};
+  if (typeof training.valFraction !== 'number') return;
+  if (training.valFraction === 0 && !outline.hasVal) {
+    r.report(
+      'error',
+      '/training/valFraction',
+      'valFraction 0 leaves no validation split for model selection: expected 0 < valFraction < 1, or a splits.val file in the dataset manifest',
+    );
+  } else if (outline.hasVal && training.valFraction > 0) {
+    r.report('warning', '/training/valFraction', 'valFraction is ignored: the dataset manifest has its own splits.val');
+  }
+}
+
+function checkTransformers(r: Reporter, config: Obj): void {
+  const model = isObj(config.model) ? config.model : {};
+  if (!isObj(model.encoders)) return;
+  for (const [key, raw] of Object.entries(model.encoders)) {
+    if (!isObj(raw) || raw.type !== 'transformer') continue;
+    const e = resolveEncoder(raw);
+    if (e.type !== 'transformer' || !Number.isInteger(e.dim) || !Number.isInteger(e.heads) || e.heads < 1) continue;
+    if (e.dim % e.heads === 0) continue;
+    const base = toPointer(['model', 'encoders', key]);
+    const at = 'dim' in raw ? `${base}/dim` : 'heads' in raw ? `${base}/heads` : base;
+    r.report('error', at, `transformer: expected dim divisible by heads, found dim ${e.dim} and heads ${e.heads}`);
+  }
+}
+
+function checkMethodKeys(r: Reporter, config: Obj): void {
+  if (config.method === 'joint' && 'mla' in config) {
+    r.report('warning', '/mla', "the 'mla' block is ignored with method 'joint' (joint training has no alternation, HGM or fusion)", true);
+  }
+}
+
+function checkCosine(r: Reporter, config: Obj): void {
+  const training = isObj(config.training) ? config.training : {};
+  const schedule = isObj(training.lrSchedule) ? training.lrSchedule : {};
+  if (schedule.type !== 'cosine' || typeof schedule.minLr !== 'number') return;
+  const optimizer = training.optimizer;
+  const lr = isObj(optimizer) ? (typeof optimizer.lr === 'number' ? optimizer.lr : OPTIMIZER_KEY_DEFAULTS.lr) : DEFAULT_OPTIMIZER.lr;
+  if (schedule.minLr > lr) {
+    r.report('warning', '/training/lrSchedule/minLr', `cosine minLr ${schedule.minLr} is above the base lr ${lr}: the rate would rise`);
+  }
+}
+
+/** JSON allows duplicate keys but the last silently wins (in Python too): worth a warning. */
+export function duplicateKeyWarnings(root: Node, lines: LineIndex): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (node: Node, path: (string | number)[]) => {
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const { key, keyNode, valueNode } of objectEntries(node)) {
+        if (seen.has(key)) {
+          out.push({
+            severity: 'warning',
+            message: `duplicate key '${key}': only the last one counts`,
+            pointer: toPointer([...path, key]),
+            range: lines.nodeRange(keyNode),
+          });
+        }
+        seen.add(key);
+        walk(valueNode, [...path, key]);
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => walk(child, [...path, i]));
+    }
+  };
+  walk(root, []);
+  return out;
+}

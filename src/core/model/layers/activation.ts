@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from '../../config/types';
+
+const SQRT1_2 = Math.SQRT1_2;
+
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default `nn.GELU()`. */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2)))) as T;
+}
+
+export function activate<T extends tf.Tensor>(x: T, kind: Activation): T {
+  switch (kind) {
+    case 'relu':
+      return tf.relu(x);
+    case 'gelu':
+      return gelu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'elu':
+      return tf.elu(x);
+  }
+}

@@ -1,0 +1,45 @@
+// MLP encoder: flatten; per hidden width Linear → activation → Dropout; then Linear(featureDim) → ReLU.
+import * as tf from '@tensorflow/tfjs';
+import type { MlpEncoderConfig } from '../config/types';
+import type { Rng } from '../util/random';
+import { activate } from './layers/activation';
+import { type Dropout, DropoutFactory } from './layers/dropout';
+import { Linear } from './layers/linear';
+import { hashLabel } from './layers/seeds';
+import { ParamScope } from './params';
+import { EncoderBase, expectSampleShape, FeatureProjection } from './projection';
+import type { Encoder, ForwardContext } from './types';
+
+export class MlpEncoder extends EncoderBase implements Encoder {
+  private readonly hidden: { linear: Linear; dropout: Dropout }[] = [];
+  private readonly projection: FeatureProjection;
+  private readonly inputSize: number;
+
+  constructor(
+    modality: string,
+    private readonly sampleShape: readonly number[],
+    private readonly cfg: MlpEncoderConfig,
+    featureDim: number,
+    rng: Rng,
+  ) {
+    const scope = ParamScope.root(modality, rng);
+    super(modality, featureDim, scope);
+    const dropouts = new DropoutFactory(hashLabel(modality));
+    this.inputSize = sampleShape.reduce((a, b) => a * b, 1);
+    let width = this.inputSize;
+    cfg.hidden.forEach((next, i) => {
+      this.hidden.push({ linear: new Linear(scope.child(`dense${i}`), width, next), dropout: dropouts.make(cfg.dropout) });
+      width = next;
+    });
+    this.projection = new FeatureProjection(scope.child('proj'), width, featureDim);
+  }
+
+  apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor2D {
+    expectSampleShape(this.modality, x, this.sampleShape);
+    let h = tf.reshape(x, [x.shape[0], this.inputSize]) as tf.Tensor2D;
+    for (const { linear, dropout } of this.hidden) {
+      h = dropout.apply(activate(linear.apply(h), this.cfg.activation), ctx) as tf.Tensor2D;
+    }
+    return this.projection.apply(h);
+  }
+}

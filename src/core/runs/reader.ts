@@ -1,0 +1,153 @@
+// The readers' side of a run folder: the extension, the dashboard and `mla` all see a run through
+// `readRun`, whether it was started from VS Code, a terminal or another machine. Reading never throws for
+// a damaged folder: what could be read is returned, and `error` says what could not.
+
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { readJsonFile } from './atomic';
+import { listCheckpoints } from './checkpoint';
+import type { CheckpointRef } from './checkpoint';
+import { readJsonl } from './jsonl';
+import { displayStateOf, livenessOf } from './liveness';
+import type { Liveness } from './liveness';
+import { RUN_FILES } from './paths';
+import { checkStatus, checkSummary, isEpochRecordShape, isRecord } from './record-checks';
+import type { EpochRecord, RunState, RunStatus, RunSummary } from './types';
+
+export interface RunInfo {
+  /** The folder name, e.g. `2026-11-27T10-04-05-123Z_handwritten-mla_s0`. */
+  id: string;
+  dir: string;
+  /** Config name and seed, from config.json (top level, or under `run`/`config`/`resolved`), else summary.json. */
+  name: string | null;
+  seed: number | null;
+  config: Record<string, unknown> | null;
+  status: RunStatus | null;
+  liveness: Liveness;
+  /** The state to show: a stale run shows as `failed`; null before status.json exists. */
+  displayState: RunState | null;
+  /** `running`, `running (remote)`, `completed`, `stopped`, `failed` or `unknown`. */
+  stateLabel: string;
+  /** Why it failed or stopped: status.error, or "the trainer process ended without finishing". */
+  reason: string | null;
+  summary: RunSummary | null;
+  /** One record per epoch (the last one written wins, as a resumed run may redo an epoch), in order. */
+  epochs: EpochRecord[];
+  lastEpoch: EpochRecord | null;
+  checkpoints: CheckpointRef[];
+  metrics: { corrupt: number; corruptLines: number[]; partialTail: boolean };
+  /** What could not be read, with file names; null for a healthy folder. */
+  error: string | null;
+}
+
+export async function readRun(runDir: string): Promise<RunInfo> {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return fallback;
+    }
+  };
+  const file = (name: string): string => path.join(runDir, name);
+
+  const stat = await fsp.stat(runDir).catch(() => null);
+  if (stat === null || !stat.isDirectory()) problems.push(`${runDir}: not a folder`);
+
+  const config = attempt(() => {
+    const raw = readJsonFile(file(RUN_FILES.config));
+    if (!isRecord(raw)) throw new Error(`${file(RUN_FILES.config)}: the document must be an object`);
+    return raw;
+  }, null);
+  const status = fs.existsSync(file(RUN_FILES.status))
+    ? attempt(() => checkStatus(readJsonFile(file(RUN_FILES.status)), file(RUN_FILES.status)), null)
+    : null;
+  const summary = fs.existsSync(file(RUN_FILES.summary))
+    ? attempt(() => checkSummary(readJsonFile(file(RUN_FILES.summary)), file(RUN_FILES.summary)), null)
+    : null;
+
+  const metrics = { corrupt: 0, corruptLines: [] as number[], partialTail: false };
+  let epochs: EpochRecord[] = [];
+  if (fs.existsSync(file(RUN_FILES.metrics))) {
+    attempt(() => {
+      const contents = readJsonl<object>(file(RUN_FILES.metrics));
+      metrics.corrupt = contents.corrupt;
+      metrics.corruptLines = contents.corruptLines;
+      metrics.partialTail = contents.partialTail;
+      const usable = contents.records.filter((r) => (r as { type?: unknown }).type === 'epoch');
+      const epochShaped = usable.filter(isEpochRecordShape);
+      metrics.corrupt += usable.length - epochShaped.length;
+      epochs = lastPerEpoch(epochShaped as EpochRecord[]);
+    }, undefined);
+  }
+
+  const liveness = livenessOf(status);
+  const shown = displayStateOf(status, liveness);
+  const identity = identityOf(config, summary);
+  return {
+    id: path.basename(runDir),
+    dir: runDir,
+    name: identity.name,
+    seed: identity.seed,
+    config,
+    status,
+    liveness,
+    displayState: shown.state,
+    stateLabel: shown.label,
+    reason: shown.reason,
+    summary,
+    epochs,
+    lastEpoch: epochs.length > 0 ? epochs[epochs.length - 1] : null,
+    checkpoints: listCheckpoints(runDir),
+    metrics,
+    error: problems.length > 0 ? problems.join('; ') : null,
+  };
+}
+
+/** Every run folder under `runsDir`, oldest first (run ids sort by start time); none if it does not exist. */
+export async function listRuns(runsDir: string): Promise<RunInfo[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fsp.readdir(runsDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const dirs = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(dirs.map((name) => readRun(path.join(runsDir, name))));
+}
+
+/** Runs grouped by config name (the seed group "compare seeds" works on), each group sorted by seed. */
+export function groupRunsByConfig(runs: RunInfo[]): { name: string; runs: RunInfo[] }[] {
+  const groups = new Map<string, RunInfo[]>();
+  for (const run of runs) {
+    const key = run.name ?? run.id;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.entries()].map(([name, members]) => ({
+    name,
+    runs: members.sort((a, b) => (a.seed ?? Infinity) - (b.seed ?? Infinity) || a.id.localeCompare(b.id)),
+  }));
+}
+
+function lastPerEpoch(records: EpochRecord[]): EpochRecord[] {
+  const byEpoch = new Map<number, EpochRecord>();
+  for (const record of records) byEpoch.set(record.epoch, record);
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+function identityOf(
+  config: Record<string, unknown> | null,
+  summary: RunSummary | null,
+): { name: string | null; seed: number | null } {
+  // The trainer writes the resolved config at the top level and the seed under `run`.
+  const places = config === null ? [] : [config, config.run, config.config, config.resolved].filter(isRecord);
+  const name = places.map((p) => p.name).find((v): v is string => typeof v === 'string') ?? null;
+  const seed =
+    places.map((p) => p.seed).find((v): v is number => typeof v === 'number') ?? summary?.seed ?? null;
+  return { name, seed };
+}

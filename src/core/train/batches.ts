@@ -1,0 +1,42 @@
+// Gathers sample rows into tensors. Rows are copied into a reused buffer so that a batch costs one upload
+// and no garbage beyond the tensor itself.
+
+import * as tf from '@tensorflow/tfjs';
+import type { PreparedModality } from './prepare';
+
+export class RowGatherer {
+  private buffer = new Float32Array(0);
+
+  constructor(private readonly modality: PreparedModality) {}
+
+  /** `[rows.length, ...sampleShape]` float32 tensor of the given dataset rows. */
+  gather(rows: ArrayLike<number>): tf.Tensor {
+    const size = this.modality.sampleSize;
+    const needed = rows.length * size;
+    if (this.buffer.length < needed) this.buffer = new Float32Array(needed);
+    const src = this.modality.features;
+    for (let i = 0; i < rows.length; i++) {
+      const at = rows[i] * size;
+      this.buffer.set(src.subarray(at, at + size), i * size);
+    }
+    // tf.tensor copies the view, so the buffer can be reused for the next batch.
+    return tf.tensor(this.buffer.subarray(0, needed), [rows.length, ...this.modality.sampleShape], 'float32');
+  }
+}
+
+/** The rows of `batch` that have the modality. */
+export function presentRows(batch: Int32Array, present: Uint8Array, all: boolean): Int32Array {
+  if (all) return batch;
+  let count = 0;
+  for (let i = 0; i < batch.length; i++) count += present[batch[i]];
+  const out = new Int32Array(count);
+  let k = 0;
+  for (let i = 0; i < batch.length; i++) if (present[batch[i]]) out[k++] = batch[i];
+  return out;
+}
+
+export function labelTensor(labels: Int32Array, rows: ArrayLike<number>, classes: number): tf.Tensor2D {
+  const ids = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) ids[i] = labels[rows[i]];
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(ids, 'int32'), classes).toFloat() as tf.Tensor2D);
+}

@@ -1,0 +1,116 @@
+// Everything the training loop needs to continue exactly where it stopped, to and from a checkpoint:
+// weights and BatchNorm statistics, optimizer slots and step counts, the HGM projector, and the position in
+// the epoch. Random draws are derived from (seed, epoch, batch), so the position is the whole RNG state.
+
+import * as tf from '@tensorflow/tfjs';
+import { HgmProjector } from '../mla/hgm';
+import type { Optimizer, OptimizerState } from '../optim/optimizer';
+import { saveCheckpoint, type Checkpoint, type NamedTensor } from '../runs/checkpoint';
+import type { Network } from './network';
+import type { TotalsValue } from './totals';
+
+export interface LoopPosition {
+  /** Epochs fully trained and evaluated. */
+  epochsDone: number;
+  /** Next batch of epoch `epochsDone` (0-based); 0 at an epoch boundary. */
+  nextBatch: number;
+  /** Sums of the unfinished epoch's batches (only when `nextBatch > 0`). */
+  partial: Record<string, TotalsValue> | null;
+  /** Training seconds of the unfinished epoch so far. */
+  partialSeconds: number;
+  /** Training seconds over all finished epochs. */
+  trainSeconds: number;
+  /** Wall seconds over all sessions of the run. */
+  elapsed: number;
+}
+
+interface OptimizerMeta {
+  type: string;
+  steps: Record<string, number>;
+  slots: Record<string, string[]>;
+}
+
+const OPTIMIZER_PREFIX = 'optimizer/';
+const PROJECTOR_TENSOR = 'hgm/projector';
+
+export async function writeSnapshot(
+  runDir: string,
+  net: Network,
+  optimizer: Optimizer,
+  projector: HgmProjector | null,
+  position: LoopPosition,
+  seed: number,
+): Promise<string> {
+  const named = net.namedVariables();
+  const tensors: NamedTensor[] = named.map((v) => ({
+    name: v.name,
+    shape: v.variable.shape,
+    values: v.variable.dataSync() as Float32Array,
+  }));
+  const state = await optimizer.exportState(new Map(named.map((v) => [v.variable, v.name])));
+  const meta: OptimizerMeta = { type: state.type, steps: {}, slots: {} };
+  for (const [param, entry] of Object.entries(state.params)) {
+    meta.steps[param] = entry.step;
+    meta.slots[param] = Object.keys(entry.slots);
+    for (const [slot, value] of Object.entries(entry.slots)) {
+      tensors.push({ name: `${OPTIMIZER_PREFIX}${param}/${slot}`, shape: value.shape, values: Float32Array.from(value.values) });
+    }
+  }
+  if (projector) {
+    tensors.push({ name: PROJECTOR_TENSOR, shape: [projector.dim, projector.dim], values: projector.matrix });
+  }
+  const hgm = projector ? { dim: projector.dim, firstStepDone: projector.firstStepDone } : null;
+  // A checkpoint taken inside an epoch carries that epoch's number; finishing the epoch replaces it.
+  const label = position.nextBatch > 0 ? position.epochsDone + 1 : position.epochsDone;
+  return saveCheckpoint(runDir, label, tensors, {
+    optimizer: meta,
+    hgm,
+    rng: { scheme: 'derived from seed, epoch and batch', seed, epoch: position.epochsDone, batch: position.nextBatch },
+    extra: position,
+  });
+}
+
+/** Loads the model's weights (and BatchNorm statistics) from `checkpoint`; returns its tensors by name. */
+export function assignWeights(checkpoint: Checkpoint, net: Network): Map<string, NamedTensor> {
+  const where = checkpoint.dir;
+  const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));
+  for (const v of net.namedVariables()) {
+    const t = byName.get(v.name);
+    if (!t) throw new Error(`${where}: checkpoint has no tensor "${v.name}" (was it written by another model?)`);
+    if (t.shape.join(',') !== v.variable.shape.join(',')) {
+      throw new Error(`${where}: tensor "${v.name}" has shape [${t.shape}], the model expects [${v.variable.shape}]`);
+    }
+    tf.tidy(() => v.variable.assign(tf.tensor(t.values, t.shape, 'float32')));
+  }
+  return byName;
+}
+
+/** Loads weights, optimizer and projector from `checkpoint` into the live objects; returns where to go on. */
+export function restoreSnapshot(
+  checkpoint: Checkpoint,
+  net: Network,
+  optimizer: Optimizer,
+): { position: LoopPosition; projector: HgmProjector | null } {
+  const where = checkpoint.dir;
+  const byName = assignWeights(checkpoint, net);
+  const meta = checkpoint.optimizer as OptimizerMeta;
+  const state: OptimizerState = { type: meta.type, params: {} };
+  for (const [param, step] of Object.entries(meta.steps)) {
+    const slots: OptimizerState['params'][string]['slots'] = {};
+    for (const slot of meta.slots[param] ?? []) {
+      const t = byName.get(`${OPTIMIZER_PREFIX}${param}/${slot}`);
+      if (!t) throw new Error(`${where}: optimizer slot "${param}/${slot}" is missing`);
+      slots[slot] = { shape: t.shape, values: Array.from(t.values) };
+    }
+    state.params[param] = { step, slots };
+  }
+  optimizer.importState(state, new Map(net.namedVariables().map((v) => [v.name, v.variable])));
+  let projector: HgmProjector | null = null;
+  const hgm = checkpoint.hgm as { dim: number; firstStepDone: boolean } | null;
+  if (hgm) {
+    const matrix = byName.get(PROJECTOR_TENSOR);
+    if (!matrix) throw new Error(`${where}: the HGM projector tensor is missing`);
+    projector = HgmProjector.fromJSON({ dim: hgm.dim, firstStepDone: hgm.firstStepDone, matrix: Array.from(matrix.values) }, where);
+  }
+  return { position: checkpoint.extra as LoopPosition, projector };
+}

@@ -1,0 +1,72 @@
+// Running per-key sums of loss and correct counts for the current epoch, kept on the device so that a step
+// never waits for a read-back; `read()` syncs only when a record is written.
+
+import * as tf from '@tensorflow/tfjs';
+
+export interface TotalsValue {
+  loss: number;
+  correct: number;
+  rows: number;
+}
+
+interface Entry {
+  loss: tf.Scalar | null;
+  correct: tf.Scalar | null;
+  rows: number;
+  /** Carried over from a checkpoint taken in the middle of an epoch. */
+  base: TotalsValue;
+}
+
+export class EpochTotals {
+  private entries = new Map<string, Entry>();
+
+  constructor(keys: string[], base?: Record<string, TotalsValue>) {
+    for (const k of keys) {
+      this.entries.set(k, { loss: null, correct: null, rows: 0, base: base?.[k] ?? { loss: 0, correct: 0, rows: 0 } });
+    }
+  }
+
+  /** Takes ownership of `lossSum` and `correct`. */
+  add(key: string, lossSum: tf.Scalar, correct: tf.Scalar, rows: number): void {
+    const e = this.entries.get(key)!;
+    e.loss = accumulate(e.loss, lossSum);
+    e.correct = accumulate(e.correct, correct);
+    e.rows += rows;
+  }
+
+  read(): Record<string, TotalsValue> {
+    const out: Record<string, TotalsValue> = {};
+    for (const [k, e] of this.entries) {
+      out[k] = {
+        loss: e.base.loss + (e.loss ? e.loss.dataSync()[0] : 0),
+        correct: e.base.correct + (e.correct ? e.correct.dataSync()[0] : 0),
+        rows: e.base.rows + e.rows,
+      };
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) tf.dispose([e.loss, e.correct].filter((t): t is tf.Scalar => t !== null));
+    this.entries.clear();
+  }
+}
+
+function accumulate(sum: tf.Scalar | null, value: tf.Scalar): tf.Scalar {
+  if (sum === null) return value;
+  const next = tf.add(sum, value) as tf.Scalar;
+  sum.dispose();
+  value.dispose();
+  return next;
+}
+
+/** Mean per key, NaN where no row contributed. */
+export function means(values: Record<string, TotalsValue>): { loss: Record<string, number>; acc: Record<string, number> } {
+  const loss: Record<string, number> = {};
+  const acc: Record<string, number> = {};
+  for (const [k, v] of Object.entries(values)) {
+    loss[k] = v.rows > 0 ? v.loss / v.rows : NaN;
+    acc[k] = v.rows > 0 ? v.correct / v.rows : NaN;
+  }
+  return { loss, acc };
+}

@@ -1,0 +1,40 @@
+// `mla validate`: the same checks as the editor and the trainer's start-up, printed compiler-style.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from '../../core/config/format';
+import { validateConfig } from '../../core/config/validate';
+import { UsageError } from '../args';
+import { VALIDATE_HELP } from '../usage';
+
+export async function validateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(VALIDATE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one config file: mla validate <config.mla.json>');
+  const file = path.resolve(positionals[0]);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const { diagnostics } = await validateConfig(text, file);
+  const shown = path.relative(process.cwd(), file) || file;
+  for (const d of diagnostics) process.stdout.write(formatDiagnostic(shown, d) + '\n');
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (errors > 0) {
+    process.stderr.write(`${shown}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    return 1;
+  }
+  process.stderr.write(`${shown}: valid${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`);
+  return 0;
+}

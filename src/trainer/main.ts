@@ -1,0 +1,65 @@
+// Entry point of the trainer process and of the `mla` command line (they are the same program).
+
+import { DataError } from '../core/data/types';
+import { UsageError } from './args';
+import { evalCommand } from './commands/eval';
+import { trainCommand } from './commands/train';
+import { validateCommand } from './commands/validate';
+import { MAIN_HELP } from './usage';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  train: trainCommand,
+  validate: validateCommand,
+  eval: evalCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    const { VERSION } = await import('../core/version');
+    process.stdout.write(`mla ${VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`mla: unknown command "${command}"\n\n${MAIN_HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    // Bad input is reported as a message, never as a stack trace; a bug still shows where it happened.
+    if (error instanceof UsageError || isArgParseError(error)) {
+      process.stderr.write(`mla ${command}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (error instanceof DataError || error instanceof Error) {
+      process.stderr.write(`mla ${command}: ${error.message}\n`);
+      if (process.env.MLA_DEBUG && error.stack) process.stderr.write(error.stack + '\n');
+      return 1;
+    }
+    process.stderr.write(`mla ${command}: ${String(error)}\n`);
+    return 1;
+  }
+}
+
+function isArgParseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mla: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

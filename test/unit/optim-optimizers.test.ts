@@ -1,0 +1,3 @@
+import { defineOptimizerTests } from './optim-cases';
+
+defineOptimizerTests('cpu');
