@@ -3,6 +3,7 @@
 import { DataError } from '../core/data/types';
 import { UsageError } from './args';
 import { evalCommand } from './commands/eval';
+import { exampleCommand } from './commands/example';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 import { MAIN_HELP } from './usage';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
   validate: validateCommand,
   eval: evalCommand,
+  example: exampleCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

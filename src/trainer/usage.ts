@@ -7,6 +7,7 @@ Usage:
   mla train --resume <run-dir> [--epochs N] [--backend B]
   mla validate <config.mla.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
+  mla example [DIR]
 
 Run "mla <command> --help" for the options of a command.
 `;
@@ -54,4 +55,14 @@ Options:
   --out FILE        where to write the fusion records (default: <run-dir>/eval/fusion-epoch-NNNN.jsonl)
   --json            print the scores as one JSON object instead of a table
   -h, --help        show this help
+`;
+
+export const EXAMPLE_HELP = `mla example: write the built-in example project
+
+Usage:
+  mla example [DIR]     (default DIR: ./mla-example)
+
+Writes DIR/data/ (a generated dataset: 1500 samples, 5 classes, modalities "strong", "medium" and "weak"
+of clearly different strength) and two configs of the same model: example-mla.mla.json (MLA) and
+example-joint.mla.json (the joint-training baseline that shows modality laziness). Existing configs are kept.
 `;

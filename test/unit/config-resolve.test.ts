@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { ResolvedConfig } from '../../src/core/config/types';
+import type { EncoderConfig, ResolvedConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import { makeDataset, N } from '../fixtures/config/makeDataset';
 
@@ -18,7 +18,7 @@ async function resolveText(text: string, file = 'cfg.mla.json'): Promise<Resolve
   return result.config;
 }
 
-const MLP = { type: 'mlp', hidden: [256], dropout: 0, activation: 'relu' } as const;
+const MLP: EncoderConfig = { type: 'mlp', hidden: [256], dropout: 0, activation: 'relu' };
 
 describe('resolveConfig through validateConfig', () => {
   test('a minimal config gets every default', async () => {

@@ -1,5 +1,4 @@
-// Gradient checks: tf.variableGrads against central finite differences (float32, eps 1e-2) for every encoder
-// type on the cpu backend, and for the conv encoders also on wasm, which proves the registered
+// Gradient checks: tf.variableGrads against central finite differences for every encoder type on the cpu backend, and for the conv encoders also on wasm, which proves the registered
 // Conv2DBackpropFilter (and the transposing BatchMatMul) inside real models.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
@@ -10,7 +9,12 @@ import { buildEncoder } from '../../src/core/model/build';
 import type { Encoder, NamedVariable } from '../../src/core/model/types';
 import { Rng } from '../../src/core/util/random';
 
-const EPS = 1e-2;
+/**
+ * Float32 only, so no tiny steps: 1e-3 keeps round-off near 1e-3 absolute on these O(1) losses. At 1e-2 the GELU,
+ * max-pool and ReLU kinks already bend the loss by a few percent; ResNet's stem (BatchNorm over 3 samples, many
+ * ReLUs near zero) needs 3e-4, where the analytic gradient agrees to < 0.1% (it is off by 30-60% at 1e-2).
+ */
+const DEFAULT_EPS = 1e-3;
 const REL_TOL = 2e-2;
 const ENTRIES_PER_VARIABLE = 2;
 
@@ -20,6 +24,7 @@ interface Case {
   cfg: EncoderConfig;
   /** Which parameters to check (all of them would be slow for ResNet). */
   params: string[];
+  eps?: number;
 }
 
 const CASES: Case[] = [
@@ -53,6 +58,7 @@ const CASES: Case[] = [
       'm/layer4/block1/conv2/bn/beta',
       'm/proj/kernel',
     ],
+    eps: 3e-4,
   },
   {
     name: 'transformer',
@@ -107,6 +113,7 @@ function checkGradients(c: Case, seed: number): void {
     () => lossOf(encoder, x, weights),
     params.map((p) => p.variable),
   );
+  const eps = c.eps ?? DEFAULT_EPS;
   let checked = 0;
   for (const param of params) {
     const g = grads[param.variable.name].dataSync();
@@ -114,12 +121,12 @@ function checkGradients(c: Case, seed: number): void {
     // The largest gradients: a relative check is meaningful there.
     const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]) - Math.abs(g[a]));
     for (const index of order.slice(0, ENTRIES_PER_VARIABLE)) {
-      setEntry(param, values, index, values[index] + EPS);
+      setEntry(param, values, index, values[index] + eps);
       const up = lossValue(encoder, x, weights);
-      setEntry(param, values, index, values[index] - EPS);
+      setEntry(param, values, index, values[index] - eps);
       const down = lossValue(encoder, x, weights);
       setEntry(param, values, index, values[index]);
-      const numeric = (up - down) / (2 * EPS);
+      const numeric = (up - down) / (2 * eps);
       const scale = Math.max(Math.abs(numeric), Math.abs(g[index]));
       assert.ok(scale > 1e-3, `${c.name} ${param.name}[${index}]: gradient too small to check (${scale})`);
       const rel = Math.abs(numeric - g[index]) / scale;

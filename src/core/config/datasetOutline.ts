@@ -70,7 +70,9 @@ export async function readDatasetOutline(
   if (datasetValue !== null && typeof datasetValue === 'object' && !Array.isArray(datasetValue)) {
     await outlineManifest(options.inlineTree ?? valueAsTree(datasetValue), outline, options, () => undefined);
   } else {
-    outline.problems.push(problem('structure', '', `expected a manifest path or object, found ${jsonTypeOf(datasetValue)}`));
+    outline.problems.push(
+      problem('structure', '', `expected a manifest path or object, found ${jsonTypeOf(datasetValue)}`),
+    );
   }
   return outline;
 }
@@ -91,14 +93,19 @@ interface ParsedManifest {
   lines: LineIndex;
 }
 
-const manifestCache = new Map<string, { mtimeMs: number; size: number; result: ParsedManifest | { problem: DatasetProblem } }>();
+const manifestCache = new Map<
+  string,
+  { mtimeMs: number; size: number; result: ParsedManifest | { problem: DatasetProblem } }
+>();
 
 async function readManifestFile(file: string): Promise<ParsedManifest | { problem: DatasetProblem }> {
   let info;
   try {
     info = await stat(file);
   } catch {
-    return { problem: problem('content', '', `manifest ${file} not found (the path is relative to the config file)`) };
+    return {
+      problem: problem('content', '', `manifest ${file} not found (the path is relative to the config file)`),
+    };
   }
   if (!info.isFile()) return { problem: problem('content', '', `manifest ${file} is not a file`) };
   const cached = manifestCache.get(file);
@@ -120,7 +127,9 @@ async function parseManifestFile(file: string): Promise<ParsedManifest | { probl
   if (problems.length > 0 || !root) {
     const first = problems[0] ?? { message: 'empty file', offset: 0, length: 0 };
     const at = lines.position(first.offset);
-    return { problem: problem('content', '', `${file}:${at.line + 1}:${at.character + 1}: ${first.message}`) };
+    return {
+      problem: problem('content', '', `${file}:${at.line + 1}:${at.character + 1}: ${first.message}`),
+    };
   }
   return { root, lines };
 }
@@ -176,7 +185,12 @@ async function outlineManifest(
   if (classesNode) {
     const classes = getNodeValue(classesNode) as unknown;
     if (Array.isArray(classes) && classes.every((c) => typeof c === 'string')) outline.classes = classes;
-    else add('structure', '/classes', `expected 'classes' to be an array of strings, found ${describeNode(classesNode)}`);
+    else
+      add(
+        'structure',
+        '/classes',
+        `expected 'classes' to be an array of strings, found ${describeNode(classesNode)}`,
+      );
   }
 
   const readShapes = options.readShapes !== false;
@@ -186,7 +200,11 @@ async function outlineManifest(
     const shape = await shapeOf(resolve(outline.baseDir, labelsPath));
     if (shape instanceof DataError) add('content', '/labels', shape.message);
     else if (shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
-      add('content', '/labels', `${labelsPath}: expected one label per row, found an array of shape [${shape.join(', ')}]`);
+      add(
+        'content',
+        '/labels',
+        `${labelsPath}: expected one label per row, found an array of shape [${shape.join(', ')}]`,
+      );
     } else labelCount = shape[0];
   }
 
@@ -208,14 +226,19 @@ async function outlineModalities(
     return;
   }
   if (node.type !== 'object' || objectEntries(node).length === 0) {
-    add('structure', '/modalities', `expected 'modalities' to be a non-empty object, found ${describeNode(node)}`);
+    add(
+      'structure',
+      '/modalities',
+      `expected 'modalities' to be a non-empty object, found ${describeNode(node)}`,
+    );
     return;
   }
   for (const { key: name, valueNode } of objectEntries(node)) {
     const base = toPointer(['modalities', name]);
     const modality: OutlineModality = { name, sampleShape: null };
     outline.modalities.push(modality);
-    const features = valueNode.type === 'object' ? objectEntries(valueNode).find((e) => e.key === 'features') : undefined;
+    const features =
+      valueNode.type === 'object' ? objectEntries(valueNode).find((e) => e.key === 'features') : undefined;
     if (!features) {
       add('structure', base, `modality '${name}': missing required key 'features' (an array file [N, ...])`);
       continue;
@@ -242,7 +265,11 @@ async function outlineModalities(
     }
     modality.sampleShape = sample;
     if (labelCount !== null && shape[0] !== labelCount) {
-      add('content', `${base}/features`, `${file}: expected ${labelCount} rows (one per label), found ${shape[0]}`);
+      add(
+        'content',
+        `${base}/features`,
+        `${file}: expected ${labelCount} rows (one per label), found ${shape[0]}`,
+      );
     }
     const present = objectEntries(valueNode).find((e) => e.key === 'present');
     if (present?.valueNode.type === 'string') {

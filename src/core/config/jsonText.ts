@@ -124,11 +124,16 @@ function describeSyntaxErrors(text: string, errors: ParseError[]): SyntaxProblem
 }
 
 function describeOne(text: string, code: string, e: ParseError): SyntaxProblem {
-  const found = e.length > 0 ? `'${text.slice(e.offset, e.offset + Math.min(e.length, 20))}'` : 'the end of the file';
+  const found =
+    e.length > 0 ? `'${text.slice(e.offset, e.offset + Math.min(e.length, 20))}'` : 'the end of the file';
   if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && /^[}\]]/.test(text.slice(e.offset))) {
     const comma = previousNonSpace(text, e.offset);
     if (comma >= 0 && text[comma] === ',') {
-      return { message: `trailing comma before '${text[e.offset]}' is not allowed in JSON`, offset: comma, length: 1 };
+      return {
+        message: `trailing comma before '${text[e.offset]}' is not allowed in JSON`,
+        offset: comma,
+        length: 1,
+      };
     }
   }
   if (code === 'ValueExpected' && text.trim() === '') {

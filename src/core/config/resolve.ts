@@ -51,7 +51,9 @@ function numbers(o: Obj, key: string, fallback: readonly number[]): number[] {
 
 /** `name` defaults to the config file's name without `.mla.json` (or `.json`). */
 export function configNameFromPath(configPath: string): string {
-  return basename(configPath).replace(/\.mla\.json$/i, '').replace(/\.json$/i, '');
+  return basename(configPath)
+    .replace(/\.mla\.json$/i, '')
+    .replace(/\.json$/i, '');
 }
 
 /** One encoder entry with its type's defaults for the keys it leaves out (an entry never inherits `default`). */
@@ -65,7 +67,8 @@ export function resolveEncoder(raw: unknown): EncoderConfig {
       const d = ENCODER_TYPE_DEFAULTS[type];
       const dropout = num(e, 'dropout', d.dropout);
       const activation = str<Activation>(e, 'activation', d.activation);
-      if (type === 'mlp') return { type, hidden: numbers(e, 'hidden', ENCODER_TYPE_DEFAULTS.mlp.hidden), dropout, activation };
+      if (type === 'mlp')
+        return { type, hidden: numbers(e, 'hidden', ENCODER_TYPE_DEFAULTS.mlp.hidden), dropout, activation };
       const c = ENCODER_TYPE_DEFAULTS[type];
       return {
         type,
@@ -128,7 +131,11 @@ function resolveSchedule(raw: unknown): ScheduleConfig {
   const s = obj(raw);
   const type = str<ScheduleType>(s, 'type', 'none');
   if (type === 'step') {
-    return { type, stepSize: num(s, 'stepSize', SCHEDULE_DEFAULTS.stepSize), gamma: num(s, 'gamma', SCHEDULE_DEFAULTS.gamma) };
+    return {
+      type,
+      stepSize: num(s, 'stepSize', SCHEDULE_DEFAULTS.stepSize),
+      gamma: num(s, 'gamma', SCHEDULE_DEFAULTS.gamma),
+    };
   }
   if (type === 'cosine') return { type, minLr: num(s, 'minLr', SCHEDULE_DEFAULTS.minLr) };
   return { type: 'none' };
@@ -169,7 +176,8 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
   const datasetPath = typeof c.dataset === 'string' ? c.dataset : null;
   return {
     name: typeof c.name === 'string' ? c.name : configNameFromPath(configPath),
-    dataset: datasetPath === null ? null : isAbsolute(datasetPath) ? datasetPath : resolve(configDir, datasetPath),
+    dataset:
+      datasetPath === null ? null : isAbsolute(datasetPath) ? datasetPath : resolve(configDir, datasetPath),
     inlineDataset: datasetPath === null ? (c.dataset ?? null) : null,
     datasetBaseDir: outline.baseDir,
     method: str<Method>(c, 'method', 'mla'),

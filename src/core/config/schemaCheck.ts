@@ -3,7 +3,14 @@
 // message as "expected ..., found ...".
 
 import { getNodeValue, type Node } from 'jsonc-parser';
-import { describeValue, jsonTypeOf, objectEntries, toPointer, type JsonPath, type LineIndex } from './jsonText';
+import {
+  describeValue,
+  jsonTypeOf,
+  objectEntries,
+  toPointer,
+  type JsonPath,
+  type LineIndex,
+} from './jsonText';
 import { didYouMean, quoteList } from './suggest';
 import type { Diagnostic } from './types';
 
@@ -60,7 +67,11 @@ class SchemaChecker {
       this.check(node, branch, path);
     }
     if (schema.type !== undefined && !typeMatches(value, schema.type)) {
-      this.error(node, path, `expected ${typeWords(schema.type)}${rangeWords(schema)}, found ${describeValue(value)}`);
+      this.error(
+        node,
+        path,
+        `expected ${typeWords(schema.type)}${rangeWords(schema)}, found ${describeValue(value)}`,
+      );
       return;
     }
     if (schema.const !== undefined && value !== schema.const) {
@@ -74,7 +85,11 @@ class SchemaChecker {
       return;
     }
     if (typeof value === 'number' && !numberInRange(value, schema)) {
-      this.error(node, path, `expected ${typeWords(schema.type)}${rangeWords(schema)}, found ${describeValue(value)}`);
+      this.error(
+        node,
+        path,
+        `expected ${typeWords(schema.type)}${rangeWords(schema)}, found ${describeValue(value)}`,
+      );
       return;
     }
     if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) {
@@ -109,7 +124,12 @@ class SchemaChecker {
         const key = JSON.stringify(getNodeValue(child));
         const first = seen.get(key);
         if (first === undefined) seen.set(key, i);
-        else this.error(child, [...path, i], `duplicate entry ${key} (already at index ${first}): expected distinct values`);
+        else
+          this.error(
+            child,
+            [...path, i],
+            `duplicate entry ${key} (already at index ${first}): expected distinct values`,
+          );
       });
     }
   }
@@ -133,7 +153,8 @@ class SchemaChecker {
       if (propertySchema) {
         this.check(valueNode, propertySchema, childPath);
       } else if (schema.additionalProperties === false) {
-        const where = path.length === 0 ? 'the config' : `${schema.title ?? 'this object'} (${toPointer(path)})`;
+        const where =
+          path.length === 0 ? 'the config' : `${schema.title ?? 'this object'} (${toPointer(path)})`;
         this.push('warning', keyNode, childPath, unknownKeyMessage(key, where, known));
       } else if (typeof schema.additionalProperties === 'object') {
         this.check(valueNode, schema.additionalProperties, childPath);

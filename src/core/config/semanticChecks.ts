@@ -5,7 +5,15 @@
 import { getNodeValue, type Node } from 'jsonc-parser';
 import type { DatasetOutline } from './datasetOutline';
 import { ENCODER_SAMPLE_RANKS, OPTIMIZER_KEY_DEFAULTS, DEFAULT_OPTIMIZER } from './defaults';
-import { describeValue, fromPointer, keyNodeOf, nodeAtPointer, objectEntries, toPointer, type LineIndex } from './jsonText';
+import {
+  describeValue,
+  fromPointer,
+  keyNodeOf,
+  nodeAtPointer,
+  objectEntries,
+  toPointer,
+  type LineIndex,
+} from './jsonText';
 import { rawEncoderFor, resolveEncoder } from './resolve';
 import { didYouMean, quoteList } from './suggest';
 import type { Diagnostic, EncoderType } from './types';
@@ -113,7 +121,12 @@ function checkEncoderNames(r: Reporter, config: Obj, names: string[]): void {
   if (!isObj(model.encoders)) return;
   for (const key of Object.keys(model.encoders)) {
     if (key === 'default' || names.includes(key)) continue;
-    r.report('error', toPointer(['model', 'encoders', key]), `model.encoders: ${unknownModality(key, names, `'default' or `)}`, true);
+    r.report(
+      'error',
+      toPointer(['model', 'encoders', key]),
+      `model.encoders: ${unknownModality(key, names, `'default' or `)}`,
+      true,
+    );
   }
 }
 
@@ -136,7 +149,8 @@ function checkFixedWeights(r: Reporter, config: Obj, names: string[], order: str
     values = weights;
   } else if (isObj(weights)) {
     for (const key of Object.keys(weights)) {
-      if (!names.includes(key)) r.report('error', `${pointer}/${key}`, `fixed weights: ${unknownModality(key, names)}`, true);
+      if (!names.includes(key))
+        r.report('error', `${pointer}/${key}`, `fixed weights: ${unknownModality(key, names)}`, true);
     }
     const missing = order.filter((m) => !(m in weights));
     if (missing.length > 0) {
@@ -151,8 +165,15 @@ function checkFixedWeights(r: Reporter, config: Obj, names: string[], order: str
   } else {
     return;
   }
-  if (values.every((v) => typeof v === 'number' && v >= 0) && (values as number[]).reduce((a, b) => a + b, 0) <= 0) {
-    r.report('error', pointer, `fixed weights: expected a positive sum, found ${describeValue(weights)} (all zero)`);
+  if (
+    values.every((v) => typeof v === 'number' && v >= 0) &&
+    (values as number[]).reduce((a, b) => a + b, 0) <= 0
+  ) {
+    r.report(
+      'error',
+      pointer,
+      `fixed weights: expected a positive sum, found ${describeValue(weights)} (all zero)`,
+    );
   }
 }
 
@@ -163,7 +184,8 @@ function checkEncoderShapes(r: Reporter, config: Obj, outline: DatasetOutline): 
     if (m.sampleShape === null) continue;
     const { raw, key } = rawEncoderFor(model.encoders, m.name);
     if (key === null || !isObj(raw)) continue;
-    if (raw.type !== undefined && !(typeof raw.type === 'string' && raw.type in ENCODER_SAMPLE_RANKS)) continue;
+    if (raw.type !== undefined && !(typeof raw.type === 'string' && raw.type in ENCODER_SAMPLE_RANKS))
+      continue;
     const type = resolveEncoder(raw).type;
     const ranks = ENCODER_SAMPLE_RANKS[type].ranks;
     if (ranks === null || ranks.includes(m.sampleShape.length)) continue;
@@ -175,7 +197,10 @@ function checkEncoderShapes(r: Reporter, config: Obj, outline: DatasetOutline): 
     const base = toPointer(['model', 'encoders', key]);
     const typeNode = r.node(`${base}/type`);
     const which = key === 'default' ? `the default encoder '${type}'` : `encoder '${type}'`;
-    const hint = key === 'default' ? ' (give such modalities their own encoder, e.g. mlp)' : ' (use mlp, which flattens any shape)';
+    const hint =
+      key === 'default'
+        ? ' (give such modalities their own encoder, e.g. mlp)'
+        : ' (use mlp, which flattens any shape)';
     r.report(
       'error',
       typeNode ? `${base}/type` : base,
@@ -194,7 +219,11 @@ function checkValFraction(r: Reporter, config: Obj, outline: DatasetOutline): vo
       'valFraction 0 leaves no validation split for model selection: expected 0 < valFraction < 1, or a splits.val file in the dataset manifest',
     );
   } else if (outline.hasVal && training.valFraction > 0) {
-    r.report('warning', '/training/valFraction', 'valFraction is ignored: the dataset manifest has its own splits.val');
+    r.report(
+      'warning',
+      '/training/valFraction',
+      'valFraction is ignored: the dataset manifest has its own splits.val',
+    );
   }
 }
 
@@ -204,17 +233,27 @@ function checkTransformers(r: Reporter, config: Obj): void {
   for (const [key, raw] of Object.entries(model.encoders)) {
     if (!isObj(raw) || raw.type !== 'transformer') continue;
     const e = resolveEncoder(raw);
-    if (e.type !== 'transformer' || !Number.isInteger(e.dim) || !Number.isInteger(e.heads) || e.heads < 1) continue;
+    if (e.type !== 'transformer' || !Number.isInteger(e.dim) || !Number.isInteger(e.heads) || e.heads < 1)
+      continue;
     if (e.dim % e.heads === 0) continue;
     const base = toPointer(['model', 'encoders', key]);
     const at = 'dim' in raw ? `${base}/dim` : 'heads' in raw ? `${base}/heads` : base;
-    r.report('error', at, `transformer: expected dim divisible by heads, found dim ${e.dim} and heads ${e.heads}`);
+    r.report(
+      'error',
+      at,
+      `transformer: expected dim divisible by heads, found dim ${e.dim} and heads ${e.heads}`,
+    );
   }
 }
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
   if (config.method === 'joint' && 'mla' in config) {
-    r.report('warning', '/mla', "the 'mla' block is ignored with method 'joint' (joint training has no alternation, HGM or fusion)", true);
+    r.report(
+      'warning',
+      '/mla',
+      "the 'mla' block is ignored with method 'joint' (joint training has no alternation, HGM or fusion)",
+      true,
+    );
   }
 }
 
@@ -223,9 +262,17 @@ function checkCosine(r: Reporter, config: Obj): void {
   const schedule = isObj(training.lrSchedule) ? training.lrSchedule : {};
   if (schedule.type !== 'cosine' || typeof schedule.minLr !== 'number') return;
   const optimizer = training.optimizer;
-  const lr = isObj(optimizer) ? (typeof optimizer.lr === 'number' ? optimizer.lr : OPTIMIZER_KEY_DEFAULTS.lr) : DEFAULT_OPTIMIZER.lr;
+  const lr = isObj(optimizer)
+    ? typeof optimizer.lr === 'number'
+      ? optimizer.lr
+      : OPTIMIZER_KEY_DEFAULTS.lr
+    : DEFAULT_OPTIMIZER.lr;
   if (schedule.minLr > lr) {
-    r.report('warning', '/training/lrSchedule/minLr', `cosine minLr ${schedule.minLr} is above the base lr ${lr}: the rate would rise`);
+    r.report(
+      'warning',
+      '/training/lrSchedule/minLr',
+      `cosine minLr ${schedule.minLr} is above the base lr ${lr}: the rate would rise`,
+    );
   }
 }
 

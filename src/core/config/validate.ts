@@ -35,9 +35,12 @@ export async function validateConfig(
   const lines = new LineIndex(text);
   const { root, problems } = parseStrictJson(text);
   if (!root || problems.length > 0) {
-    const diagnostics = problems.map(
-      (p): Diagnostic => ({ severity: 'error', message: p.message, pointer: '', range: lines.range(p.offset, p.length) }),
-    );
+    const diagnostics = problems.map((p): Diagnostic => ({
+      severity: 'error',
+      message: p.message,
+      pointer: '',
+      range: lines.range(p.offset, p.length),
+    }));
     return { diagnostics, config: null };
   }
   const diagnostics = checkAgainstSchema(root, CONFIG_SCHEMA, lines);

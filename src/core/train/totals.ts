@@ -13,8 +13,6 @@ interface Entry {
   loss: tf.Scalar | null;
   correct: tf.Scalar | null;
   rows: number;
-  /** Carried over from a checkpoint taken in the middle of an epoch. */
-  base: TotalsValue;
 }
 
 export class EpochTotals {
@@ -22,7 +20,14 @@ export class EpochTotals {
 
   constructor(keys: string[], base?: Record<string, TotalsValue>) {
     for (const k of keys) {
-      this.entries.set(k, { loss: null, correct: null, rows: 0, base: base?.[k] ?? { loss: 0, correct: 0, rows: 0 } });
+      const b = base?.[k];
+      // Sums carried over from a mid-epoch checkpoint restart as float32 scalars, so that the resumed epoch
+      // adds up exactly as the uninterrupted one did.
+      this.entries.set(k, {
+        loss: b ? tf.scalar(b.loss, 'float32') : null,
+        correct: b ? tf.scalar(b.correct, 'float32') : null,
+        rows: b?.rows ?? 0,
+      });
     }
   }
 
@@ -38,9 +43,9 @@ export class EpochTotals {
     const out: Record<string, TotalsValue> = {};
     for (const [k, e] of this.entries) {
       out[k] = {
-        loss: e.base.loss + (e.loss ? e.loss.dataSync()[0] : 0),
-        correct: e.base.correct + (e.correct ? e.correct.dataSync()[0] : 0),
-        rows: e.base.rows + e.rows,
+        loss: e.loss ? e.loss.dataSync()[0] : 0,
+        correct: e.correct ? e.correct.dataSync()[0] : 0,
+        rows: e.rows,
       };
     }
     return out;

@@ -1,0 +1,79 @@
+// Shared helpers for tests that train for real: a temp workspace with the generated example, the config
+// through the one validator, and runs through the same runner the command line uses.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { selectBackend } from '../../src/core/backend/select';
+import type { BackendSelection } from '../../src/core/backend/types';
+import { writeExampleProject } from '../../src/core/data/exampleProject';
+import { validateConfig } from '../../src/core/config/validate';
+import type { BackendChoice, ResolvedConfig } from '../../src/core/config/types';
+import { readJsonl } from '../../src/core/runs/jsonl';
+import type { EpochRecord, MetricsRecord } from '../../src/core/runs/types';
+import { startRun, type RunOutcome } from '../../src/core/train/runner';
+import type { TrainerHooks } from '../../src/core/train/session';
+
+export const REPO = path.resolve(__dirname, '..', '..');
+export const SHARED = path.resolve(REPO, '..', 'shared');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `mla-${prefix}-`));
+}
+
+export async function exampleWorkspace(): Promise<{ dir: string; mla: string; joint: string }> {
+  const dir = tempDir('example');
+  const project = await writeExampleProject(dir, 'unused.json');
+  return { dir, mla: project.configs[0], joint: project.configs[1] };
+}
+
+export async function loadConfig(file: string, patch?: (raw: Record<string, unknown>) => void): Promise<ResolvedConfig> {
+  let text = fs.readFileSync(file, 'utf8');
+  if (patch) {
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    patch(raw);
+    text = JSON.stringify(raw, null, 2);
+  }
+  const result = await validateConfig(text, file);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.config || errors.length > 0) {
+    throw new Error(`config ${file} is invalid: ${errors.map((d) => `${d.pointer}: ${d.message}`).join('; ')}`);
+  }
+  return result.config;
+}
+
+const backends = new Map<BackendChoice, BackendSelection>();
+
+export async function backend(choice: BackendChoice = 'wasm'): Promise<BackendSelection> {
+  if (!backends.has(choice)) backends.set(choice, await selectBackend(choice));
+  return backends.get(choice)!;
+}
+
+export const NEVER_STOP: TrainerHooks = { shouldStop: () => false };
+
+export async function train(
+  config: ResolvedConfig,
+  seed: number,
+  runsDir: string,
+  hooks: TrainerHooks = NEVER_STOP,
+): Promise<RunOutcome> {
+  return startRun({
+    config,
+    configFile: path.join(runsDir, 'test.mla.json'),
+    seed,
+    runsDir,
+    backend: await backend(),
+    hooks,
+  });
+}
+
+export function epochRecords(runDir: string): EpochRecord[] {
+  const { records } = readJsonl<MetricsRecord>(path.join(runDir, 'metrics.jsonl'));
+  return records.filter((r): r is EpochRecord => r.type === 'epoch');
+}
+
+/** An epoch record without what depends on the clock. */
+export function timeless(r: EpochRecord): Omit<EpochRecord, 'samplesPerSecond' | 'seconds' | 'elapsed' | 'time'> {
+  const { samplesPerSecond: _s, seconds: _t, elapsed: _e, time: _c, ...rest } = r;
+  return rest;
+}
