@@ -15,7 +15,13 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 3);
   await selectBackend('wasm');
   const rng = Rng.fromSeed(0, 'bench');
-  const encoder = buildEncoder('x', [INPUT], { type: 'mlp', hidden: [256], dropout: 0, activation: 'relu' }, 128, rng);
+  const encoder = buildEncoder(
+    'x',
+    [INPUT],
+    { type: 'mlp', hidden: [256], dropout: 0, activation: 'relu' },
+    128,
+    rng,
+  );
   const head = buildHead(128, CLASSES, rng);
   const vars = [...encoder.trainable, head.kernel, head.bias].map((p) => p.variable);
   const optimizer = tf.train.momentum(0.01, 0.9);

@@ -4,6 +4,7 @@
 import type { EpochRecord, RunState, RunSummary } from '../core/runs/types';
 
 export type TrainerEvent =
+  | { type: 'diagnostic'; severity: 'error' | 'warning'; text: string }
   | { type: 'backend'; name: string; tried: { name: string; ok: boolean; reason: string }[] }
   | { type: 'run-started'; runDir: string; seed: number }
   | { type: 'progress'; runDir: string; epoch: number; epochs: number; batch: number; batches: number }
@@ -15,7 +16,7 @@ export function encodeTrainerEvent(event: TrainerEvent): string {
   return JSON.stringify(event) + '\n';
 }
 
-const TYPES = new Set(['backend', 'run-started', 'progress', 'epoch', 'run-ended', 'error']);
+const TYPES = new Set(['diagnostic', 'backend', 'run-started', 'progress', 'epoch', 'run-ended', 'error']);
 
 /** Parses one stdout line; anything that is not a trainer event (e.g. a stray library message) gives null. */
 export function decodeTrainerEvent(line: string): TrainerEvent | null {

@@ -17,22 +17,29 @@ export interface CudaProbe {
   detail: string;
 }
 
-export function probeCuda(env: NodeJS.ProcessEnv = process.env): CudaProbe {
-  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...DEFAULT_DIRS];
+/** Looks in CUDA_PATH/lib64, LD_LIBRARY_PATH, then the usual system folders (`systemDirs`, replaceable for tests). */
+export function probeCuda(
+  env: NodeJS.ProcessEnv = process.env,
+  systemDirs: readonly string[] = DEFAULT_DIRS,
+): CudaProbe {
+  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...systemDirs];
   if (env.CUDA_PATH) dirs.unshift(path.join(env.CUDA_PATH, 'lib64'));
-  const found = LIBRARIES.map((lib) => ({ lib, dir: dirs.find((dir) => hasLibrary(dir, lib)) }));
-  const missing = found.filter((f) => f.dir === undefined).map((f) => f.lib);
-  if (missing.length === 0) {
-    return { found: true, detail: `CUDA found (${found.map((f) => path.join(f.dir!, f.lib)).join(', ')})` };
-  }
+  const found = LIBRARIES.map((lib) => ({ lib, file: firstMatch(dirs, lib) }));
+  const missing = found.filter((f) => f.file === null).map((f) => f.lib);
+  if (missing.length === 0)
+    return { found: true, detail: `CUDA found (${found.map((f) => f.file).join(', ')})` };
   return { found: false, detail: `CUDA not found (no ${missing.join(' or ')} in ${dirs.join(', ')})` };
 }
 
-function hasLibrary(dir: string, lib: string): boolean {
-  if (!existsSync(dir)) return false;
-  try {
-    return readdirSync(dir).some((name) => name.startsWith(lib));
-  } catch {
-    return false;
+function firstMatch(dirs: readonly string[], lib: string): string | null {
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    try {
+      const name = readdirSync(dir).find((entry) => entry.startsWith(lib));
+      if (name !== undefined) return path.join(dir, name);
+    } catch {
+      // An unreadable folder is simply not where the library is.
+    }
   }
+  return null;
 }

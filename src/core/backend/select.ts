@@ -36,6 +36,9 @@ async function tryBackend(name: BackendName): Promise<AttemptResult> {
 async function tryCpuBackend(): Promise<AttemptResult> {
   const ready = await tf.setBackend('cpu');
   return ready
-    ? { ok: true, reason: 'plain JavaScript backend (works everywhere; 20-300x slower than wasm for training)' }
+    ? {
+        ok: true,
+        reason: 'plain JavaScript backend (works everywhere; 20-300x slower than wasm for training)',
+      }
     : { ok: false, reason: 'the plain JavaScript backend did not initialise' };
 }

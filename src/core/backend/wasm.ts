@@ -41,7 +41,10 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
   }
   if (!ready) {
     const why = warnings.length > 0 ? warnings.join('; ') : 'no reason given';
-    return { ok: false, reason: `@tensorflow/tfjs-backend-wasm did not initialise (.wasm files from ${dist}): ${why}` };
+    return {
+      ok: false,
+      reason: `@tensorflow/tfjs-backend-wasm did not initialise (.wasm files from ${dist}): ${why}`,
+    };
   }
   registerWasmTrainingKernels(options);
   return {

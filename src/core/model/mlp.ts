@@ -28,7 +28,10 @@ export class MlpEncoder extends EncoderBase implements Encoder {
     this.inputSize = sampleShape.reduce((a, b) => a * b, 1);
     let width = this.inputSize;
     cfg.hidden.forEach((next, i) => {
-      this.hidden.push({ linear: new Linear(scope.child(`dense${i}`), width, next), dropout: dropouts.make(cfg.dropout) });
+      this.hidden.push({
+        linear: new Linear(scope.child(`dense${i}`), width, next),
+        dropout: dropouts.make(cfg.dropout),
+      });
       width = next;
     });
     this.projection = new FeatureProjection(scope.child('proj'), width, featureDim);

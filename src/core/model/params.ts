@@ -49,7 +49,10 @@ export class ParamScope {
     trainable: boolean,
   ): tf.Variable {
     const fullName = `${this.prefix}/${name}`;
-    if (this.sink.trainable.some((p) => p.name === fullName) || this.sink.state.some((p) => p.name === fullName)) {
+    if (
+      this.sink.trainable.some((p) => p.name === fullName) ||
+      this.sink.state.some((p) => p.name === fullName)
+    ) {
       throw new Error(`Parameter name '${fullName}' is used twice.`);
     }
     const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), trainable));

@@ -43,7 +43,8 @@ class BasicBlock {
   constructor(scope: ParamScope, inC: number, outC: number, stride: number) {
     this.first = new ConvBn(scope.child('conv1'), inC, outC, 3, stride);
     this.second = new ConvBn(scope.child('conv2'), outC, outC, 3, 1);
-    this.downsample = stride !== 1 || inC !== outC ? new ConvBn(scope.child('downsample'), inC, outC, 1, stride) : null;
+    this.downsample =
+      stride !== 1 || inC !== outC ? new ConvBn(scope.child('downsample'), inC, outC, 1, stride) : null;
   }
 
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
@@ -80,7 +81,8 @@ export class Resnet18Encoder extends EncoderBase implements Encoder {
         channels = width;
       }
     });
-    this.projection = featureDim !== channels ? new FeatureProjection(scope.child('proj'), channels, featureDim) : null;
+    this.projection =
+      featureDim !== channels ? new FeatureProjection(scope.child('proj'), channels, featureDim) : null;
   }
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor2D {

@@ -40,7 +40,8 @@ class SelfAttention {
     const [batch, steps] = x.shape;
     const headDim = this.dim / this.heads;
     // [B, T, dim] → [B, heads, T, headDim]
-    const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, steps, this.heads, headDim]), [0, 2, 1, 3]);
+    const split = (t: tf.Tensor) =>
+      tf.transpose(tf.reshape(t, [batch, steps, this.heads, headDim]), [0, 2, 1, 3]);
     const q = split(this.query.apply(x)) as tf.Tensor4D;
     const k = split(this.key.apply(x)) as tf.Tensor4D;
     const v = split(this.value.apply(x)) as tf.Tensor4D;
@@ -100,7 +101,9 @@ export class TransformerEncoder extends EncoderBase implements Encoder {
       );
     }
     if (cfg.dim % cfg.heads !== 0) {
-      throw new Error(`Encoder '${modality}' (transformer): dim ${cfg.dim} is not divisible by heads ${cfg.heads}.`);
+      throw new Error(
+        `Encoder '${modality}' (transformer): dim ${cfg.dim} is not divisible by heads ${cfg.heads}.`,
+      );
     }
     const scope = ParamScope.root(modality, rng);
     super(modality, featureDim, scope);

@@ -107,7 +107,7 @@ async function loadValidConfig(configFile: string, ui: TrainUi): Promise<Resolve
     throw new UsageError(`${configFile}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const result = await validateConfig(text, configFile);
-  for (const d of result.diagnostics) ui.diagnostic(formatDiagnostic(configFile, d));
+  for (const d of result.diagnostics) ui.diagnostic(d.severity, formatDiagnostic(configFile, d));
   return result.config;
 }
 
@@ -120,8 +120,8 @@ class TrainUi {
     private readonly quiet: boolean,
   ) {}
 
-  diagnostic(line: string): void {
-    if (this.json) this.event({ type: 'error', message: line });
+  diagnostic(severity: 'error' | 'warning', line: string): void {
+    if (this.json) this.event({ type: 'diagnostic', severity, text: line });
     else process.stderr.write(line + '\n');
   }
 

@@ -13,7 +13,11 @@ interface MatMulAttrs {
 
 export function makeFastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const callStock = (backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo => {
-    const out = stock.kernelFunc({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+    const out = stock.kernelFunc({
+      inputs: { a, b },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    });
     return Array.isArray(out) ? out[0] : out;
   };
 
@@ -22,7 +26,8 @@ export function makeFastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
     const a = args.inputs.a!;
     const b = args.inputs.b!;
     const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32')
+      return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
 
     const temps: tf.TensorInfo[] = [];
     const aN = transposeA ? keep(temps, transposeInfo(backend, a, swapLastTwo(a.shape.length))) : a;

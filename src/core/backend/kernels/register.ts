@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeFastBatchMatMulConfig } from './batch-matmul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 let stockBatchMatMul: tf.KernelConfig | null = null;
@@ -14,7 +15,7 @@ export interface WasmKernelOptions {
 }
 
 export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): void {
-  for (const config of [conv2DBackpropFilterConfig, unsortedSegmentSumConfig]) {
+  for (const config of [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, maxPoolGradConfig]) {
     if (tf.getKernel(config.kernelName, 'wasm') !== config) {
       if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
       tf.registerKernel(config);

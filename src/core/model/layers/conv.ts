@@ -35,7 +35,15 @@ export class Conv2d {
   /** `x`: [B, H, W, C] (NHWC). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const [[t, b], [l, r]] = this.opts.pad;
-    const padded = t + b + l + r > 0 ? tf.pad(x, [[0, 0], [t, b], [l, r], [0, 0]]) : x;
+    const padded =
+      t + b + l + r > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [t, b],
+            [l, r],
+            [0, 0],
+          ])
+        : x;
     const y = tf.conv2d(padded, this.kernel as tf.Tensor4D, this.opts.stride, 'valid');
     return this.bias ? tf.add(y, this.bias) : y;
   }

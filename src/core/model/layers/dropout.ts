@@ -15,7 +15,10 @@ export class Dropout {
   apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
     if (!ctx.training || this.rate === 0) return x;
     const seed = siteSeed(ctx.seed, this.labelHash, this.site);
-    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate), 'float32');
+    const keep = tf.cast(
+      tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate),
+      'float32',
+    );
     return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate))) as T;
   }
 }

@@ -12,7 +12,11 @@ export class Linear {
     readonly inDim: number,
     readonly outDim: number,
   ) {
-    this.kernel = scope.trainableVar('kernel', [inDim, outDim], xavierNormal(scope.rng, inDim * outDim, inDim, outDim));
+    this.kernel = scope.trainableVar(
+      'kernel',
+      [inDim, outDim],
+      xavierNormal(scope.rng, inDim * outDim, inDim, outDim),
+    );
     this.bias = scope.trainableVar('bias', [outDim], filled(outDim, 0));
   }
 

@@ -25,6 +25,15 @@ export function pooledSize(h: number, w: number): [number, number] {
 
 /** ResNet's stem pool: 3×3, stride 2, padding 1 with −∞ (so padding never wins the max). */
 export function maxPool3x3Stride2Pad1(x: tf.Tensor4D): tf.Tensor4D {
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -Infinity);
+  const padded = tf.pad(
+    x,
+    [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+    -Infinity,
+  );
   return tf.maxPool(padded, 3, 2, 'valid');
 }
