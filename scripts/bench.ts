@@ -31,16 +31,32 @@ function median(xs: number[]): number {
 }
 
 function spread(xs: number[]): string {
+  if (xs.length < 2) return '(1 run)';
   return `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}`;
 }
 
 function ours(backend: BackendName, work: string): Figure {
   const fig: Figure = { name: `MLA Studio (${backend})`, secondsPerEpoch: [], samplesPerSecond: [] };
-  for (let r = 0; r < REPEATS; r++) {
+  // The plain CPU backend is a last resort, tens of times slower: one repeat says enough.
+  const repeats = backend === 'cpu' ? 1 : REPEATS;
+  for (let r = 0; r < repeats; r++) {
     const runs = path.join(work, `${backend}-${r}`);
     const res = spawnSync(
       process.execPath,
-      [path.join(REPO, 'bin', 'mla.js'), 'train', CONFIG, '--seed', '0', '--epochs', String(EPOCHS[backend]), '--backend', backend, '--runs-dir', runs, '--quiet'],
+      [
+        path.join(REPO, 'bin', 'mla.js'),
+        'train',
+        CONFIG,
+        '--seed',
+        '0',
+        '--epochs',
+        String(EPOCHS[backend]),
+        '--backend',
+        backend,
+        '--runs-dir',
+        runs,
+        '--quiet',
+      ],
       { encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`mla train on ${backend} failed: ${res.stderr}`);
@@ -62,13 +78,21 @@ function ours(backend: BackendName, work: string): Figure {
 function peer(work: string): Figure | string {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'PyTorch not installed (apt-get install -y python3-torch python3-numpy libopenblas0-pthread)';
+  if (probe.status !== 0)
+    return 'PyTorch not installed (apt-get install -y python3-torch python3-numpy libopenblas0-pthread)';
   const fig: Figure = { name: 'PyTorch peer (1 thread)', secondsPerEpoch: [], samplesPerSecond: [] };
   for (let r = 0; r < REPEATS; r++) {
     const out = path.join(work, `peer-${r}.json`);
-    const res = spawnSync(PYTHON, [PEER, 'train', CONFIG, '--seed', '0', '--epochs', '4', '--out', out, '--quiet'], { encoding: 'utf8' });
+    const res = spawnSync(
+      PYTHON,
+      [PEER, 'train', CONFIG, '--seed', '0', '--epochs', '4', '--out', out, '--quiet'],
+      { encoding: 'utf8' },
+    );
     if (res.status !== 0) return `peer failed: ${res.stderr.trim().split('\n').pop()}`;
-    const summary = JSON.parse(fs.readFileSync(out, 'utf8')) as { history: { trainSeconds: number }[]; nTrain: number };
+    const summary = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      history: { trainSeconds: number }[];
+      nTrain: number;
+    };
     const steady = summary.history.slice(1).map((h) => h.trainSeconds);
     fig.secondsPerEpoch.push(median(steady));
     fig.samplesPerSecond.push(summary.nTrain / median(steady));
@@ -77,10 +101,15 @@ function peer(work: string): Figure | string {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], { cwd: REPO, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(build.stderr);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-bench-'));
-  console.log(`handwritten, ${path.relative(REPO, CONFIG)}: one MLA epoch (6 modality steps per batch), median of ${REPEATS} runs`);
+  console.log(
+    `handwritten, ${path.relative(REPO, CONFIG)}: one MLA epoch (6 modality steps per batch), median of ${REPEATS} runs`,
+  );
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   const figures: Figure[] = [];
   for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as BackendName[]) {
@@ -96,7 +125,9 @@ async function main(): Promise<void> {
   if (typeof p === 'string') console.log(`PyTorch peer: not run (${p})`);
   else figures.push(p);
   console.log('');
-  console.log(`${'trainer'.padEnd(28)} ${'s/epoch'.padStart(8)} ${'(spread)'.padStart(14)} ${'samples/s'.padStart(10)} ${'ours/peer'.padStart(10)}`);
+  console.log(
+    `${'trainer'.padEnd(28)} ${'s/epoch'.padStart(8)} ${'(spread)'.padStart(14)} ${'samples/s'.padStart(10)} ${'ours/peer'.padStart(10)}`,
+  );
   const peerSeconds = typeof p === 'string' ? null : median(p.secondsPerEpoch);
   for (const f of figures) {
     const s = median(f.secondsPerEpoch);

@@ -28,14 +28,18 @@ export function parsePositiveInt(value: string, flag: string): number {
 
 export function parseSeed(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 0xffffffff) throw new UsageError(`--seed: expected a whole number 0 ≤ N < 2^32, found "${value}"`);
+  if (!/^\d+$/.test(value) || n > 0xffffffff)
+    throw new UsageError(`--seed: expected a whole number 0 ≤ N < 2^32, found "${value}"`);
   return n;
 }
 
 /** `3,5,10-12` → [3, 5, 10, 11, 12]. */
 export function parseIndexList(value: string, flag: string): number[] {
   const out: number[] = [];
-  for (const part of value.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const range = /^(\d+)-(\d+)$/.exec(part);
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];

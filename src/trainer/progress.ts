@@ -38,7 +38,8 @@ export class ProgressReporter {
     const filled = Math.round((BAR_WIDTH * p.batch) / p.batches);
     const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
     let line =
-      `${this.label} epoch ${p.epoch}/${p.epochs} ${bar} batch ${p.batch}/${p.batches}` + ` │ ETA ${formatDuration(eta)}`;
+      `${this.label} epoch ${p.epoch}/${p.epochs} ${bar} batch ${p.batch}/${p.batches}` +
+      ` │ ETA ${formatDuration(eta)}`;
     if (this.last) line += ` │ ${accuracies(this.last)}`;
     this.draw(line);
   }

@@ -6,7 +6,10 @@ export interface StopSignal {
   dispose(): void;
 }
 
-export function listenForStop(onFirst: (signal: string) => void, onSecond: (signal: string) => void): StopSignal {
+export function listenForStop(
+  onFirst: (signal: string) => void,
+  onSecond: (signal: string) => void,
+): StopSignal {
   let requested = false;
   const handler = (signal: NodeJS.Signals) => {
     if (requested) {

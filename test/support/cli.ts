@@ -15,7 +15,11 @@ export interface ProcessResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessResult> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,9 +46,24 @@ export async function pool<T>(jobs: (() => Promise<T>)[], parallel: number): Pro
 }
 
 /** Trains one seed with the bundled command line; returns the run's summary. */
-export async function trainSeed(config: string, seed: number, runsDir: string, extra: string[] = []): Promise<RunSummary> {
+export async function trainSeed(
+  config: string,
+  seed: number,
+  runsDir: string,
+  extra: string[] = [],
+): Promise<RunSummary> {
   const dir = path.join(runsDir, `seed-${seed}`);
-  const r = await run(process.execPath, [BIN, 'train', config, '--seed', String(seed), '--runs-dir', dir, '--quiet', ...extra]);
+  const r = await run(process.execPath, [
+    BIN,
+    'train',
+    config,
+    '--seed',
+    String(seed),
+    '--runs-dir',
+    dir,
+    '--quiet',
+    ...extra,
+  ]);
   if (r.code !== 0) throw new Error(`mla train ${config} --seed ${seed} exited ${r.code}: ${r.stderr}`);
   const [runId] = fs.readdirSync(dir);
   return JSON.parse(fs.readFileSync(path.join(dir, runId, 'summary.json'), 'utf8')) as RunSummary;
@@ -62,10 +81,27 @@ export interface PeerSummary {
 }
 
 /** The PyTorch peer on the same config and seed (one thread, its default and fastest setting here). */
-export async function peerSeed(peerScript: string, config: string, seed: number, outDir: string, extra: string[] = []): Promise<PeerSummary> {
+export async function peerSeed(
+  peerScript: string,
+  config: string,
+  seed: number,
+  outDir: string,
+  extra: string[] = [],
+): Promise<PeerSummary> {
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `peer-${seed}-${Date.now()}.json`);
-  const r = await run(PEER_PYTHON, [peerScript, 'train', config, '--seed', String(seed), '--out', out, '--quiet', ...extra]);
-  if (r.code !== 0) throw new Error(`torch_mla.py train ${config} --seed ${seed} exited ${r.code}: ${r.stderr}`);
+  const r = await run(PEER_PYTHON, [
+    peerScript,
+    'train',
+    config,
+    '--seed',
+    String(seed),
+    '--out',
+    out,
+    '--quiet',
+    ...extra,
+  ]);
+  if (r.code !== 0)
+    throw new Error(`torch_mla.py train ${config} --seed ${seed} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(fs.readFileSync(out, 'utf8')) as PeerSummary;
 }

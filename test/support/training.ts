@@ -27,7 +27,10 @@ export async function exampleWorkspace(): Promise<{ dir: string; mla: string; jo
   return { dir, mla: project.configs[0], joint: project.configs[1] };
 }
 
-export async function loadConfig(file: string, patch?: (raw: Record<string, unknown>) => void): Promise<ResolvedConfig> {
+export async function loadConfig(
+  file: string,
+  patch?: (raw: Record<string, unknown>) => void,
+): Promise<ResolvedConfig> {
   let text = fs.readFileSync(file, 'utf8');
   if (patch) {
     const raw = JSON.parse(text) as Record<string, unknown>;
@@ -37,7 +40,9 @@ export async function loadConfig(file: string, patch?: (raw: Record<string, unkn
   const result = await validateConfig(text, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.config || errors.length > 0) {
-    throw new Error(`config ${file} is invalid: ${errors.map((d) => `${d.pointer}: ${d.message}`).join('; ')}`);
+    throw new Error(
+      `config ${file} is invalid: ${errors.map((d) => `${d.pointer}: ${d.message}`).join('; ')}`,
+    );
   }
   return result.config;
 }
@@ -73,7 +78,9 @@ export function epochRecords(runDir: string): EpochRecord[] {
 }
 
 /** An epoch record without what depends on the clock. */
-export function timeless(r: EpochRecord): Omit<EpochRecord, 'samplesPerSecond' | 'seconds' | 'elapsed' | 'time'> {
+export function timeless(
+  r: EpochRecord,
+): Omit<EpochRecord, 'samplesPerSecond' | 'seconds' | 'elapsed' | 'time'> {
   const { samplesPerSecond: _s, seconds: _t, elapsed: _e, time: _c, ...rest } = r;
   return rest;
 }

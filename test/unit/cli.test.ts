@@ -25,7 +25,10 @@ function readJson<T>(file: string): T {
 let ws: { dir: string; mla: string; joint: string };
 
 before(async () => {
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], { cwd: REPO, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   assert.equal(build.status, 0, build.stderr);
   ws = await exampleWorkspace();
 });
@@ -64,8 +67,14 @@ describe('mla command line', () => {
     const r = mla(['validate', file], ws.dir);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
-    assert.ok(lines.some((l) => /^broken\.mla\.json:3:\d+: error: .*loud/.test(l)), r.stdout);
-    assert.ok(lines.some((l) => /^broken\.mla\.json:4:27: error: expected an integer ≥ 1, found 0/.test(l)), r.stdout);
+    assert.ok(
+      lines.some((l) => /^broken\.mla\.json:3:\d+: error: .*loud/.test(l)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^broken\.mla\.json:4:27: error: expected an integer ≥ 1, found 0/.test(l)),
+      r.stdout,
+    );
     const train = mla(['train', file], ws.dir);
     assert.equal(train.code, 2);
     assert.match(train.stderr, /loud/);
@@ -76,7 +85,10 @@ describe('mla command line', () => {
     const runs = tempDir('cli-runs');
     const r = mla(['train', ws.mla, '--epochs', '2', '--seed', '0', '--seed', '1', '--runs-dir', runs]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /seed 0 completed: test fused \d+\.\d% \(strong \d+\.\d%, medium \d+\.\d%, weak \d+\.\d%\)/);
+    assert.match(
+      r.stdout,
+      /seed 0 completed: test fused \d+\.\d% \(strong \d+\.\d%, medium \d+\.\d%, weak \d+\.\d%\)/,
+    );
     assert.match(r.stdout, /seed 1 completed/);
     assert.match(r.stdout, /over 2 seeds: test fused \d+\.\d ± \d+\.\d%/);
     assert.match(r.stderr, /backend: wasm/);
@@ -114,14 +126,21 @@ describe('mla command line', () => {
       .map((l) => decodeTrainerEvent(l));
     assert.ok(events.every((e) => e !== null));
     const types = events.map((e) => e!.type);
-    assert.deepEqual(types.filter((t) => t !== 'progress' && t !== 'diagnostic'), ['backend', 'run-started', 'epoch', 'epoch', 'run-ended']);
+    assert.deepEqual(
+      types.filter((t) => t !== 'progress' && t !== 'diagnostic'),
+      ['backend', 'run-started', 'epoch', 'epoch', 'run-ended'],
+    );
   });
 
   it('SIGTERM stops with a checkpoint and exit 0; --resume finishes the run', async () => {
     const runs = tempDir('cli-stop');
-    const child = spawn(process.execPath, [BIN, 'train', ws.mla, '--epochs', '500', '--seed', '0', '--runs-dir', runs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'train', ws.mla, '--epochs', '500', '--seed', '0', '--runs-dir', runs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const runDir = await waitFor(() => {
@@ -129,7 +148,9 @@ describe('mla command line', () => {
       if (names.length === 0) return null;
       const dir = path.join(runs, names[0]);
       const metrics = path.join(dir, 'metrics.jsonl');
-      return fs.existsSync(metrics) && fs.readFileSync(metrics, 'utf8').includes('"type":"epoch"') ? dir : null;
+      return fs.existsSync(metrics) && fs.readFileSync(metrics, 'utf8').includes('"type":"epoch"')
+        ? dir
+        : null;
     });
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -145,14 +166,21 @@ describe('mla command line', () => {
     const epochs = readJsonl<MetricsRecord>(path.join(runDir, 'metrics.jsonl'))
       .records.filter((r) => r.type === 'epoch')
       .map((r) => r.epoch);
-    assert.deepEqual(epochs, Array.from({ length: target }, (_, i) => i + 1));
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: target }, (_, i) => i + 1),
+    );
   });
 
   it('a killed trainer leaves every finished epoch readable and reads as stale', async () => {
     const runs = tempDir('cli-kill');
-    const child = spawn(process.execPath, [BIN, 'train', ws.mla, '--epochs', '500', '--seed', '0', '--runs-dir', runs], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'train', ws.mla, '--epochs', '500', '--seed', '0', '--runs-dir', runs],
+      {
+        stdio: 'ignore',
+      },
+    );
     const runDir = await waitFor(() => {
       const names = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
       if (names.length === 0) return null;
@@ -167,7 +195,10 @@ describe('mla command line', () => {
     assert.equal(corrupt, 0);
     const epochs = records.filter((r) => r.type === 'epoch').map((r) => r.epoch);
     assert.ok(epochs.length >= 3);
-    assert.deepEqual(epochs, Array.from({ length: epochs.length }, (_, i) => i + 1));
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: epochs.length }, (_, i) => i + 1),
+    );
     const info = await readRun(runDir);
     assert.equal(info.liveness, 'stale');
   });

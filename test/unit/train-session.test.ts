@@ -11,7 +11,15 @@ import { loadCheckpoint, listCheckpoints } from '../../src/core/runs/checkpoint'
 import { readRun } from '../../src/core/runs/reader';
 import type { FusionRecord, RunStatus, RunSummary } from '../../src/core/runs/types';
 import { resumeRun } from '../../src/core/train/runner';
-import { backend, epochRecords, exampleWorkspace, loadConfig, tempDir, timeless, train } from '../support/training';
+import {
+  backend,
+  epochRecords,
+  exampleWorkspace,
+  loadConfig,
+  tempDir,
+  timeless,
+  train,
+} from '../support/training';
 
 let mla: ResolvedConfig;
 let joint: ResolvedConfig;
@@ -59,11 +67,19 @@ describe('training session', () => {
     const straight = await train(mla, 3, runs);
     const half = await train(withEpochs(mla, 2), 3, runs);
     assert.equal(epochRecords(half.runDir).length, 2);
-    const resumed = await resumeRun({ runDir: half.runDir, backend: await backend(), hooks: { shouldStop: () => false }, epochs: 4 });
+    const resumed = await resumeRun({
+      runDir: half.runDir,
+      backend: await backend(),
+      hooks: { shouldStop: () => false },
+      epochs: 4,
+    });
     assert.equal(resumed.state, 'completed');
     // The first two records were written by a 2-epoch session: only their planned epoch count differs.
     const plan = (r: ReturnType<typeof timeless>) => ({ ...r, epochs: 0 });
-    assert.deepEqual(epochRecords(resumed.runDir).map(timeless).map(plan), epochRecords(straight.runDir).map(timeless).map(plan));
+    assert.deepEqual(
+      epochRecords(resumed.runDir).map(timeless).map(plan),
+      epochRecords(straight.runDir).map(timeless).map(plan),
+    );
     assert.deepEqual(
       epochRecords(resumed.runDir).map((r) => r.epochs),
       [2, 2, 4, 4],
@@ -93,7 +109,11 @@ describe('training session', () => {
       { label: 2, done: 1 },
     );
     assert.ok((partial.extra as { nextBatch: number }).nextBatch > 0);
-    const resumed = await resumeRun({ runDir: stopped.runDir, backend: await backend(), hooks: { shouldStop: () => false } });
+    const resumed = await resumeRun({
+      runDir: stopped.runDir,
+      backend: await backend(),
+      hooks: { shouldStop: () => false },
+    });
     assert.equal(resumed.state, 'completed');
     assert.deepEqual(epochRecords(resumed.runDir).map(timeless), epochRecords(straight.runDir).map(timeless));
     assert.deepEqual(await finalWeights(resumed.runDir), await finalWeights(straight.runDir));
@@ -108,7 +128,11 @@ describe('training session', () => {
     });
     assert.equal(run.state, 'completed');
     assert.equal(counts.length, 4);
-    assert.deepEqual(counts, counts.map(() => counts[0]), `tensor counts per epoch: ${counts}`);
+    assert.deepEqual(
+      counts,
+      counts.map(() => counts[0]),
+      `tensor counts per epoch: ${counts}`,
+    );
   });
 
   it('writes a complete run folder that the reader understands', async () => {
@@ -123,7 +147,9 @@ describe('training session', () => {
     const best = records.find((r) => r.epoch === summary.bestEpoch)!;
     assert.equal(summary.test.fused, best.test.fused);
     assert.deepEqual(Object.keys(summary.test.unimodal), ['strong', 'medium', 'weak']);
-    const config = readJson<{ run: { backend: string; seed: number; backendsTried: unknown[] } }>(path.join(run.runDir, 'config.json'));
+    const config = readJson<{ run: { backend: string; seed: number; backendsTried: unknown[] } }>(
+      path.join(run.runDir, 'config.json'),
+    );
     assert.equal(config.run.backend, 'wasm');
     assert.ok(config.run.backendsTried.length >= 1);
     assert.match(fs.readFileSync(path.join(run.runDir, 'log.txt'), 'utf8'), /backend in use: wasm/);
@@ -134,7 +160,10 @@ describe('training session', () => {
       .map((l) => JSON.parse(l) as FusionRecord);
     assert.equal(fusion.length, 300);
     const accuracy = fusion.filter((r) => r.correct).length / fusion.length;
-    assert.ok(Math.abs(accuracy - best.test.fused) < 1e-9, `fusion.jsonl accuracy ${accuracy} vs ${best.test.fused}`);
+    assert.ok(
+      Math.abs(accuracy - best.test.fused) < 1e-9,
+      `fusion.jsonl accuracy ${accuracy} vs ${best.test.fused}`,
+    );
     for (const r of fusion.slice(0, 20)) {
       const w = Object.values(r.weights).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(w - 1) < 1e-4, `weights sum to ${w}`);

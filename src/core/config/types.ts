@@ -82,9 +82,7 @@ export interface AdamConfig {
 export type OptimizerConfig = SgdConfig | AdamConfig;
 
 export type ScheduleConfig =
-  | { type: 'none' }
-  | { type: 'step'; stepSize: number; gamma: number }
-  | { type: 'cosine'; minLr: number };
+  { type: 'none' } | { type: 'step'; stepSize: number; gamma: number } | { type: 'cosine'; minLr: number };
 
 export type FusionConfig =
   | { type: 'entropy' }

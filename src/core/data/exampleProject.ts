@@ -54,7 +54,8 @@ export async function writeExampleProject(dir: string, schemaRef: string): Promi
   const configs: string[] = [];
   for (const method of ['mla', 'joint'] as const) {
     const file = path.join(dir, `example-${method}.mla.json`);
-    if (!existsSync(file)) await writeFile(file, JSON.stringify(exampleConfig(method, schemaRef), null, 2) + '\n');
+    if (!existsSync(file))
+      await writeFile(file, JSON.stringify(exampleConfig(method, schemaRef), null, 2) + '\n');
     configs.push(file);
   }
   return { dataset: manifest, configs, wroteData };

@@ -53,7 +53,9 @@ export function predictSplit(
         return net.order.map((m, i) => net.head.apply(net.encoder(m).apply(xs[i], ctx)));
       }
       const masks = data.modalities.map((m, i) =>
-        m.hasMissing ? tf.tensor2d(present[i].subarray(start, start + chunk.length), [chunk.length, 1]).toFloat() : null,
+        m.hasMissing
+          ? tf.tensor2d(present[i].subarray(start, start + chunk.length), [chunk.length, 1]).toFloat()
+          : null,
       );
       const feats = net.jointFeatures(xs, masks as (tf.Tensor2D | null)[], ctx);
       const uni = feats.map((f, i) => net.jointUnimodalLogits(i, f));

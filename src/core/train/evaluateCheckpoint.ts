@@ -36,7 +36,10 @@ export interface EvaluateOptions {
   onProgress?(message: string): void;
 }
 
-export async function evaluateCheckpoint(runDir: string, opts: EvaluateOptions): Promise<CheckpointEvaluation> {
+export async function evaluateCheckpoint(
+  runDir: string,
+  opts: EvaluateOptions,
+): Promise<CheckpointEvaluation> {
   const record = readRunConfig(runDir);
   const ref = chooseCheckpoint(runDir, opts.checkpoint);
   opts.onProgress?.(`loading data for ${record.name}`);

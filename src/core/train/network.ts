@@ -18,7 +18,12 @@ export class Network {
     readonly head: LinearHead,
   ) {}
 
-  static build(config: ResolvedConfig, modalities: PreparedModality[], classes: number, seed: number): Network {
+  static build(
+    config: ResolvedConfig,
+    modalities: PreparedModality[],
+    classes: number,
+    seed: number,
+  ): Network {
     // One init stream for the whole model, in a fixed order, so MLA and joint runs of a seed start their
     // encoders from the same weights.
     const rng = Rng.fromSeed(seed, 'init');

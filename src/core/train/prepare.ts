@@ -52,5 +52,12 @@ export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: numb
     for (let i = 0; i < n && !hasMissing; i++) hasMissing = present[i] === 0;
     return { name, sampleShape: source.sampleShape, sampleSize, features, present, hasMissing, scaler };
   });
-  return { classes: dataset.classes, labels: dataset.labels, modalities, train, val, test: dataset.splits.test };
+  return {
+    classes: dataset.classes,
+    labels: dataset.labels,
+    modalities,
+    train,
+    val,
+    test: dataset.splits.test,
+  };
 }

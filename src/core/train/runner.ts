@@ -108,7 +108,9 @@ export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {
 export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   const record = readRunConfig(opts.runDir);
   if (!latestCheckpoint(opts.runDir)) {
-    throw new Error(`${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`);
+    throw new Error(
+      `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
+    );
   }
   if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
   // Rewrite metrics.jsonl before the writer opens it for appending (the rewrite replaces the file).
@@ -147,7 +149,9 @@ async function drive(
     epochs,
   };
   writer.setStatus(status);
-  writer.log(`${resume ? 'resuming' : 'starting'} ${record.method} run of "${record.name}", seed ${record.run.seed}`);
+  writer.log(
+    `${resume ? 'resuming' : 'starting'} ${record.method} run of "${record.name}", seed ${record.run.seed}`,
+  );
   try {
     const data = dataset ?? (await loadRunDataset(record));
     const result = await runSession({
@@ -188,7 +192,8 @@ export async function loadRunDataset(config: ResolvedConfig): Promise<Dataset> {
 }
 
 function logBackend(writer: RunWriter, backend: BackendSelection): void {
-  for (const t of backend.tried) writer.log(`backend ${t.name}: ${t.ok ? 'loaded' : 'not used'} (${t.reason})`);
+  for (const t of backend.tried)
+    writer.log(`backend ${t.name}: ${t.ok ? 'loaded' : 'not used'} (${t.reason})`);
   writer.log(`backend in use: ${backend.name}`);
 }
 
@@ -202,7 +207,9 @@ function keepCheckpointedMetrics(runDir: string): EpochRecord[] {
   const { records } = readJsonl<MetricsRecord>(file);
   const stateFile = path.join(ref.dir, 'state.json');
   const extra = (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { extra: { epochsDone: number } }).extra;
-  const kept = records.filter((r) => (r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1));
+  const kept = records.filter((r) =>
+    r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1,
+  );
   writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   return kept.filter((r): r is EpochRecord => r.type === 'epoch');
 }

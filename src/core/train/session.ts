@@ -163,7 +163,12 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           totals.add(JOINT_KEY, t.lossSum, t.correct, t.rows);
           t.unimodal.forEach((u, k) => {
             const m = data.modalities[k];
-            totals.add(m.name, u.lossSum, u.correct, m.hasMissing ? countPresent(m.present, rows) : rows.length);
+            totals.add(
+              m.name,
+              u.lossSum,
+              u.correct,
+              m.hasMissing ? countPresent(m.present, rows) : rows.length,
+            );
           });
         }
         sessionBatches++;
@@ -246,7 +251,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
 
   async function stop(): Promise<SessionResult> {
     await writeSnapshot(writer.dir, net, optimizer, projector, position, seed);
-    writer.log(`stopped at epoch ${position.epochsDone + 1}, batch ${position.nextBatch}; checkpoint written`);
+    writer.log(
+      `stopped at epoch ${position.epochsDone + 1}, batch ${position.nextBatch}; checkpoint written`,
+    );
     const summary = summarize('stopped');
     writer.writeSummary(summary);
     return { state: 'stopped', summary };
@@ -266,11 +273,16 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       bestEpoch: chosen ? chosen.epoch : 0,
       seconds: round(trainSeconds, 3),
       wallSeconds: round(elapsed(), 3),
-      samplesPerSecond: trainSeconds > 0 ? round((nTrain * position.epochsDone) / position.trainSeconds || 0, 2) : 0,
+      samplesPerSecond:
+        trainSeconds > 0 ? round((nTrain * position.epochsDone) / position.trainSeconds || 0, 2) : 0,
       test: chosen ? scoresOf(chosen.test) : empty,
       val: chosen ? scoresOf(chosen.val) : empty,
       last: { test: last ? scoresOf(last.test) : empty, val: last ? scoresOf(last.val) : empty },
-      fusion: { type: isMla ? config.mla.fusion.type : 'concat-head', perSample: isMla && config.mla.fusion.type !== 'entropy-batch', epoch: chosen ? chosen.epoch : 0 },
+      fusion: {
+        type: isMla ? config.mla.fusion.type : 'concat-head',
+        perSample: isMla && config.mla.fusion.type !== 'entropy-batch',
+        epoch: chosen ? chosen.epoch : 0,
+      },
     };
   }
 }

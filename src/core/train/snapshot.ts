@@ -53,7 +53,11 @@ export async function writeSnapshot(
     meta.steps[param] = entry.step;
     meta.slots[param] = Object.keys(entry.slots);
     for (const [slot, value] of Object.entries(entry.slots)) {
-      tensors.push({ name: `${OPTIMIZER_PREFIX}${param}/${slot}`, shape: value.shape, values: Float32Array.from(value.values) });
+      tensors.push({
+        name: `${OPTIMIZER_PREFIX}${param}/${slot}`,
+        shape: value.shape,
+        values: Float32Array.from(value.values),
+      });
     }
   }
   if (projector) {
@@ -65,7 +69,12 @@ export async function writeSnapshot(
   return saveCheckpoint(runDir, label, tensors, {
     optimizer: meta,
     hgm,
-    rng: { scheme: 'derived from seed, epoch and batch', seed, epoch: position.epochsDone, batch: position.nextBatch },
+    rng: {
+      scheme: 'derived from seed, epoch and batch',
+      seed,
+      epoch: position.epochsDone,
+      batch: position.nextBatch,
+    },
     extra: position,
   });
 }
@@ -76,9 +85,12 @@ export function assignWeights(checkpoint: Checkpoint, net: Network): Map<string,
   const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));
   for (const v of net.namedVariables()) {
     const t = byName.get(v.name);
-    if (!t) throw new Error(`${where}: checkpoint has no tensor "${v.name}" (was it written by another model?)`);
+    if (!t)
+      throw new Error(`${where}: checkpoint has no tensor "${v.name}" (was it written by another model?)`);
     if (t.shape.join(',') !== v.variable.shape.join(',')) {
-      throw new Error(`${where}: tensor "${v.name}" has shape [${t.shape}], the model expects [${v.variable.shape}]`);
+      throw new Error(
+        `${where}: tensor "${v.name}" has shape [${t.shape}], the model expects [${v.variable.shape}]`,
+      );
     }
     tf.tidy(() => v.variable.assign(tf.tensor(t.values, t.shape, 'float32')));
   }
@@ -110,7 +122,10 @@ export function restoreSnapshot(
   if (hgm) {
     const matrix = byName.get(PROJECTOR_TENSOR);
     if (!matrix) throw new Error(`${where}: the HGM projector tensor is missing`);
-    projector = HgmProjector.fromJSON({ dim: hgm.dim, firstStepDone: hgm.firstStepDone, matrix: Array.from(matrix.values) }, where);
+    projector = HgmProjector.fromJSON(
+      { dim: hgm.dim, firstStepDone: hgm.firstStepDone, matrix: Array.from(matrix.values) },
+      where,
+    );
   }
   return { position: checkpoint.extra as LoopPosition, projector };
 }

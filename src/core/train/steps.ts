@@ -57,7 +57,8 @@ export function mlaStep(
       if (projected) updates[updates.length - 2].grad = projected;
     }
     for (const m of input.quirkEncoders) {
-      for (const v of net.encoder(m).trainable) updates.push({ variable: v.variable, grad: tf.zerosLike(v.variable) });
+      for (const v of net.encoder(m).trainable)
+        updates.push({ variable: v.variable, grad: tf.zerosLike(v.variable) });
     }
     optimizer.step(updates, input.lr);
     const lossSum = tf.keep(value.mul(rows) as tf.Scalar);

@@ -52,7 +52,8 @@ export class EpochTotals {
   }
 
   dispose(): void {
-    for (const e of this.entries.values()) tf.dispose([e.loss, e.correct].filter((t): t is tf.Scalar => t !== null));
+    for (const e of this.entries.values())
+      tf.dispose([e.loss, e.correct].filter((t): t is tf.Scalar => t !== null));
     this.entries.clear();
   }
 }
@@ -66,7 +67,10 @@ function accumulate(sum: tf.Scalar | null, value: tf.Scalar): tf.Scalar {
 }
 
 /** Mean per key, NaN where no row contributed. */
-export function means(values: Record<string, TotalsValue>): { loss: Record<string, number>; acc: Record<string, number> } {
+export function means(values: Record<string, TotalsValue>): {
+  loss: Record<string, number>;
+  acc: Record<string, number>;
+} {
   const loss: Record<string, number> = {};
   const acc: Record<string, number> = {};
   for (const [k, v] of Object.entries(values)) {

@@ -57,7 +57,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
     `checkpoint: epoch ${result.epoch} (${result.checkpointDir})`,
     `            ${'fused'.padStart(8)} ${result.order.map((m) => m.padStart(8)).join(' ')}  macro-F1`,
   ];
-  for (const [name, s] of [['val', result.val], ['test', result.test]] as const) {
+  for (const [name, s] of [
+    ['val', result.val],
+    ['test', result.test],
+  ] as const) {
     lines.push(
       `${name.padEnd(11)} ${pct(s.fused).padStart(8)} ${result.order.map((m) => pct(s.unimodal[m]).padStart(8)).join(' ')}  ${s.macroF1.toFixed(3)}`,
     );

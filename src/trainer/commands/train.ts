@@ -51,12 +51,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const ui = new TrainUi(values.json, values.quiet);
 
   if (values.resume !== undefined) {
-    if (positionals.length > 0 || values.seed) throw new UsageError('--resume takes a run folder and no config or --seed');
+    if (positionals.length > 0 || values.seed)
+      throw new UsageError('--resume takes a run folder and no config or --seed');
     const runDir = path.resolve(values.resume);
     const record = readRunConfig(runDir);
     const backend = await selectBackend(backendOverride ?? backendChoiceForResume(record));
     ui.backend(backend);
-    const outcome = await ui.withStop((hooks) => resumeRun({ runDir, backend, hooks, epochs }), `seed ${record.run.seed}`, runDir);
+    const outcome = await ui.withStop(
+      (hooks) => resumeRun({ runDir, backend, hooks, epochs }),
+      `seed ${record.run.seed}`,
+      runDir,
+    );
     ui.summarize([outcome], record.mla.order);
     return outcome.state === 'failed' ? 1 : 0;
   }
@@ -67,7 +72,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!config) return 2;
   const seeds = values.seed?.map((s) => parseSeed(s));
   const resolved = applyOverrides(config, { epochs, backend: backendOverride, seeds });
-  const runsDir = values['runs-dir'] !== undefined ? path.resolve(values['runs-dir']) : defaultRunsDir(configFile);
+  const runsDir =
+    values['runs-dir'] !== undefined ? path.resolve(values['runs-dir']) : defaultRunsDir(configFile);
   const backend = await selectBackend(resolved.backend);
   ui.backend(backend);
   const dataset = await loadRunDataset(resolved);
@@ -104,7 +110,9 @@ async function loadValidConfig(configFile: string, ui: TrainUi): Promise<Resolve
   try {
     text = fs.readFileSync(configFile, 'utf8');
   } catch (error) {
-    throw new UsageError(`${configFile}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(
+      `${configFile}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const result = await validateConfig(text, configFile);
   for (const d of result.diagnostics) ui.diagnostic(d.severity, formatDiagnostic(configFile, d));
@@ -128,7 +136,9 @@ class TrainUi {
   backend(b: BackendSelection): void {
     if (this.json) return this.event({ type: 'backend', name: b.name, tried: b.tried });
     if (this.quiet) return;
-    const skipped = b.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.reason}`);
+    // The full reasons go to each run's log.txt; the terminal gets their first clause.
+    const brief = (reason: string) => reason.replace(/\s*\([^)]*\)/g, '').split(';')[0];
+    const skipped = b.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${brief(t.reason)}`);
     process.stderr.write(`backend: ${b.name}${skipped.length ? ` (not used: ${skipped.join('; ')})` : ''}\n`);
   }
 
@@ -146,7 +156,7 @@ class TrainUi {
     const reporter = new ProgressReporter(
       {
         isTTY: !this.json && !this.quiet && process.stderr.isTTY === true,
-        columns: process.stderr.columns ?? 100,
+        columns: process.stderr.columns || 100,
         write: (t) => {
           if (!this.json && !this.quiet) process.stderr.write(t);
         },
@@ -160,7 +170,8 @@ class TrainUi {
       },
       (signal) => {
         reporter.finish();
-        if (!this.json) process.stderr.write(`${signal} again: quitting now; the last epoch's checkpoint remains\n`);
+        if (!this.json)
+          process.stderr.write(`${signal} again: quitting now; the last epoch's checkpoint remains\n`);
         process.exit(130);
       },
     );
@@ -173,7 +184,14 @@ class TrainUi {
           const now = Date.now();
           if (this.json && now - lastProgress > 500) {
             lastProgress = now;
-            this.event({ type: 'progress', runDir: dirOf(), epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches });
+            this.event({
+              type: 'progress',
+              runDir: dirOf(),
+              epoch: p.epoch,
+              epochs: p.epochs,
+              batch: p.batch,
+              batches: p.batches,
+            });
           }
         },
         onEpoch: (record) => {
@@ -183,9 +201,17 @@ class TrainUi {
       });
       reporter.finish();
       if (this.json) {
-        this.event({ type: 'run-ended', runDir: outcome.runDir, state: outcome.state, summary: outcome.summary, error: outcome.error });
+        this.event({
+          type: 'run-ended',
+          runDir: outcome.runDir,
+          state: outcome.state,
+          summary: outcome.summary,
+          error: outcome.error,
+        });
       } else if (outcome.state === 'failed') {
-        process.stderr.write(`${label}: failed: ${outcome.error}\n  (details in ${path.join(outcome.runDir, 'log.txt')})\n`);
+        process.stderr.write(
+          `${label}: failed: ${outcome.error}\n  (details in ${path.join(outcome.runDir, 'log.txt')})\n`,
+        );
       }
       return outcome;
     } finally {
@@ -226,4 +252,3 @@ class TrainUi {
     process.stdout.write(encodeTrainerEvent(e));
   }
 }
-

@@ -18,13 +18,16 @@ export async function validateCommand(argv: string[]): Promise<number> {
     process.stdout.write(VALIDATE_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('expected one config file: mla validate <config.mla.json>');
+  if (positionals.length !== 1)
+    throw new UsageError('expected one config file: mla validate <config.mla.json>');
   const file = path.resolve(positionals[0]);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(
+      `${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const { diagnostics } = await validateConfig(text, file);
   const shown = path.relative(process.cwd(), file) || file;
@@ -32,9 +35,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   if (errors > 0) {
-    process.stderr.write(`${shown}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    process.stderr.write(
+      `${shown}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+    );
     return 1;
   }
-  process.stderr.write(`${shown}: valid${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`);
+  process.stderr.write(
+    `${shown}: valid${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`,
+  );
   return 0;
 }
