@@ -131,6 +131,76 @@ describe('Conv2DBackpropFilter', () => {
   });
 });
 
+describe('Conv2DBackpropInput (stride 1 through XNNPACK, the rest through the stock kernel)', () => {
+  const specs: [
+    number[],
+    number[],
+    number | [number, number],
+    'valid' | 'same' | tf.backend_util.ExplicitPadding,
+  ][] = [
+    [[2, 9, 7, 3], [3, 3, 3, 4], 1, 'valid'],
+    [[2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'],
+    [[2, 8, 8, 3], [4, 4, 3, 2], 1, 'same'],
+    [
+      [2, 1, 11, 3],
+      [1, 4, 3, 5],
+      1,
+      [
+        [0, 0],
+        [0, 0],
+        [1, 2],
+        [0, 0],
+      ],
+    ],
+    [
+      [2, 9, 8, 3],
+      [3, 3, 3, 4],
+      1,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+    [
+      [2, 6, 6, 2],
+      [3, 3, 2, 3],
+      1,
+      [
+        [0, 0],
+        [3, 0],
+        [0, 4],
+        [0, 0],
+      ],
+    ],
+    [
+      [2, 9, 8, 3],
+      [3, 3, 3, 4],
+      2,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+    [[2, 12, 10, 2], [7, 7, 2, 5], 2, 'same'],
+  ];
+  for (const [xShape, filterShape, strides, pad] of specs) {
+    test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
+      await compare('input gradient', () => {
+        const filter = values(filterShape, 2) as tf.Tensor4D;
+        const y = tf.conv2d(values(xShape, 1) as tf.Tensor4D, filter, strides, pad);
+        const dy = values(y.shape, 3);
+        return tf.grad((x: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, filter, strides, pad), dy)),
+        )(values(xShape, 1));
+      });
+    });
+  }
+});
+
 describe('UnsortedSegmentSum', () => {
   test('float32 rows, ids repeated, unused and out of range', async () => {
     const sums = await compare('segment sum', () =>

@@ -1,7 +1,8 @@
 // A faster wasm BatchMatMul: the stock kernel uses XNNPACK only when neither operand is transposed and the batch
 // is 1, and otherwise falls to a scalar loop (~1 vs ~16 GFLOP/s, PLATFORM.md). Every backprop matmul is
 // transposed, so this wrapper transposes explicitly (a cheap copy) and folds a broadcast batch into the rows of
-// `a`, then calls the stock kernel on the form XNNPACK takes.
+// `a`, then calls the stock kernel on the form XNNPACK takes. XNNPACK caches its packed operator per data id of
+// `b` (not per shape), so `b` is only ever reshaped to its own [K, N].
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, reshapeInfo, swapLastTwo, transposeInfo } from './wasm-calls';
