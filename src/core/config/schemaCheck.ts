@@ -11,8 +11,8 @@ import {
   type JsonPath,
   type LineIndex,
 } from './jsonText';
-import { didYouMean, quoteList } from './suggest';
-import type { Diagnostic } from './types';
+import { closest, didYouMean, quoteList } from './suggest';
+import type { Diagnostic, DiagnosticFix } from './types';
 
 export interface SchemaNode {
   $ref?: string;
@@ -155,7 +155,16 @@ class SchemaChecker {
       } else if (schema.additionalProperties === false) {
         const where =
           path.length === 0 ? 'the config' : `${schema.title ?? 'this object'} (${toPointer(path)})`;
-        this.push('warning', keyNode, childPath, unknownKeyMessage(key, where, known));
+        const guess = closest(key, known);
+        const fixes = guess
+          ? [
+              {
+                title: `Rename to '${guess}'`,
+                edits: [{ range: this.lines.nodeRange(keyNode), newText: JSON.stringify(guess) }],
+              },
+            ]
+          : undefined;
+        this.push('warning', keyNode, childPath, unknownKeyMessage(key, where, known), fixes);
       } else if (typeof schema.additionalProperties === 'object') {
         this.check(valueNode, schema.additionalProperties, childPath);
       }
@@ -183,8 +192,16 @@ class SchemaChecker {
     this.push('error', node, path, message);
   }
 
-  private push(severity: Diagnostic['severity'], node: Node, path: JsonPath, message: string): void {
-    this.diagnostics.push({ severity, message, pointer: toPointer(path), range: this.lines.nodeRange(node) });
+  private push(
+    severity: Diagnostic['severity'],
+    node: Node,
+    path: JsonPath,
+    message: string,
+    fixes?: DiagnosticFix[],
+  ): void {
+    const d: Diagnostic = { severity, message, pointer: toPointer(path), range: this.lines.nodeRange(node) };
+    if (fixes) d.fixes = fixes;
+    this.diagnostics.push(d);
   }
 }
 

@@ -15,8 +15,8 @@ import {
   type LineIndex,
 } from './jsonText';
 import { rawEncoderFor, resolveEncoder } from './resolve';
-import { didYouMean, quoteList } from './suggest';
-import type { Diagnostic, EncoderType } from './types';
+import { didYouMean, editDistance, quoteList } from './suggest';
+import type { Diagnostic, DiagnosticFix, EncoderType } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -38,7 +38,13 @@ class Reporter {
   }
 
   /** Reports at the value (or at its key with `onKey`); at the nearest existing ancestor if it is absent. */
-  report(severity: Diagnostic['severity'], pointer: string, message: string, onKey = false): void {
+  report(
+    severity: Diagnostic['severity'],
+    pointer: string,
+    message: string,
+    onKey = false,
+    fixes?: (target: Node) => DiagnosticFix[],
+  ): void {
     if (this.taken.has(pointer)) return;
     let p = pointer;
     let node = this.node(p);
@@ -48,7 +54,31 @@ class Reporter {
     }
     if (!node) return;
     const target = onKey ? (keyNodeOf(node) ?? node) : node;
-    this.diagnostics.push({ severity, message, pointer, range: this.lines.nodeRange(target) });
+    const d: Diagnostic = { severity, message, pointer, range: this.lines.nodeRange(target) };
+    const found = fixes && p === pointer ? fixes(target) : [];
+    if (found.length > 0) d.fixes = found;
+    this.diagnostics.push(d);
+  }
+
+  /** One fix per dataset modality, the closest spelling first: replace the misspelt string node. */
+  renameTo(target: Node, names: string[], word: string): DiagnosticFix[] {
+    const range = this.lines.nodeRange(target);
+    return [...names]
+      .sort((a, b) => editDistance(word, a) - editDistance(word, b))
+      .map((name) => ({ title: `Change to '${name}'`, edits: [{ range, newText: JSON.stringify(name) }] }));
+  }
+
+  /** Appends `items` to the array `target` (before its closing bracket). */
+  appendTo(target: Node, items: string[]): DiagnosticFix[] {
+    const end = this.lines.position(target.offset + target.length - 1);
+    const prefix = (target.children ?? []).length > 0 ? ', ' : '';
+    const text = prefix + items.map((m) => JSON.stringify(m)).join(', ');
+    return [
+      {
+        title: `Add ${quoteList(items)} to mla.order`,
+        edits: [{ range: { start: end, end }, newText: text }],
+      },
+    ];
   }
 }
 
@@ -102,7 +132,7 @@ function checkOrder(r: Reporter, config: Obj, names: string[]): string[] {
   order.forEach((m, i) => {
     if (typeof m !== 'string' || names.includes(m)) return;
     unknown++;
-    r.report('error', `/mla/order/${i}`, unknownModality(m, names));
+    r.report('error', `/mla/order/${i}`, unknownModality(m, names), false, (t) => r.renameTo(t, names, m));
   });
   // With a misspelt entry the omission is the same mistake; one message is enough.
   const missing = names.filter((m) => !order.includes(m));
@@ -111,6 +141,8 @@ function checkOrder(r: Reporter, config: Obj, names: string[]): string[] {
       'warning',
       '/mla/order',
       `mla.order omits ${quoteList(missing)}: ${missing.length > 1 ? 'these modalities are' : 'this modality is'} never trained (dataset modalities: ${quoteList(names)})`,
+      false,
+      (t) => r.appendTo(t, missing),
     );
   }
   return order.filter((m): m is string => typeof m === 'string');
@@ -126,6 +158,7 @@ function checkEncoderNames(r: Reporter, config: Obj, names: string[]): void {
       toPointer(['model', 'encoders', key]),
       `model.encoders: ${unknownModality(key, names, `'default' or `)}`,
       true,
+      (t) => r.renameTo(t, names, key),
     );
   }
 }

@@ -129,6 +129,19 @@ export interface Diagnostic {
   /** RFC 6901 pointer, e.g. `/mla/order/2`; `''` for the whole document. */
   pointer: string;
   range: TextRange;
+  /** Edits that fix the problem, when the fix is knowable (most likely first); the editor offers them. */
+  fixes?: DiagnosticFix[];
+}
+
+export interface DiagnosticFix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** Replace `range` of the config text with `newText` (an empty range inserts). */
+export interface TextEdit {
+  range: TextRange;
+  newText: string;
 }
 
 export interface TextRange {
