@@ -78,3 +78,42 @@ describe('config quick fixes', () => {
     assert.deepEqual(await check(apply(text, d.fixes![0].edits)), []);
   });
 });
+
+describe('insert defaults', () => {
+  it('fills an mlp encoder object with its defaults, one key per line', async () => {
+    const { insertDefaultsFix } = await import('../../src/core/config/defaultsFix');
+    const text =
+      '{\n  "dataset": "data/dataset.json",\n  "model": {\n    "encoders": {\n      "weak": {\n        "type": "mlp"\n      }\n    }\n  }\n}\n';
+    const fix = insertDefaultsFix(text, text.indexOf('"mlp"'))!;
+    assert.equal(
+      fix.title,
+      'Insert the defaults missing in model.encoders.weak (hidden, dropout, activation)',
+    );
+    const fixed = apply(text, fix.edits);
+    assert.match(
+      fixed,
+      /"type": "mlp",\n {8}"hidden": \[256\],\n {8}"dropout": 0,\n {8}"activation": "relu"\n {6}\}/,
+    );
+    assert.deepEqual(await check(fixed), []);
+  });
+
+  it('fills the training block, then has nothing left; an encoder gets the keys of its type', async () => {
+    const { insertDefaultsFix } = await import('../../src/core/config/defaultsFix');
+    const text = '{ "dataset": "data/dataset.json", "training": { "epochs": 5 } }';
+    const fix = insertDefaultsFix(text, text.indexOf('"epochs"'))!;
+    const fixed = apply(text, fix.edits);
+    const training = (JSON.parse(fixed) as { training: Record<string, unknown> }).training;
+    assert.equal(training.epochs, 5);
+    assert.equal(training.batchSize, 64);
+    assert.equal(training.valFraction, 0.1);
+    assert.deepEqual(await check(fixed), []);
+    assert.equal(insertDefaultsFix(fixed, fixed.indexOf('"epochs"')), null);
+    const conv =
+      '{ "dataset": "data/dataset.json", "model": { "encoders": { "default": { "type": "transformer" } } } }';
+    const convFix = insertDefaultsFix(conv, conv.indexOf('"transformer"'))!;
+    assert.equal(
+      convFix.title,
+      'Insert the defaults missing in model.encoders.default (layers, dim, heads, ffDim, dropout)',
+    );
+  });
+});

@@ -20,6 +20,7 @@ export interface SchemaNode {
   type?: string | string[];
   enum?: unknown[];
   const?: unknown;
+  default?: unknown;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
