@@ -1,11 +1,11 @@
-// Bundles the trainer / `mla` command line (node, cjs). TensorFlow.js stays external: the wasm backend
-// loads its .wasm files from its package folder at run time, and the native backends are optional packages.
+// Bundles the trainer / `mla` command line and the extension (node, cjs) and the dashboard webview (browser).
+// TensorFlow.js stays external: the wasm backend loads its .wasm files from its package folder at run time,
+// and the native backends are optional packages.
 import { build } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 
-const options = {
-  entryPoints: { trainer: 'src/trainer/main.ts' },
+const node = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -18,10 +18,28 @@ const options = {
   logLevel: 'warning',
 };
 
+const bundles = [
+  // The trainer process and the `mla` command line.
+  { ...node, entryPoints: { trainer: 'src/trainer/main.ts' } },
+  // The extension host side (vscode glue; never loads TensorFlow.js).
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' } },
+  // The dashboard webview: browser code, one script (the page's CSP allows nothing else).
+  {
+    entryPoints: { dashboard: 'webview/dashboard/main.ts' },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    outdir: 'dist/webview',
+    sourcemap: true,
+    minify: true,
+    logLevel: 'warning',
+  },
+];
+
 if (watch) {
   const { context } = await import('esbuild');
-  const ctx = await context(options);
-  await ctx.watch();
+  for (const options of bundles) await (await context(options)).watch();
 } else {
-  await build(options);
+  await Promise.all(bundles.map((options) => build(options)));
 }

@@ -1,142 +1,297 @@
-// `npm run bench`: training speed of one MLA epoch on the handwritten dataset (the peer's config) on every
-// backend that loads, and the PyTorch peer on the same config in the same run, printed as a ratio.
-// Figures, not a pass/fail test: these machines are shared and noisy, so compare within one run.
-
-import { spawnSync } from 'node:child_process';
+// `npm run bench`: training speed on every backend that loads, side by side with the PyTorch peer, in one run.
+// Figures, not a pass/fail test: these machines are shared and noisy, so every comparison is made within one
+// run, ours and the peer's repeats interleaved, and medians are printed with the spread of the repeats.
+//   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
+//   BENCH_REPEATS=5 npm run bench   more repeats
+// Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
+// method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
-import type { EpochRecord } from '../src/core/runs/types';
+import { peer, peerUnavailable, worker, type Timed } from './bench/processes';
+import { median, spread, table } from './bench/stats';
+import { exampleConfig, prepareWorkloads, type Workload } from './bench/workloads';
+import type { MatmulResult, TrainResult } from './bench/worker';
 
-const REPO = path.resolve(__dirname, '..');
-const SHARED = path.resolve(REPO, '..', 'shared');
-const CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
-const PEER = path.join(SHARED, 'peer', 'torch_mla.py');
-const PYTHON = '/usr/bin/python3';
-const EPOCHS: Record<BackendName, number> = { 'tensorflow-gpu': 4, tensorflow: 4, wasm: 4, cpu: 2 };
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
+/** Epochs per timed run; the first is warm-up and left out of every per-epoch figure. */
+const EPOCHS = { mlp: QUICK ? 3 : 5, structured: QUICK ? 2 : 3, cpu: 2 };
+const MEMORY_EPOCHS = QUICK ? 40 : 200;
+const SEED_EPOCHS = QUICK ? 3 : 5;
 
-interface Figure {
+/** Steady-state seconds per epoch of one run: the median over epochs after the first. */
+function steady(xs: number[]): number {
+  return median(xs.length > 1 ? xs.slice(1) : xs);
+}
+
+interface Series {
   name: string;
-  secondsPerEpoch: number[];
+  seconds: number[];
   samplesPerSecond: number[];
+  flopsPerEpoch: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+async function availableBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  for (const name of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as BackendName[]) {
+    try {
+      await selectBackend(name);
+      out.push(name);
+    } catch (error) {
+      console.log(`${name}: not available (${(error as Error).message.split('\n')[0].slice(0, 160)})`);
+    }
+  }
+  return out;
 }
 
-function spread(xs: number[]): string {
-  if (xs.length < 2) return '(1 run)';
-  return `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}`;
-}
-
-function ours(backend: BackendName, work: string): Figure {
-  const fig: Figure = { name: `MLA Studio (${backend})`, secondsPerEpoch: [], samplesPerSecond: [] };
-  // The plain CPU backend is a last resort, tens of times slower: one repeat says enough.
-  const repeats = backend === 'cpu' ? 1 : REPEATS;
-  for (let r = 0; r < repeats; r++) {
-    const runs = path.join(work, `${backend}-${r}`);
-    const res = spawnSync(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'mla.js'),
+async function benchWorkload(
+  w: Workload,
+  backends: BackendName[],
+  matmul: Map<string, MatmulResult>,
+  peerReason: string | null,
+  work: string,
+): Promise<void> {
+  console.log(`\n${w.title}`);
+  const structured = w.key === 'c' || w.key === 'd';
+  const series = new Map<string, Series>();
+  const peerSeries: Series = {
+    name: 'PyTorch peer (1 thread)',
+    seconds: [],
+    samplesPerSecond: [],
+    flopsPerEpoch: 0,
+  };
+  const ratios: number[] = [];
+  const skipped: string[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    let wasmSeconds: number | null = null;
+    for (const backend of backends) {
+      if (backend === 'cpu' && (QUICK || structured || r > 0)) {
+        if (r === 0)
+          skipped.push(
+            `cpu: ${QUICK ? 'skipped in BENCH_QUICK' : structured ? 'skipped (20-300× slower than wasm on conv/attention)' : ''}`,
+          );
+        continue;
+      }
+      const epochs = backend === 'cpu' ? EPOCHS.cpu : structured ? EPOCHS.structured : EPOCHS.mlp;
+      const run = await worker<TrainResult>([
         'train',
-        CONFIG,
-        '--seed',
-        '0',
-        '--epochs',
-        String(EPOCHS[backend]),
+        '--config',
+        w.configFile,
         '--backend',
         backend,
-        '--runs-dir',
-        runs,
-        '--quiet',
-      ],
-      { encoding: 'utf8' },
-    );
-    if (res.status !== 0) throw new Error(`mla train on ${backend} failed: ${res.stderr}`);
-    const [runId] = fs.readdirSync(runs);
-    const epochs = fs
-      .readFileSync(path.join(runs, runId, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as EpochRecord)
-      .filter((rec) => rec.type === 'epoch');
-    // The first epoch pays for compilation and warm-up; later ones are the steady state.
-    const steady = epochs.length > 1 ? epochs.slice(1) : epochs;
-    fig.secondsPerEpoch.push(median(steady.map((e) => e.seconds)));
-    fig.samplesPerSecond.push(median(steady.map((e) => e.samplesPerSecond)));
+        '--epochs',
+        String(epochs),
+      ]);
+      const s = series.get(backend) ?? {
+        name: `MLA Studio (${backend})`,
+        seconds: [],
+        samplesPerSecond: [],
+        flopsPerEpoch: run.result.flopsPerEpoch,
+      };
+      const sec = steady(run.result.epochs.map((e) => e.seconds));
+      s.seconds.push(sec);
+      s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
+      series.set(backend, s);
+      if (backend === 'wasm') wasmSeconds = sec;
+    }
+    if (w.peer && peerReason === null) {
+      const p = peer(w.configFile, EPOCHS.mlp, path.join(work, `peer-${w.key}-${r}.json`));
+      const sec = steady(p.seconds);
+      peerSeries.seconds.push(sec);
+      peerSeries.samplesPerSecond.push(p.nTrain / sec);
+      if (wasmSeconds !== null) ratios.push(wasmSeconds / sec);
+    }
   }
-  return fig;
+  const peerSec = peerSeries.seconds.length > 0 ? median(peerSeries.seconds) : null;
+  const rows = [...series.entries()].map(([backend, s]) => {
+    const sec = median(s.seconds);
+    const cells = [s.name, sec.toFixed(3), spread(s.seconds), median(s.samplesPerSecond).toFixed(0)];
+    if (w.peer) {
+      const ratio = backend === 'wasm' && ratios.length > 0 ? median(ratios) : peerSec ? sec / peerSec : NaN;
+      cells.push(Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–');
+    } else {
+      const gflops = s.flopsPerEpoch / sec / 1e9;
+      const mm = matmul.get(backend);
+      cells.push(gflops.toFixed(1), mm ? `${((100 * gflops) / mm.gflopsReused).toFixed(0)}%` : '–');
+    }
+    return cells;
+  });
+  if (w.peer && peerSec !== null) {
+    rows.push([
+      peerSeries.name,
+      peerSec.toFixed(3),
+      spread(peerSeries.seconds),
+      median(peerSeries.samplesPerSecond).toFixed(0),
+      '1.00×',
+    ]);
+  }
+  const header = w.peer
+    ? ['trainer', 's/epoch', 'spread', 'samples/s', 'ours/peer']
+    : ['trainer', 's/epoch', 'spread', 'samples/s', 'GFLOP/s', 'of matmul'];
+  console.log(table(header, rows));
+  if (w.peer && peerReason !== null) console.log(`PyTorch peer: not run (${peerReason})`);
+  if (w.peer && ratios.length > 0) {
+    console.log(`wasm / peer per repeat (side by side): ${ratios.map((x) => x.toFixed(2)).join(', ')}`);
+  }
+  if (!w.peer)
+    console.log(
+      `analytic FLOPs per epoch (forward + backward of every step): ${(series.values().next().value?.flopsPerEpoch ?? 0) / 1e9} G`,
+    );
+  for (const s of skipped) console.log(s);
 }
 
-function peer(work: string): Figure | string {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0)
-    return 'PyTorch not installed (apt-get install -y python3-torch python3-numpy libopenblas0-pthread)';
-  const fig: Figure = { name: 'PyTorch peer (1 thread)', secondsPerEpoch: [], samplesPerSecond: [] };
-  for (let r = 0; r < REPEATS; r++) {
-    const out = path.join(work, `peer-${r}.json`);
-    const res = spawnSync(
-      PYTHON,
-      [PEER, 'train', CONFIG, '--seed', '0', '--epochs', '4', '--out', out, '--quiet'],
-      { encoding: 'utf8' },
-    );
-    if (res.status !== 0) return `peer failed: ${res.stderr.trim().split('\n').pop()}`;
-    const summary = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-      history: { trainSeconds: number }[];
-      nTrain: number;
-    };
-    const steady = summary.history.slice(1).map((h) => h.trainSeconds);
-    fig.secondsPerEpoch.push(median(steady));
-    fig.samplesPerSecond.push(summary.nTrain / median(steady));
+async function overhead(workloads: Workload[]): Promise<void> {
+  // Method: one extra wasm run per workload with every kernel re-registered behind a timer and the engine's
+  // runKernelFunc timed around it (scripts/bench/kernel-timer.ts), and the trainer's batching, on-device totals
+  // and metrics writes timed by wrapping their methods. Per epoch after the first: the wall time from one epoch
+  // end to the next (train loop, evaluation, checkpoint, records) splits into kernels, engine dispatch, and the
+  // rest (TF.js autodiff bookkeeping, HGM's JS update, evaluation's fusion and scores, checkpoint writing). The
+  // timers add about 1 µs per kernel call.
+  console.log('\nWhere an epoch goes (wasm, one profiled run per workload; ms per epoch after the first)');
+  const rows: string[][] = [];
+  for (const w of workloads) {
+    const epochs = w.key === 'c' || w.key === 'd' ? EPOCHS.structured + 1 : EPOCHS.mlp;
+    const run = await worker<TrainResult>([
+      'train',
+      '--config',
+      w.configFile,
+      '--backend',
+      'wasm',
+      '--epochs',
+      String(epochs),
+      '--profile',
+    ]);
+    const p = run.result.profile!;
+    const pct = (x: number) => `${((100 * x) / p.wallMs).toFixed(1)}%`;
+    const rest = p.wallMs - p.kernelMs - p.dispatchMs;
+    const trainer = p.batchingMs + p.totalsMs + p.metricsMs;
+    rows.push([
+      `(${w.key})`,
+      p.wallMs.toFixed(0),
+      pct(p.kernelMs),
+      pct(p.dispatchMs),
+      pct(rest),
+      `${trainer.toFixed(1)} (${pct(trainer)})`,
+      `${p.metricsMaxMs.toFixed(2)}`,
+      p.top
+        .slice(0, 3)
+        .map((t) => `${t.name} ${t.ms.toFixed(0)}`)
+        .join(', '),
+    ]);
   }
-  return fig;
+  console.log(
+    table(
+      ['', 'wall ms', 'kernels', 'dispatch', 'outside', 'trainer ms', 'max write ms', 'top kernels (ms)'],
+      rows,
+    ),
+  );
+  console.log(
+    '"outside" = not in a kernel nor its dispatch: autodiff bookkeeping, HGM, evaluation JS, checkpoint; ' +
+      '"trainer" = batch gathering + loss/accuracy totals + metrics writes, timed directly.',
+  );
+}
+
+async function parallelSeeds(configFile: string): Promise<void> {
+  const args = (seed: number) => [
+    'train',
+    '--config',
+    configFile,
+    '--backend',
+    'wasm',
+    '--epochs',
+    String(SEED_EPOCHS),
+    '--seed',
+    String(seed),
+  ];
+  const seeds = [0, 1, 2];
+  const cores = os.cpus().length;
+  let start = performance.now();
+  for (const s of seeds) await worker<TrainResult>(args(s));
+  const sequential = (performance.now() - start) / 1000;
+  start = performance.now();
+  await Promise.all(seeds.map((s) => worker<TrainResult>(args(s))));
+  const allAtOnce = (performance.now() - start) / 1000;
+  start = performance.now();
+  const queue = [...seeds];
+  const lane = async () => {
+    for (let s = queue.shift(); s !== undefined; s = queue.shift()) await worker<TrainResult>(args(s));
+  };
+  await Promise.all(Array.from({ length: Math.min(cores, seeds.length) }, lane));
+  const pooled = (performance.now() - start) / 1000;
+  console.log(
+    `\nParallel seeds: (a) on wasm, 3 seeds × ${SEED_EPOCHS} epochs, one process per seed (start-up included)`,
+  );
+  console.log(
+    table(
+      ['schedule', 'wall s', 'vs sequential'],
+      [
+        ['one after another', sequential.toFixed(1), '1.00×'],
+        ['3 at once', allAtOnce.toFixed(1), `${(allAtOnce / sequential).toFixed(2)}×`],
+        [
+          `${Math.min(cores, 3)} at a time (cores: ${cores})`,
+          pooled.toFixed(1),
+          `${(pooled / sequential).toFixed(2)}×`,
+        ],
+      ],
+    ),
+  );
+}
+
+async function memory(work: string): Promise<void> {
+  const config = await exampleConfig(work);
+  const run: Timed<TrainResult> = await worker<TrainResult>([
+    'train',
+    '--config',
+    config,
+    '--backend',
+    'wasm',
+    '--epochs',
+    String(MEMORY_EPOCHS),
+  ]);
+  const e = run.result.epochs;
+  const first = e[0].rssMb;
+  const peak = Math.max(...e.map((x) => x.rssMb));
+  const tensors = e.map((x) => x.tensors);
+  console.log(`\nMemory: the example's MLA config, ${MEMORY_EPOCHS} epochs on wasm, one process`);
+  console.log(
+    `resident: ${first.toFixed(0)} MB after epoch 1, peak ${peak.toFixed(0)} MB (${(peak / first).toFixed(2)}× of epoch 1), ` +
+      `${e[e.length - 1].rssMb.toFixed(0)} MB at the end; tensors after each epoch: ${Math.min(...tensors)}–${Math.max(...tensors)}`,
+  );
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(build.stderr);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-bench-'));
-  console.log(
-    `handwritten, ${path.relative(REPO, CONFIG)}: one MLA epoch (6 modality steps per batch), median of ${REPEATS} runs`,
-  );
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
-  const figures: Figure[] = [];
-  for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as BackendName[]) {
-    try {
-      await selectBackend(backend);
-    } catch (error) {
-      console.log(`${backend}: not available (${(error as Error).message.split('\n')[0]})`);
-      continue;
-    }
-    figures.push(ours(backend, work));
-  }
-  const p = peer(work);
-  if (typeof p === 'string') console.log(`PyTorch peer: not run (${p})`);
-  else figures.push(p);
-  console.log('');
-  console.log(
-    `${'trainer'.padEnd(28)} ${'s/epoch'.padStart(8)} ${'(spread)'.padStart(14)} ${'samples/s'.padStart(10)} ${'ours/peer'.padStart(10)}`,
-  );
-  const peerSeconds = typeof p === 'string' ? null : median(p.secondsPerEpoch);
-  for (const f of figures) {
-    const s = median(f.secondsPerEpoch);
-    const ratio = peerSeconds ? `${(s / peerSeconds).toFixed(2)}×` : '–';
+  try {
     console.log(
-      `${f.name.padEnd(28)} ${s.toFixed(3).padStart(8)} ${spread(f.secondsPerEpoch).padStart(14)} ${median(f.samplesPerSecond).toFixed(0).padStart(10)} ${ratio.padStart(10)}`,
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
+        `${REPEATS} repeat(s)${QUICK ? ' (BENCH_QUICK)' : ''}; s/epoch = train loop, median of epochs after the first`,
     );
+    const backends = await availableBackends();
+    const matmul = new Map<string, MatmulResult>();
+    for (const b of backends) matmul.set(b, (await worker<MatmulResult>(['matmul', '--backend', b])).result);
+    console.log(
+      'matmul 1024² GFLOP/s: ' +
+        [...matmul.values()]
+          .map(
+            (m) =>
+              `${m.backend} ${m.gflopsReused.toFixed(1)} (fresh weights every call: ${m.gflopsFresh.toFixed(1)})`,
+          )
+          .join('; '),
+    );
+    const peerReason = peerUnavailable();
+    const workloads = await prepareWorkloads(work);
+    for (const w of workloads) await benchWorkload(w, backends, matmul, peerReason, work);
+    if (backends.includes('wasm')) {
+      await overhead(workloads);
+      await parallelSeeds(workloads[0].configFile);
+      await memory(work);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  fs.rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

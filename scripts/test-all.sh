@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test tier, in order: build and static checks, unit tests, then the slow real-data tests. Stops at
-# the first failing tier, and ends with one "N passed, N failed" line over all tiers.
+# Every test tier, in order: build and static checks, unit tests, integration tests in a real VS Code
+# (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
+# ends with one "N passed, N failed" line over all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,17 +20,33 @@ echo "== build"
 node esbuild.mjs
 echo "== typecheck"
 npx tsc -p . --noEmit
+npx tsc -p webview --noEmit
 echo "== lint"
 npx eslint .
 npx prettier --check .
 
 status=0
-tier unit test/unit/*.test.ts || status=$?
+tier unit test/unit/*.test.ts test/integration/harness/harness.test.ts || status=$?
+
+if [ "$status" -eq 0 ]; then
+  echo "== integration: install the offline VS Code (code-server 4.100.3 + Chromium) if missing"
+  bash scripts/vscode-server/install.sh
+  echo "== integration: the harness fails on a failing suite (self-test)"
+  node --import tsx test/integration/harness/selftest.ts 2>&1 | tee "$results/selftest.log" || status=$?
+  echo "== integration: MLA Studio's suites in a real VS Code"
+  # pipefail: a failing driver fails the pipe even though tee succeeds.
+  node --import tsx test/integration/run.ts 2>&1 | tee "$results/integration.log" || status=$?
+fi
 if [ "$status" -eq 0 ]; then
   tier slow --test-concurrency=1 test/slow/*.test.ts || status=$?
 fi
 
-passed=$(cat "$results"/*.tap | awk '/^# pass [0-9]+$/ { n += $3 } END { print n + 0 }')
-failed=$(cat "$results"/*.tap | awk '/^# fail [0-9]+$/ { n += $3 } END { print n + 0 }')
+passed=$(cat "$results"/*.tap 2>/dev/null | awk '/^# pass [0-9]+$/ { n += $3 } END { print n + 0 }')
+failed=$(cat "$results"/*.tap 2>/dev/null | awk '/^# fail [0-9]+$/ { n += $3 } END { print n + 0 }')
+if [ -f "$results/integration.log" ]; then
+  read -r in_passed in_failed < <(awk '/^integration: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$results/integration.log")
+  passed=$((passed + in_passed))
+  failed=$((failed + in_failed))
+fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"

@@ -54,8 +54,22 @@ function isArgParseError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/**
+ * The extension reads the trainer's stdout; when its window reloads the pipe closes while training goes on.
+ * Writes then fail with EPIPE: ignore them, the run folder carries everything that matters.
+ */
+function surviveClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
+/** What `bin/mla.js` and `node dist/trainer.js` run. */
+export function cli(argv: string[]): void {
+  surviveClosedPipes();
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -65,3 +79,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) cli(process.argv.slice(2));

@@ -26,6 +26,7 @@ Options:
   --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu (default: the config's, then auto)
   --resume DIR      continue a stopped or interrupted run from its latest checkpoint
   --json            print one JSON event per line on stdout instead of the progress display
+  --group ID        seed-group id recorded in each run (default: one per command)
   --quiet           print only the final summary
   -h, --help        show this help
 

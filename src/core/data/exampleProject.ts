@@ -9,9 +9,10 @@ import { writeExampleDataset } from './synthetic';
 
 export const EXAMPLE_DATA_DIR = 'data';
 
-export function exampleConfig(method: 'mla' | 'joint', schemaRef: string): object {
+/** `schemaRef`: where the config's `$schema` points (null leaves it out: VS Code maps `*.mla.json` itself). */
+export function exampleConfig(method: 'mla' | 'joint', schemaRef: string | null): object {
   return {
-    $schema: schemaRef,
+    ...(schemaRef !== null ? { $schema: schemaRef } : {}),
     name: `example-${method}`,
     dataset: `${EXAMPLE_DATA_DIR}/dataset.json`,
     method,
@@ -45,7 +46,7 @@ export interface ExampleProject {
  * `example-joint.mla.json`. Existing configs are kept (the user may have edited them); missing data is
  * generated again.
  */
-export async function writeExampleProject(dir: string, schemaRef: string): Promise<ExampleProject> {
+export async function writeExampleProject(dir: string, schemaRef: string | null): Promise<ExampleProject> {
   await mkdir(dir, { recursive: true });
   const dataDir = path.join(dir, EXAMPLE_DATA_DIR);
   const manifest = path.join(dataDir, 'dataset.json');

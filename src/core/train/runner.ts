@@ -24,6 +24,8 @@ export interface RunConfigRecord extends ResolvedConfig {
   run: {
     runId: string;
     seed: number;
+    /** Runs launched together (the seeds of one "train"): what the explorer groups and "compare seeds" uses. */
+    group: string;
     configFile: string;
     backend: string;
     backendsTried: BackendSelection['tried'];
@@ -52,6 +54,8 @@ export interface StartRunOptions {
   onRunDir?(runDir: string): void;
   /** Loaded once by a caller that trains several seeds on the same data. */
   dataset?: Dataset;
+  /** Shared by the seeds launched together; default: this run's start time. */
+  group?: string;
 }
 
 export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
@@ -62,6 +66,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
     run: {
       runId,
       seed: opts.seed,
+      group: opts.group ?? createdAt.toISOString(),
       configFile: path.resolve(opts.configFile),
       backend: opts.backend.name,
       backendsTried: opts.backend.tried,

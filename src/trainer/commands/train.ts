@@ -37,6 +37,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'runs-dir': { type: 'string' },
       backend: { type: 'string' },
       resume: { type: 'string' },
+      group: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -77,6 +78,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const backend = await selectBackend(resolved.backend);
   ui.backend(backend);
   const dataset = await loadRunDataset(resolved);
+  // The seeds of one command form one seed group (the extension passes its own when it spreads them over processes).
+  const group = values.group ?? new Date().toISOString();
   const outcomes: RunOutcome[] = [];
   for (const seed of resolved.seeds) {
     let runDir = '';
@@ -90,6 +93,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           backend,
           hooks,
           dataset,
+          group,
           onRunDir: (dir) => {
             runDir = dir;
             ui.runStarted(dir, seed);

@@ -57,7 +57,11 @@ export async function buildSuites(options = {}) {
 
 /** Bundles one extension entry (e.g. a fixture's `src/extension.ts`) to a CommonJS file. */
 export async function buildExtensionEntry(entry, outfile) {
-  await build({ ...common, entryPoints: [path.resolve(repoRoot, entry)], outfile: path.resolve(repoRoot, outfile) });
+  await build({
+    ...common,
+    entryPoints: [path.resolve(repoRoot, entry)],
+    outfile: path.resolve(repoRoot, outfile),
+  });
 }
 
 function parseArgs(argv) {

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { mapStackToSources } from './sourceMappedStack';
 
 /** The closing line every driver waits for; one and only one per run. */
 export const RESULT_LINE = /^(\d+) passed, (\d+) failed$/m;
@@ -54,7 +55,7 @@ class LineReporter extends Mocha.reporters.Base {
     runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test, error: Error) => {
       failed++;
       console.log(`  ✗ ${test.fullTitle()}`);
-      console.log(indent(error.stack ?? String(error)));
+      console.log(indent(mapStackToSources(error.stack ?? String(error), test.file ? [test.file] : [])));
     });
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       console.log(formatResultLine(passed, failed));
@@ -80,12 +81,15 @@ export async function runSuites(testsRoot: string, pattern: string): Promise<voi
     console.log(formatResultLine(0, 1));
     throw new Error(`no suite file under ${testsRoot} matches ${pattern}`);
   }
+  // Keeps the suites' inline source maps when they load, for mapStackToSources.
+  process.setSourceMapsEnabled(true);
   const grep = process.env.MLA_TEST_GREP;
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
     reporter: LineReporter,
-    timeout: Number(process.env.MLA_TEST_TIMEOUT_MS ?? 20_000),
+    // Long enough for a short training run; the driver's own --timeout bounds the whole run anyway.
+    timeout: Number(process.env.MLA_TEST_TIMEOUT_MS ?? 120_000),
     ...(grep ? { grep } : {}),
   });
   for (const file of files) mocha.addFile(file);

@@ -3,6 +3,12 @@
 // transposed, so this wrapper transposes explicitly (a cheap copy) and folds a broadcast batch into the rows of
 // `a`, then calls the stock kernel on the form XNNPACK takes. XNNPACK caches its packed operator per data id of
 // `b` (not per shape), so `b` is only ever reshaped to its own [K, N].
+//
+// In training `b` is new at every call (updated weights, fresh activations), so every call also packs `b`, and
+// packing costs ~2.8 ns per element against ~1 ns to transpose one (measured, wasm SIMD): for [64,256]·[256,128]
+// the packing takes as long as the multiply. A plain product can also be computed as (Bᵀ·Aᵀ)ᵀ, which packs Aᵀ
+// instead; `orientation` picks whichever of the two moves fewer weighted elements. It wins for the backprop
+// dy·Wᵀ (W is transposed anyway, dy is small) and for a wide first layer.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, reshapeInfo, swapLastTwo, transposeInfo } from './wasm-calls';
@@ -30,33 +36,60 @@ export function makeFastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
     if (a.dtype !== 'float32' || b.dtype !== 'float32')
       return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
 
-    const temps: tf.TensorInfo[] = [];
-    const aN = transposeA ? keep(temps, transposeInfo(backend, a, swapLastTwo(a.shape.length))) : a;
-    const bN = transposeB ? keep(temps, transposeInfo(backend, b, swapLastTwo(b.shape.length))) : b;
-    const rows = aN.shape[aN.shape.length - 2];
-    const cols = bN.shape[bN.shape.length - 1];
-    const inner = aN.shape[aN.shape.length - 1];
-    const batchA = aN.shape.slice(0, -2);
-    const batchB = bN.shape.slice(0, -2);
+    const rankA = a.shape.length;
+    const rankB = b.shape.length;
+    const rows = a.shape[transposeA ? rankA - 1 : rankA - 2];
+    const inner = a.shape[transposeA ? rankA - 2 : rankA - 1];
+    const cols = b.shape[transposeB ? rankB - 2 : rankB - 1];
+    const batchA = a.shape.slice(0, -2);
+    const batchB = b.shape.slice(0, -2);
     const sizeA = tf.util.sizeFromShape(batchA);
     const sizeB = tf.util.sizeFromShape(batchB);
     const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
     const outShape = [...outBatch, rows, cols];
 
+    const temps: tf.TensorInfo[] = [];
+    const swap = (x: tf.TensorInfo) => keep(temps, transposeInfo(backend, x, swapLastTwo(x.shape.length)));
     let out: tf.TensorInfo;
-    if (sizeB === 1 && sizeA > 1) {
-      // [..., M, K] · [K, N]: one [ΣM, K] · [K, N] product.
-      const a2 = keep(temps, reshapeInfo(backend, aN, [sizeA * rows, inner]));
-      const b2 = keep(temps, reshapeInfo(backend, bN, [inner, cols]));
-      out = callStock(backend, a2, b2);
+    if (sizeA === 1 && sizeB === 1 && orientation(rows, inner, cols, transposeA, transposeB) === 'swapped') {
+      // Cᵀ = Bᵀ·Aᵀ: an operand that arrives transposed is already in the form needed here.
+      const outT = keep(temps, callStock(backend, transposeB ? b : swap(b), transposeA ? a : swap(a)));
+      out = transposeInfo(backend, outT, swapLastTwo(outT.shape.length));
     } else {
-      out = callStock(backend, aN, bN);
+      const aN = transposeA ? swap(a) : a;
+      const bN = transposeB ? swap(b) : b;
+      if (sizeB === 1 && sizeA > 1) {
+        // [..., M, K] · [K, N]: one [ΣM, K] · [K, N] product.
+        const a2 = keep(temps, reshapeInfo(backend, aN, [sizeA * rows, inner]));
+        const b2 = keep(temps, reshapeInfo(backend, bN, [inner, cols]));
+        out = callStock(backend, a2, b2);
+      } else {
+        out = callStock(backend, aN, bN);
+      }
     }
     release(backend, ...temps);
     return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
   };
 
   return { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc };
+}
+
+/** Packing one element of `b` against transposing one (measured on wasm SIMD, see the header). */
+const PACK_COST = 2.8;
+const TRANSPOSE_COST = 1;
+
+/** Which of A·B and (Bᵀ·Aᵀ)ᵀ costs less to prepare for XNNPACK, for C [M, N] = A [M, K] · B [K, N]. */
+export function orientation(
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): 'direct' | 'swapped' {
+  const direct = PACK_COST * k * n + TRANSPOSE_COST * ((transposeA ? m * k : 0) + (transposeB ? k * n : 0));
+  const swapped =
+    PACK_COST * k * m + TRANSPOSE_COST * ((transposeA ? 0 : m * k) + (transposeB ? 0 : k * n) + m * n);
+  return swapped < direct ? 'swapped' : 'direct';
 }
 
 function keep(list: tf.TensorInfo[], info: tf.TensorInfo): tf.TensorInfo {

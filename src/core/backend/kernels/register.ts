@@ -1,5 +1,6 @@
 // Registers the project's wasm training kernels: the two missing ones (Conv2DBackpropFilter, UnsortedSegmentSum),
-// a corrected MaxPoolGrad, and wrappers that route BatchMatMul and stride-1 Conv2DBackpropInput to XNNPACK. Call
+// a corrected MaxPoolGrad, wrappers that route BatchMatMul and stride-1 Conv2DBackpropInput to XNNPACK, and a
+// Transpose that avoids the stock kernel's cache-aliasing case. Call
 // after `tf.setBackend('wasm')` resolved (the wrappers call the stock kernels, whose setup must have run). Safe to
 // call more than once.
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +8,7 @@ import { makeFastBatchMatMulConfig } from './batch-matmul';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { makeTransposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 let stockBatchMatMul: tf.KernelConfig | null = null;
@@ -26,6 +28,7 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): vo
   }
   setFastBatchMatMul(options.fastBatchMatMul ?? true);
   wrapStock(tf.Conv2DBackpropInput, makeConv2DBackpropInputConfig);
+  wrapStock(tf.Transpose, makeTransposeConfig);
 }
 
 const wrapped = new Set<string>();

@@ -1,0 +1,64 @@
+// Where an epoch's time goes: per-kernel time, engine dispatch, and the rest, for a config on a backend.
+//   node --import tsx scripts/bench/profile-mla.ts CONFIG [epochs] [backend] [method]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { selectBackend } from '../../src/core/backend/select';
+import { validateConfig } from '../../src/core/config/validate';
+import type { BackendName } from '../../src/core/config/types';
+import { startRun } from '../../src/core/train/runner';
+import { installKernelTimer } from './kernel-timer';
+
+async function main(): Promise<void> {
+  const [configFile, epochsArg, backendArg, method] = process.argv.slice(2);
+  const epochs = Number(epochsArg ?? 4);
+  const backendName = (backendArg ?? 'wasm') as BackendName;
+  const raw = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, Record<string, unknown>>;
+  raw.training.epochs = epochs;
+  if (method) (raw as Record<string, unknown>).method = method;
+  const result = await validateConfig(JSON.stringify(raw), path.resolve(configFile));
+  if (!result.config) throw new Error(JSON.stringify(result.diagnostics));
+  const backend = await selectBackend(backendName);
+  const timer = installKernelTimer(backendName);
+  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-profile-'));
+  let last = 0;
+  let wall = 0;
+  let train = 0;
+  const outcome = await startRun({
+    config: result.config,
+    configFile,
+    seed: 0,
+    runsDir: runs,
+    backend,
+    hooks: {
+      shouldStop: () => false,
+      onEpoch: (r) => {
+        const now = performance.now();
+        if (r.epoch === 1) timer.reset();
+        else {
+          wall += now - last;
+          train += r.seconds * 1000;
+        }
+        last = now;
+      },
+    },
+  });
+  if (outcome.state !== 'completed') throw new Error(outcome.error);
+  const n = epochs - 1;
+  const k = timer.kernelMs();
+  const d = timer.dispatchMs();
+  console.log(
+    `per epoch (mean of epochs 2..${epochs}): wall ${(wall / n).toFixed(1)} ms, train loop ${(train / n).toFixed(1)} ms`,
+  );
+  console.log(
+    `  kernels ${(k / n).toFixed(1)} ms, engine dispatch ${((d - k) / n).toFixed(1)} ms, rest ${((wall - d) / n).toFixed(1)} ms`,
+  );
+  for (const s of timer.stats().slice(0, 25)) {
+    console.log(
+      `  ${s.name.padEnd(24)} ${(s.calls / n).toFixed(0).padStart(6)} calls ${(s.ms / n).toFixed(2).padStart(8)} ms  ${((1000 * s.ms) / s.calls).toFixed(1).padStart(7)} µs/call`,
+    );
+  }
+  fs.rmSync(runs, { recursive: true, force: true });
+}
+
+void main();

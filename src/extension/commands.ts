@@ -1,0 +1,309 @@
+// Every `MLA:` command. Commands on runs take the run explorer's node (and its multi-selection); from the
+// command palette they ask with a quick pick instead.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { writeExampleProject } from '../core/data/exampleProject';
+import type { RunInfo } from '../core/runs/reader';
+import { RUN_FILES } from '../core/runs/paths';
+import type { ConfigDiagnostics } from './configDiagnostics';
+import type { DashboardPanels } from './dashboard/panel';
+import type { RunStore } from './runStore';
+import { buildTree, type RunTreeNode } from './runTree';
+import { configOf, displayStateOf, pct, shownAccuracy } from './runView';
+import type { TrainingManager } from './trainingManager';
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  store: RunStore;
+  training: TrainingManager;
+  panels: DashboardPanels;
+  diagnostics: ConfigDiagnostics;
+  output: vscode.OutputChannel;
+}
+
+type NodeArg = RunTreeNode | vscode.Uri | undefined;
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { store, training, panels } = deps;
+  const register = (id: string, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
+    vscode.commands.registerCommand(id, run);
+  return [
+    register('mla.train', async (arg) => {
+      const config = arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? (await pickConfig()));
+      if (config) await training.train(config);
+    }),
+    register('mla.stopRun', async (arg, selected) => {
+      const runs = await runsOf(store, arg, selected, (r) => isActive(r), 'Stop which run?');
+      for (const run of runs) {
+        const outcome = training.stop(run.dir);
+        const name = `${run.name ?? run.id} seed ${run.seed ?? '?'}`;
+        if (outcome === 'graceful')
+          void vscode.window.showInformationMessage(
+            `MLA: stopping ${name}: finishing the batch, then checkpointing. Stop again to kill it.`,
+          );
+        else if (outcome === 'kill')
+          void vscode.window.showWarningMessage(`MLA: killed ${name}; the last epoch's checkpoint remains.`);
+        else void vscode.window.showInformationMessage(`MLA: ${name} is not running.`);
+      }
+    }),
+    register('mla.resumeRun', async (arg) => {
+      const [run] = await runsOf(store, arg, undefined, (r) => isResumable(r), 'Resume which run?');
+      if (run) await training.resume(run.dir);
+    }),
+    register('mla.rerun', async (arg) => {
+      const runs = await runsOf(store, arg, undefined, () => true, 'Re-run which run?');
+      const configFile = runs.map((r) => configOf(r).run?.configFile).find((f) => f && fs.existsSync(f));
+      if (!configFile) {
+        void vscode.window.showErrorMessage('MLA: the config this run was trained from no longer exists.');
+        return;
+      }
+      const seeds = runs.map((r) => r.seed).filter((s): s is number => s !== null);
+      await training.train(vscode.Uri.file(configFile), seeds.length > 0 ? seeds : undefined);
+    }),
+    register('mla.openDashboard', async (arg) => {
+      const [run] = await runsOf(store, arg, undefined, () => true, 'Open the dashboard of which run?');
+      if (run) panels.open('run', [run.dir]);
+    }),
+    register('mla.compareSeeds', async (arg, selected) => {
+      const runs = await groupRunsOf(store, arg, selected);
+      if (runs.length > 0)
+        panels.open(
+          'compare',
+          runs.map((r) => r.dir),
+        );
+    }),
+    register('mla.inspectFusion', async (arg) => {
+      const [run] = await runsOf(
+        store,
+        arg,
+        undefined,
+        (r) => r.epochs.length > 0,
+        'Inspect the fusion weights of which run?',
+      );
+      if (run) panels.open('fusion', [run.dir]);
+    }),
+    register('mla.validateConfig', async (arg) => {
+      const uri = arg instanceof vscode.Uri ? arg : (activeConfig() ?? (await pickConfig()));
+      if (!uri) return;
+      const found = await deps.diagnostics.validate(await vscode.workspace.openTextDocument(uri));
+      const errors = found.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+      const warnings = found.length - errors;
+      if (errors > 0) {
+        void vscode.commands.executeCommand('workbench.actions.view.problems');
+        void vscode.window.showErrorMessage(
+          `MLA: ${path.basename(uri.fsPath)}: ${errors} error(s), ${warnings} warning(s).`,
+        );
+      } else {
+        void vscode.window.showInformationMessage(
+          `MLA: ${path.basename(uri.fsPath)} is valid${warnings ? ` (${warnings} warning(s))` : ''}.`,
+        );
+      }
+    }),
+    register('mla.createExample', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showErrorMessage(
+          'MLA: open a folder first; the example project is written into it.',
+        );
+        return;
+      }
+      const dir = path.join(folder.uri.fsPath, 'mla-example');
+      const project = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'MLA: writing the example project…' },
+        () => writeExampleProject(dir, null),
+      );
+      const doc = await vscode.workspace.openTextDocument(project.configs[0]);
+      await vscode.window.showTextDocument(doc);
+      void vscode.window
+        .showInformationMessage(
+          `MLA: example written to ${path.relative(folder.uri.fsPath, dir)}/ (a generated dataset with a strong, a medium and a weak modality, and an MLA and a joint config).`,
+          'Train It',
+        )
+        .then((pick) => {
+          if (pick) void training.train(doc.uri);
+        });
+    }),
+    register('mla.deleteRun', async (arg, selected) => {
+      const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');
+      if (runs.length === 0) return;
+      const active = runs.filter(isActive);
+      if (active.length > 0) {
+        void vscode.window.showErrorMessage(
+          `MLA: stop ${active.length === 1 ? 'the run' : `${active.length} runs`} before deleting.`,
+        );
+        return;
+      }
+      const what = runs.length === 1 ? `run "${runs[0].id}"` : `${runs.length} runs`;
+      const pick = await vscode.window.showWarningMessage(
+        `Delete ${what}? This removes the run folder${runs.length === 1 ? '' : 's'} with metrics and checkpoints.`,
+        { modal: true },
+        'Delete',
+      );
+      if (pick !== 'Delete') return;
+      for (const run of runs) {
+        await fs.promises.rm(run.dir, { recursive: true, force: true });
+        store.forget(run.dir);
+      }
+    }),
+    register('mla.revealRun', async (arg) => {
+      const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
+      if (run)
+        await vscode.commands.executeCommand(
+          'revealFileInOS',
+          vscode.Uri.file(path.join(run.dir, RUN_FILES.config)),
+        );
+    }),
+    register('mla.revealRunInExplorer', async (arg) => {
+      const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
+      if (run) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.dir));
+    }),
+    register('mla.openConfig', async (arg) => {
+      const configNode = configOfNode(arg);
+      if (configNode) {
+        await vscode.window.showTextDocument(configNode);
+        return;
+      }
+      const [run] = await runsOf(store, arg, undefined, () => true, 'Open the config of which run?');
+      if (!run) return;
+      const original = configOf(run).run?.configFile;
+      const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+    }),
+    register('mla.showLog', async (arg) => {
+      if (!arg) {
+        deps.output.show(true);
+        return;
+      }
+      const [run] = await runsOf(store, arg, undefined, () => true, 'Show the log of which run?');
+      if (run)
+        await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.dir, RUN_FILES.log)), {
+          preview: true,
+        });
+    }),
+    register('mla.refreshRuns', () => store.rescan()),
+    register('mla.openDocs', async () => {
+      const readme = vscode.Uri.joinPath(deps.context.extensionUri, 'README.md');
+      await vscode.commands.executeCommand('markdown.showPreview', readme);
+    }),
+  ];
+}
+
+function isActive(run: RunInfo): boolean {
+  const s = displayStateOf(run);
+  return s === 'running' || s === 'remote';
+}
+
+function isResumable(run: RunInfo): boolean {
+  const s = displayStateOf(run);
+  return (s === 'stopped' || s === 'failed' || s === 'stale') && run.checkpoints.length > 0;
+}
+
+function activeConfig(): vscode.Uri | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && doc.fileName.endsWith('.mla.json') ? doc.uri : undefined;
+}
+
+/** The config file a config node's runs were trained from. */
+function configOfNode(arg: NodeArg): vscode.Uri | undefined {
+  if (!arg || arg instanceof vscode.Uri || arg.kind !== 'config') return undefined;
+  for (const group of arg.groups) {
+    for (const run of group.runs) {
+      const file = configOf(run).run?.configFile;
+      if (file && fs.existsSync(file)) return vscode.Uri.file(file);
+    }
+  }
+  return undefined;
+}
+
+/** Quick pick of the workspace's configs, the active editor's first. */
+export async function pickConfig(): Promise<vscode.Uri | undefined> {
+  const found = await vscode.workspace.findFiles('**/*.mla.json', '**/node_modules/**');
+  const active = activeConfig();
+  const uris = [...(active ? [active] : []), ...found.filter((u) => u.toString() !== active?.toString())];
+  if (uris.length === 0) {
+    const pick = await vscode.window.showInformationMessage(
+      'MLA: no *.mla.json config in this workspace.',
+      'Create Example Project',
+    );
+    if (pick) await vscode.commands.executeCommand('mla.createExample');
+    return undefined;
+  }
+  if (uris.length === 1) return uris[0];
+  const item = await vscode.window.showQuickPick(
+    uris.map((uri) => ({
+      label: path.basename(uri.fsPath),
+      description: vscode.workspace.asRelativePath(uri),
+      uri,
+    })),
+    { title: 'MLA: Train', placeHolder: 'Which config?' },
+  );
+  return item?.uri;
+}
+
+/** The runs a command applies to: the multi-selection, the node, or (from the palette) a quick pick. */
+async function runsOf(
+  store: RunStore,
+  arg: NodeArg,
+  selected: NodeArg[] | undefined,
+  filter: (run: RunInfo) => boolean,
+  title: string,
+): Promise<RunInfo[]> {
+  const nodes = selected && selected.length > 0 ? selected : arg ? [arg] : [];
+  const runs = nodes.flatMap((n) => runsUnder(n));
+  if (runs.length > 0) return runs.map((r) => store.get(r.dir) ?? r);
+  const candidates = store.all.filter(filter).sort((a, b) => b.id.localeCompare(a.id));
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('MLA: no run fits.');
+    return [];
+  }
+  const item = await vscode.window.showQuickPick(
+    candidates.map((run) => ({
+      label: `${run.name ?? run.id} · seed ${run.seed ?? '?'}`,
+      description: `${displayStateOf(run)} · ${pct(shownAccuracy(run))}`,
+      detail: run.id,
+      run,
+    })),
+    { title: `MLA: ${title}` },
+  );
+  return item ? [item.run] : [];
+}
+
+function runsUnder(node: NodeArg): RunInfo[] {
+  if (!node || node instanceof vscode.Uri) return [];
+  if (node.kind === 'run') return [node.run];
+  if (node.kind === 'group') return node.runs;
+  return node.groups.flatMap((g) => g.runs);
+}
+
+/** For Compare Seeds: the selected runs, a seed group, or a picked group. */
+async function groupRunsOf(
+  store: RunStore,
+  arg: NodeArg,
+  selected: NodeArg[] | undefined,
+): Promise<RunInfo[]> {
+  const nodes = selected && selected.length > 1 ? selected : arg ? [arg] : [];
+  if (nodes.length === 1 && nodes[0] && !(nodes[0] instanceof vscode.Uri) && nodes[0].kind === 'run') {
+    // One run: compare the seeds launched with it.
+    const run = nodes[0].run;
+    const group = configOf(run).run?.group;
+    return store.all.filter((r) => r.name === run.name && configOf(r).run?.group === group);
+  }
+  const runs = nodes.flatMap((n) => runsUnder(n));
+  if (runs.length > 0) return runs;
+  const groups = buildTree(store.all).flatMap((c) => c.groups);
+  if (groups.length === 0) {
+    void vscode.window.showInformationMessage('MLA: no runs to compare yet.');
+    return [];
+  }
+  const item = await vscode.window.showQuickPick(
+    groups.map((g) => ({
+      label: g.config,
+      description: `${g.runs.length} seed(s) · ${new Date(g.group).toLocaleString()}`,
+      g,
+    })),
+    { title: 'MLA: Compare Seeds', placeHolder: 'Which seed group?' },
+  );
+  return item?.g.runs ?? [];
+}

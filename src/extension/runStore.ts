@@ -1,0 +1,124 @@
+// The window's picture of every run folder it can see: the configured runs folders of the workspace and any
+// `.mla/runs` below it (where `mla train` puts runs started in a terminal). File-system events keep it
+// fresh; a one-second poll of running runs catches what watchers miss (remote file systems, a killed
+// trainer that can no longer write).
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listRuns, readRun, type RunInfo } from '../core/runs/reader';
+import { allRunsDirs } from './settings';
+
+const RUN_FILE_GLOB = '*/{status.json,metrics.jsonl,summary.json,config.json}';
+const POLL_MS = 1000;
+const DEBOUNCE_MS = 150;
+
+export class RunStore implements vscode.Disposable {
+  private readonly runs = new Map<string, RunInfo>();
+  private readonly changed = new vscode.EventEmitter<string[]>();
+  /** Fires with the run folders whose contents changed (or appeared, or vanished). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.FileSystemWatcher[] = [];
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly poller: NodeJS.Timeout;
+
+  constructor() {
+    this.watch();
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.watch();
+        void this.rescan();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('mla.runsDirectory')) {
+          this.watch();
+          void this.rescan();
+        }
+      }),
+    );
+    this.poller = setInterval(() => this.pollRunning(), POLL_MS);
+  }
+
+  get all(): RunInfo[] {
+    return [...this.runs.values()];
+  }
+
+  get(runDir: string): RunInfo | undefined {
+    return this.runs.get(runDir);
+  }
+
+  /** Reads every run folder again (startup, "Refresh"). */
+  async rescan(): Promise<void> {
+    const dirs = new Set<string>();
+    for (const runsDir of allRunsDirs()) for (const run of await listRuns(runsDir)) dirs.add(run.dir);
+    const found = await vscode.workspace.findFiles('**/.mla/runs/*/config.json', '**/node_modules/**');
+    for (const uri of found) dirs.add(path.dirname(uri.fsPath));
+    const before = new Set(this.runs.keys());
+    const infos = await Promise.all([...dirs].map((d) => readRun(d)));
+    this.runs.clear();
+    for (const info of infos) if (info.config || info.status) this.runs.set(info.dir, info);
+    this.changed.fire([...new Set([...before, ...this.runs.keys()])]);
+  }
+
+  /** Re-reads one run now (after a command changed it, or when a test wants certainty). */
+  async refresh(runDir: string): Promise<RunInfo | undefined> {
+    const info = await readRun(runDir);
+    if (info.config || info.status) this.runs.set(runDir, info);
+    else this.runs.delete(runDir);
+    this.changed.fire([runDir]);
+    return this.runs.get(runDir);
+  }
+
+  forget(runDir: string): void {
+    if (this.runs.delete(runDir)) this.changed.fire([runDir]);
+  }
+
+  dispose(): void {
+    clearInterval(this.poller);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    for (const w of this.watchers) w.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+
+  private watch(): void {
+    for (const w of this.watchers) w.dispose();
+    const patterns: vscode.GlobPattern[] = [`**/.mla/runs/${RUN_FILE_GLOB}`];
+    for (const dir of allRunsDirs())
+      patterns.push(new vscode.RelativePattern(vscode.Uri.file(dir), RUN_FILE_GLOB));
+    this.watchers = patterns.map((p) => {
+      const w = vscode.workspace.createFileSystemWatcher(p);
+      const touch = (uri: vscode.Uri) => this.markDirty(path.dirname(uri.fsPath));
+      w.onDidCreate(touch);
+      w.onDidChange(touch);
+      w.onDidDelete(touch);
+      return w;
+    });
+  }
+
+  private markDirty(runDir: string): void {
+    this.dirty.add(runDir);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    const dirs = [...this.dirty];
+    this.dirty.clear();
+    await Promise.all(
+      dirs.map(async (dir) => {
+        const info = await readRun(dir);
+        if (info.config || info.status) this.runs.set(dir, info);
+        else this.runs.delete(dir);
+      }),
+    );
+    if (dirs.length > 0) this.changed.fire(dirs);
+  }
+
+  private pollRunning(): void {
+    for (const run of this.runs.values()) {
+      if (run.status?.state === 'running') this.markDirty(run.dir);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// One trainer child process (`node dist/trainer.js train … --json`): its event lines, its log in the
+// output channel, and Stop (SIGTERM: the trainer checkpoints and exits) then Kill (SIGKILL) on a second Stop.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as readline from 'node:readline';
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../core/config/types';
+import { decodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
+import type { NodeRuntime } from './nodeRuntime';
+
+export type TrainerLaunch =
+  | {
+      kind: 'train';
+      configPath: string;
+      seed: number;
+      runsDir: string;
+      group: string;
+      backend?: BackendChoice;
+    }
+  | { kind: 'resume'; runDir: string };
+
+export interface TrainerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class TrainerProcess implements vscode.Disposable {
+  private readonly child: ChildProcess;
+  private readonly events = new vscode.EventEmitter<TrainerEvent>();
+  readonly onEvent = this.events.event;
+  readonly exited: Promise<TrainerExit>;
+  /** Known from the first `run-started` event (or from the launch, for a resume). */
+  runDir: string | null;
+  private stopRequests = 0;
+
+  constructor(
+    readonly launch: TrainerLaunch,
+    trainerScript: string,
+    runtime: NodeRuntime,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    const args =
+      launch.kind === 'train'
+        ? [
+            'train',
+            launch.configPath,
+            '--seed',
+            String(launch.seed),
+            '--runs-dir',
+            launch.runsDir,
+            '--group',
+            launch.group,
+          ]
+        : ['train', '--resume', launch.runDir];
+    if (launch.kind === 'train' && launch.backend) args.push('--backend', launch.backend);
+    args.push('--json');
+    this.runDir = launch.kind === 'resume' ? launch.runDir : null;
+    // Detached: its own process group, so that a window reload (which restarts the extension host) does not
+    // take the training down with it. The run folder tells the next window how it goes.
+    this.child = spawn(runtime.command, [trainerScript, ...args], {
+      env: { ...process.env, ...runtime.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child.unref();
+    this.log(`$ ${runtime.command} ${[trainerScript, ...args].join(' ')}`);
+    readline.createInterface({ input: this.child.stdout! }).on('line', (line) => this.onStdout(line));
+    readline.createInterface({ input: this.child.stderr! }).on('line', (line) => this.log(line));
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        this.log(`could not start the trainer: ${error.message}`);
+        resolve({ code: null, signal: null });
+      });
+      this.child.on('exit', (code, signal) => {
+        this.log(
+          `trainer exited${code !== null ? ` with code ${code}` : ''}${signal ? ` by ${signal}` : ''}`,
+        );
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get label(): string {
+    return this.launch.kind === 'train'
+      ? `seed ${this.launch.seed}`
+      : `resume ${this.launch.runDir.split(/[\\/]/).pop()}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** First call: graceful stop (checkpoint, status "stopped"). Second: kill now. */
+  stop(): 'graceful' | 'kill' {
+    this.stopRequests++;
+    const signal = this.stopRequests === 1 ? 'SIGTERM' : 'SIGKILL';
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+    return signal === 'SIGTERM' ? 'graceful' : 'kill';
+  }
+
+  dispose(): void {
+    this.events.dispose();
+  }
+
+  private onStdout(line: string): void {
+    const event = decodeTrainerEvent(line);
+    if (!event) {
+      this.log(line);
+      return;
+    }
+    if (event.type === 'run-started') {
+      this.runDir = event.runDir;
+      this.log(`run folder: ${event.runDir}`);
+    } else if (event.type === 'diagnostic') {
+      this.log(event.text);
+    } else if (event.type === 'epoch') {
+      const r = event.record;
+      this.log(`epoch ${r.epoch}/${r.epochs}: val ${pct(r.val.fused)}, test ${pct(r.test.fused)}`);
+    } else if (event.type === 'run-ended') {
+      this.log(`${event.state}${event.error ? `: ${event.error}` : ''}`);
+    } else if (event.type === 'backend') {
+      this.log(`backend: ${event.name}`);
+    }
+    this.events.fire(event);
+  }
+
+  private log(line: string): void {
+    this.output.appendLine(`[${this.label}] ${line}`);
+  }
+}
+
+function pct(v: number): string {
+  return Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
+}

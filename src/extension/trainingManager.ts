@@ -1,0 +1,295 @@
+// Starts, queues and stops trainer processes. One "MLA: Train" = one seed group: a process per seed, at most
+// `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
+// group; the status bar counts what runs and waits.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendChoice, Diagnostic } from '../core/config/types';
+import { validateConfig } from '../core/config/validate';
+import { RUN_FILES } from '../core/runs/paths';
+import type { RunStatus } from '../core/runs/types';
+import { isProcessAlive } from '../core/runs/liveness';
+import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
+import { readSettings, runsDirFor } from './settings';
+import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
+
+interface Pending {
+  launch: TrainerLaunch;
+  batch: Batch;
+}
+
+interface Batch {
+  title: string;
+  total: number;
+  finished: number;
+  cancelled: boolean;
+  processes: Set<TrainerProcess>;
+  progress?: vscode.Progress<{ message?: string; increment?: number }>;
+  done: () => void;
+}
+
+export interface TrainResult {
+  started: boolean;
+  /** Why nothing started (invalid config, Restricted Mode, no Node.js). */
+  reason?: string;
+}
+
+export class TrainingManager implements vscode.Disposable {
+  private readonly pending: Pending[] = [];
+  private readonly running = new Set<TrainerProcess>();
+  /** Stop requests for runs this window did not start (a terminal run, or one from before a reload). */
+  private readonly externalStops = new Map<string, number>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly statusItem: vscode.StatusBarItem;
+
+  constructor(
+    private readonly trainerScript: string,
+    private readonly output: vscode.OutputChannel,
+    private readonly publishProblems: (uri: vscode.Uri, diagnostics: Diagnostic[]) => void,
+  ) {
+    this.statusItem = vscode.window.createStatusBarItem('mla.training', vscode.StatusBarAlignment.Left, 10);
+    this.statusItem.name = 'MLA Studio training';
+    this.statusItem.command = 'mla.runs.focus';
+  }
+
+  get activeProcesses(): readonly TrainerProcess[] {
+    return [...this.running];
+  }
+
+  get queuedCount(): number {
+    return this.pending.length;
+  }
+
+  /** Validates the config with the one validator, then queues one process per seed (or per given seed). */
+  async train(configUri: vscode.Uri, onlySeeds?: number[]): Promise<TrainResult> {
+    if (!vscode.workspace.isTrusted) {
+      const reason =
+        'Training is disabled in Restricted Mode: it runs a trainer process. Trust the workspace to train.';
+      void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return { started: false, reason };
+    }
+    const document = await vscode.workspace.openTextDocument(configUri);
+    const file = configUri.fsPath;
+    const result = await validateConfig(document.getText(), file);
+    this.publishProblems(configUri, result.diagnostics);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (!result.config || errors.length > 0) {
+      const first = errors[0];
+      const where = first ? `line ${first.range.start.line + 1}: ${first.message}` : 'the config is invalid';
+      const reason = `${path.basename(file)} has ${errors.length} error${errors.length === 1 ? '' : 's'} (${where}). Fix ${errors.length === 1 ? 'it' : 'them'} to train.`;
+      void vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showErrorMessage(reason);
+      return { started: false, reason };
+    }
+    const runtime = await this.runtime();
+    if (!runtime) return { started: false, reason: 'no Node.js runtime for the trainer' };
+    const runsDir = runsDirFor(configUri);
+    if (!runsDir) return { started: false, reason: 'open a folder to train in' };
+    const backend = this.backendFor(document.getText());
+    const group = new Date().toISOString();
+    const config = result.config;
+    const launches: TrainerLaunch[] = (onlySeeds ?? config.seeds).map((seed) => ({
+      kind: 'train',
+      configPath: file,
+      seed,
+      runsDir,
+      group,
+      backend,
+    }));
+    this.startBatch(
+      `Training ${config.name} (${launches.length} seed${launches.length === 1 ? '' : 's'})`,
+      launches,
+      runtime,
+    );
+    return { started: true };
+  }
+
+  async resume(runDir: string): Promise<TrainResult> {
+    if (!vscode.workspace.isTrusted) {
+      const reason = 'Resuming is disabled in Restricted Mode.';
+      void vscode.window.showWarningMessage(reason);
+      return { started: false, reason };
+    }
+    if (this.processFor(runDir)) return { started: false, reason: 'the run is already running' };
+    const runtime = await this.runtime();
+    if (!runtime) return { started: false, reason: 'no Node.js runtime for the trainer' };
+    this.startBatch(`Resuming ${path.basename(runDir)}`, [{ kind: 'resume', runDir }], runtime);
+    return { started: true };
+  }
+
+  /** Stop: graceful first (checkpoint, "stopped"), kill on a second request. */
+  stop(runDir: string): 'graceful' | 'kill' | 'not-running' {
+    const queued = this.pending.findIndex((p) => p.launch.kind === 'resume' && p.launch.runDir === runDir);
+    if (queued >= 0) {
+      this.pending.splice(queued, 1);
+      this.refreshStatus();
+      return 'graceful';
+    }
+    const proc = this.processFor(runDir);
+    if (proc) return proc.stop();
+    const status = readStatus(runDir);
+    if (
+      !status ||
+      status.state !== 'running' ||
+      status.host !== os.hostname() ||
+      !isProcessAlive(status.pid)
+    ) {
+      return 'not-running';
+    }
+    const count = (this.externalStops.get(runDir) ?? 0) + 1;
+    this.externalStops.set(runDir, count);
+    const signal = count === 1 ? 'SIGTERM' : 'SIGKILL';
+    try {
+      process.kill(status.pid, signal);
+    } catch {
+      return 'not-running';
+    }
+    return signal === 'SIGTERM' ? 'graceful' : 'kill';
+  }
+
+  processFor(runDir: string): TrainerProcess | undefined {
+    return [...this.running].find((p) => p.runDir === runDir);
+  }
+
+  dispose(): void {
+    // Runs go on after the window closes or reloads: the run folder tells the next window how they went.
+    this.pending.length = 0;
+    this.statusItem.dispose();
+    this.changed.dispose();
+  }
+
+  private async runtime(): Promise<NodeRuntime | null> {
+    try {
+      const runtime = await resolveNodeRuntime(readSettings().nodePath);
+      if (runtime.source === 'editor') {
+        this.output.appendLine(
+          `No Node.js 20+ on PATH: running the trainer with the editor's runtime (${runtime.version}).`,
+        );
+      }
+      return runtime;
+    } catch (error) {
+      const message = error instanceof NodeNotFoundError ? error.message : String(error);
+      void vscode.window.showErrorMessage(message, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'mla.nodePath');
+      });
+      return null;
+    }
+  }
+
+  /** `mla.defaultBackend` applies where the config leaves the backend to `auto`. */
+  private backendFor(text: string): BackendChoice | undefined {
+    const preferred = readSettings().defaultBackend;
+    if (preferred === 'auto') return undefined;
+    try {
+      const raw = JSON.parse(text) as { backend?: unknown };
+      return raw.backend === undefined || raw.backend === 'auto' ? preferred : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private startBatch(title: string, launches: TrainerLaunch[], runtime: NodeRuntime): void {
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const batch: Batch = {
+      title,
+      total: launches.length,
+      finished: 0,
+      cancelled: false,
+      processes: new Set(),
+      done,
+    };
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `MLA: ${title}`, cancellable: true },
+      (progress, token) => {
+        batch.progress = progress;
+        token.onCancellationRequested(() => this.cancel(batch));
+        progress.report({ message: launches.length > this.capacity() ? 'queued' : 'starting…' });
+        return finished;
+      },
+    );
+    for (const launch of launches) this.pending.push({ launch, batch });
+    this.pump(runtime);
+  }
+
+  private capacity(): number {
+    return readSettings().maxParallelRuns;
+  }
+
+  private pump(runtime: NodeRuntime): void {
+    while (this.running.size < this.capacity() && this.pending.length > 0) {
+      const next = this.pending.shift()!;
+      this.launch(next, runtime);
+    }
+    this.refreshStatus();
+  }
+
+  private launch({ launch, batch }: Pending, runtime: NodeRuntime): void {
+    const proc = new TrainerProcess(launch, this.trainerScript, runtime, this.output);
+    this.running.add(proc);
+    batch.processes.add(proc);
+    proc.onEvent((event) => {
+      if (event.type === 'epoch') {
+        batch.progress?.report({
+          message: `${proc.label}: epoch ${event.record.epoch}/${event.record.epochs}`,
+        });
+      } else if (event.type === 'run-ended' && event.state === 'failed') {
+        void vscode.window
+          .showErrorMessage(`MLA: ${proc.label} failed: ${event.error ?? 'see the log'}`, 'Show Log')
+          .then((pick) => {
+            if (pick) this.output.show(true);
+          });
+      }
+      this.changed.fire();
+    });
+    this.changed.fire();
+    void proc.exited.then(() => {
+      this.running.delete(proc);
+      batch.processes.delete(proc);
+      batch.finished++;
+      batch.progress?.report({
+        increment: 100 / batch.total,
+        message: `${batch.finished}/${batch.total} finished`,
+      });
+      if (batch.finished >= batch.total || (batch.cancelled && batch.processes.size === 0)) batch.done();
+      proc.dispose();
+      this.pump(runtime);
+      this.changed.fire();
+    });
+  }
+
+  private cancel(batch: Batch): void {
+    batch.cancelled = true;
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      if (this.pending[i].batch === batch) this.pending.splice(i, 1);
+    }
+    for (const proc of batch.processes) proc.stop();
+    if (batch.processes.size === 0) batch.done();
+    this.refreshStatus();
+  }
+
+  private refreshStatus(): void {
+    const running = this.running.size;
+    const queued = this.pending.length;
+    if (running === 0 && queued === 0) {
+      this.statusItem.hide();
+      return;
+    }
+    this.statusItem.text = `$(sync~spin) MLA: ${running} running${queued > 0 ? ` · ${queued} queued` : ''}`;
+    this.statusItem.tooltip = 'MLA Studio: trainer processes of this window. Click to show the runs.';
+    this.statusItem.show();
+  }
+}
+
+function readStatus(runDir: string): RunStatus | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.status), 'utf8')) as RunStatus;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+// code-server and every extension host it forks share one process group; killing only the server leaves
+// extension hosts running for hours, so the harness always signals the whole group.
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already gone
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  return signalGroup(pid, 0);
+}
+
+/** SIGTERM to the group, then SIGKILL after `graceMs` if anything in it is still alive. */
+export async function killProcessGroup(child: ChildProcess, graceMs = 2000): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (!signalGroup(pid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+  signalGroup(pid, 'SIGKILL');
+}
+
+/** Synchronous last resort for process 'exit' handlers, where nothing asynchronous runs any more. */
+export function killProcessGroupNow(child: ChildProcess): void {
+  if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+}
+
+/** Processes whose command line mentions `marker` (a run's temp folder): what a leaky stop left behind. */
+export function processesMentioning(marker: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let command: string;
+    try {
+      command = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      continue; // exited while we looked
+    }
+    if (command.includes(marker)) found.push({ pid: Number(entry), command });
+  }
+  return found;
+}
+
+/** Pids whose process group is `pgid` (from /proc/PID/stat, field 5). */
+export function processGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid) members.push(Number(entry));
+  }
+  return members;
+}
