@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.mla/**', 'examples/data/**', '.vscode-test/**', 'test/fixtures/harness-extension/out/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      '.mla/**',
+      'examples/data/**',
+      '.vscode-test/**',
+      'test/fixtures/harness-extension/out/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
