@@ -1,5 +1,6 @@
 // Command-line values and the error that means "the command line itself is wrong" (exit code 2).
 
+import * as fs from 'node:fs';
 import type { BackendChoice } from '../core/config/types';
 
 export class UsageError extends Error {
@@ -53,4 +54,15 @@ export function parseIndexList(value: string, flag: string): number[] {
   }
   if (out.length === 0) throw new UsageError(`${flag}: expected at least one index`);
   return out;
+}
+
+/** The text of a config named on the command line; an unreadable file is a usage error, not a stack trace. */
+export function readConfigText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
 }

@@ -1,7 +1,6 @@
 // `mla train`: validate the config with the one validator, pick the backend, then train every requested
 // seed one after another (or resume one run), printing progress and a per-seed summary.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
@@ -25,7 +24,7 @@ import { encodeTrainerEvent, type TrainerEvent } from '../../protocol/trainerEve
 import { formatDuration, pct, ProgressReporter } from '../progress';
 import { listenForStop } from '../stopSignal';
 import { TRAIN_HELP } from '../usage';
-import { UsageError, parseBackend, parsePositiveInt, parseSeed } from '../args';
+import { UsageError, parseBackend, parsePositiveInt, parseSeed, readConfigText } from '../args';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -110,14 +109,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 }
 
 async function loadValidConfig(configFile: string, ui: TrainUi): Promise<ResolvedConfig | null> {
-  let text: string;
-  try {
-    text = fs.readFileSync(configFile, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `${configFile}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const text = readConfigText(configFile);
   const result = await validateConfig(text, configFile);
   for (const d of result.diagnostics) ui.diagnostic(d.severity, formatDiagnostic(configFile, d));
   return result.config;

@@ -1,11 +1,10 @@
 // `mla validate`: the same checks as the editor and the trainer's start-up, printed compiler-style.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/config/format';
 import { validateConfig } from '../../core/config/validate';
-import { UsageError } from '../args';
+import { UsageError, readConfigText } from '../args';
 import { VALIDATE_HELP } from '../usage';
 
 export async function validateCommand(argv: string[]): Promise<number> {
@@ -21,14 +20,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('expected one config file: mla validate <config.mla.json>');
   const file = path.resolve(positionals[0]);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const text = readConfigText(file);
   const { diagnostics } = await validateConfig(text, file);
   const shown = path.relative(process.cwd(), file) || file;
   for (const d of diagnostics) process.stdout.write(formatDiagnostic(shown, d) + '\n');
