@@ -21,6 +21,7 @@ export interface MlaStudioApi {
 }
 
 export function activate(context: vscode.ExtensionContext): MlaStudioApi {
+  const started = Date.now();
   const output = vscode.window.createOutputChannel('MLA Studio');
   const diagnostics = new ConfigDiagnostics();
   const training = new TrainingManager(context.asAbsolutePath('dist/trainer.js'), output, (uri, found) =>
@@ -60,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   );
   // The first scan reads run folders from disk; activation itself stays fast.
   void store.rescan();
+  output.appendLine(
+    `MLA Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - started} ms`,
+  );
   return { store, training, panels, diagnostics, tree, treeView };
 }
 
