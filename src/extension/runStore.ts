@@ -3,6 +3,7 @@
 // fresh; a one-second poll of running runs catches what watchers miss (remote file systems, a killed
 // trainer that can no longer write).
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns, readRun, type RunInfo } from '../core/runs/reader';
@@ -10,6 +11,8 @@ import { allRunsDirs } from './settings';
 
 const RUN_FILE_GLOB = '*/{status.json,metrics.jsonl,summary.json,config.json}';
 const POLL_MS = 1000;
+/** How often the runs folders are listed for new run folders, in case no file event announced them. */
+const DISCOVER_EVERY_POLLS = 3;
 const DEBOUNCE_MS = 150;
 
 export class RunStore implements vscode.Disposable {
@@ -22,6 +25,7 @@ export class RunStore implements vscode.Disposable {
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly poller: NodeJS.Timeout;
+  private polls = 0;
 
   constructor() {
     this.watch();
@@ -119,6 +123,26 @@ export class RunStore implements vscode.Disposable {
   private pollRunning(): void {
     for (const run of this.runs.values()) {
       if (run.status?.state === 'running') this.markDirty(run.dir);
+    }
+    if (++this.polls % DISCOVER_EVERY_POLLS === 0) void this.discover();
+  }
+
+  /**
+   * File watchers can miss a folder created under a folder that did not exist yet (the first run of a
+   * workspace): listing the runs folders every few seconds finds such runs anyway. It only reads names.
+   */
+  private async discover(): Promise<void> {
+    for (const runsDir of allRunsDirs()) {
+      let names: string[];
+      try {
+        names = await fs.promises.readdir(runsDir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const dir = path.join(runsDir, name);
+        if (!this.runs.has(dir) && !name.startsWith('.')) this.markDirty(dir);
+      }
     }
   }
 }
