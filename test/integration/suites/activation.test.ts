@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID } from './support';
+import { api, EXTENSION_ID, waitFor } from './support';
 
 describe('activation', () => {
   it('activates in a workspace with a *.mla.json and registers every MLA command', async () => {
@@ -32,6 +32,8 @@ describe('activation', () => {
   it('contributes the run explorer view', async () => {
     const mla = await api();
     await vscode.commands.executeCommand('mla.runs.focus');
-    assert.ok(mla.treeView.visible, 'the run explorer did not open');
+    // The view opens asynchronously after the command returns.
+    await waitFor('the run explorer to be visible', () => mla.treeView.visible, 15_000);
+    assert.equal(mla.treeView.title, 'Runs');
   });
 });
