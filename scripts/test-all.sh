@@ -38,6 +38,10 @@ if [ "$status" -eq 0 ]; then
   node --import tsx test/integration/run.ts 2>&1 | tee "$results/integration.log" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
+  echo "== ui: the dashboard in Chromium, dark and light themes (screenshots in test/ui/artifacts/)"
+  node --import tsx test/ui/run.ts 2>&1 | tee "$results/ui.log" || status=$?
+fi
+if [ "$status" -eq 0 ]; then
   tier slow --test-concurrency=1 test/slow/*.test.ts || status=$?
 fi
 
@@ -47,6 +51,11 @@ if [ -f "$results/integration.log" ]; then
   read -r in_passed in_failed < <(awk '/^integration: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$results/integration.log")
   passed=$((passed + in_passed))
   failed=$((failed + in_failed))
+fi
+if [ -f "$results/ui.log" ]; then
+  read -r ui_passed ui_failed < <(awk '/^ui: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$results/ui.log")
+  passed=$((passed + ui_passed))
+  failed=$((failed + ui_failed))
 fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"

@@ -253,9 +253,11 @@ async function runsOf(
   const nodes = selected && selected.length > 0 ? selected : arg ? [arg] : [];
   const runs = nodes.flatMap((n) => runsUnder(n));
   if (runs.length > 0) return runs.map((r) => store.get(r.dir) ?? r);
+  // Right after activation the first scan may still be running: read the folders before saying "none".
+  if (store.all.length === 0) await store.rescan();
   const candidates = store.all.filter(filter).sort((a, b) => b.id.localeCompare(a.id));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('MLA: no run fits.');
+    void vscode.window.showInformationMessage(`MLA: ${title} There is no run to choose from.`);
     return [];
   }
   const item = await vscode.window.showQuickPick(

@@ -1,179 +1,92 @@
-// Dashboard shell: the run's header (state, method, backend, seed, epoch) with Stop / Resume, and the latest
-// epoch's figures per modality, updated as the trainer writes them.
+// The dashboard webview: restores what the person had chosen (getState), tells the host it is ready, then
+// shows the view the host names: the live run view, the seed comparison or the fusion inspector.
 
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-table/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
-import type { EpochRecord } from '../../src/core/runs/types';
-import type { DashboardView, HostToWebview, RunView } from '../../src/protocol/dashboard';
-import { onMessage, post, saveState } from './vscodeApi';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+// Bundled into dist/webview/dashboard.css, which the page links (the CSP allows no other style source).
+import 'uplot/dist/uPlot.min.css';
+import type { HostToWebview } from '../../src/protocol/dashboard';
+import { onThemeChange } from './charts/theme';
+import { notice } from './dom';
+import { restoreUi, type UiState } from './logic/uiState';
+import { CompareView } from './views/compareView';
+import { FusionView } from './views/fusionView';
+import { LiveView } from './views/liveView';
+import { loadState, onMessage, post, saveState } from './vscodeApi';
 
 const app = document.getElementById('app')!;
-let view: DashboardView = 'run';
-const runs = new Map<string, RunView>();
-const records = new Map<string, EpochRecord[]>();
+const notices = document.createElement('div');
+notices.className = 'notices';
+const content = document.createElement('div');
+app.replaceChildren(notices, content);
+
+let ui: UiState | null = null;
+let live: LiveView | null = null;
+let compare: CompareView | null = null;
+let fusion: FusionView | null = null;
+const persist = () => {
+  if (ui) saveState(ui);
+};
 
 onMessage((message: HostToWebview) => {
   switch (message.type) {
-    case 'init':
-      view = message.view;
-      runs.clear();
-      records.clear();
-      for (const run of message.runs) {
-        runs.set(run.runDir, run);
-        records.set(run.runDir, message.records[run.runDir] ?? []);
+    case 'init': {
+      const base = { view: message.view, runDirs: message.runs.map((r) => r.runDir) };
+      ui = restoreUi(base, ui ?? loadState());
+      persist();
+      live = compare = fusion = null;
+      document.body.dataset.view = message.view;
+      if (message.runs.length === 0) {
+        content.replaceChildren(notice('error', 'The run folders of this panel are gone.'));
+      } else if (message.view === 'run') {
+        live = new LiveView(content, message.runs, ui, persist);
+      } else if (message.view === 'compare') {
+        compare = new CompareView(content, ui, persist);
+      } else {
+        fusion = new FusionView(content, message.runs[0], ui, persist);
       }
-      saveState({ view, runDirs: message.runs.map((r) => r.runDir) });
-      render();
-      return;
-    case 'runUpdate': {
-      runs.set(message.run.runDir, message.run);
-      const list = message.reset ? [] : (records.get(message.run.runDir) ?? []);
-      records.set(message.run.runDir, [...list, ...message.newRecords]);
-      render();
       return;
     }
-    case 'notice':
-      showNotice(message.level, message.message);
+    case 'runUpdate':
+      live?.onRunUpdate(message.run, message.latest, message.etaSeconds);
+      return;
+    case 'series':
+      live?.onSeries(message.frame);
+      return;
+    case 'compareData':
+      compare?.onData(message.groups);
       return;
     case 'fusionRecords':
+      fusion?.onRecords(message.source, message.records);
       return;
+    case 'evalProgress':
+      fusion?.onProgress(message.epoch, message.state, message.message);
+      return;
+    case 'notice': {
+      const note = notice(message.level, message.message);
+      notices.append(note);
+      setTimeout(() => note.remove(), message.level === 'error' ? 15000 : 6000);
+      return;
+    }
   }
 });
 
+onThemeChange(() => {
+  live?.redraw();
+  compare?.redraw();
+  fusion?.redraw();
+});
+
 post({ type: 'ready' });
-
-function render(): void {
-  app.replaceChildren(...[...runs.values()].map((run) => renderRun(run, records.get(run.runDir) ?? [])));
-  for (const run of runs.values()) {
-    const last = records.get(run.runDir)?.at(-1);
-    post({ type: 'rendered', runDir: run.runDir, epoch: last?.epoch ?? 0 });
-  }
-}
-
-function renderRun(run: RunView, recs: EpochRecord[]): HTMLElement {
-  const section = el('section', {
-    class: 'run',
-    'data-run-dir': run.runDir,
-    'aria-label': `${run.name} seed ${run.seed ?? '?'}`,
-  });
-  const header = el('header', { class: 'run-header' });
-  header.append(
-    el('h1', {}, `${run.name}`),
-    badge(run.state),
-    el('span', { class: 'meta' }, `${run.method} · ${run.backend} · seed ${run.seed ?? '?'}`),
-    el('span', { class: 'meta', 'data-field': 'epoch' }, `epoch ${recs.at(-1)?.epoch ?? 0}/${run.epochs}`),
-  );
-  if (run.state === 'running')
-    header.append(button('Stop', () => post({ type: 'stop', runDir: run.runDir })));
-  if (run.state === 'stopped' || run.state === 'failed' || run.state === 'stale') {
-    header.append(button('Resume', () => post({ type: 'resume', runDir: run.runDir })));
-  }
-  section.append(header);
-  if (run.stateDetail) section.append(el('p', { class: 'detail' }, run.stateDetail));
-  const last = recs.at(-1);
-  if (!last) {
-    section.append(el('p', { class: 'empty' }, 'No finished epoch yet.'));
-    return section;
-  }
-  section.append(metricsTable(run, last));
-  if (view !== 'run')
-    section.append(
-      el(
-        'p',
-        { class: 'detail' },
-        `The ${view === 'compare' ? 'seed comparison' : 'fusion inspector'} view opens here.`,
-      ),
-    );
-  return section;
-}
-
-function metricsTable(run: RunView, r: EpochRecord): HTMLElement {
-  const table = el('vscode-table', {
-    zebra: '',
-    'bordered-rows': '',
-    'aria-label': `epoch ${r.epoch} figures`,
-    'data-epoch': String(r.epoch),
-  });
-  const head = el('vscode-table-header', { slot: 'header' });
-  for (const h of ['', 'train loss', 'train acc', 'val acc', 'test acc', 'fusion weight'])
-    head.append(el('vscode-table-header-cell', {}, h));
-  const body = el('vscode-table-body', { slot: 'body' });
-  const modalities = run.modalities.length > 0 ? run.modalities : Object.keys(r.test.unimodal);
-  for (const m of modalities) {
-    body.append(
-      row(m, [
-        num(r.train.loss[m], 3),
-        pct(r.train.acc[m]),
-        pct(r.val.unimodal[m]),
-        pct(r.test.unimodal[m]),
-        r.fusionWeights[m] !== undefined ? num(r.fusionWeights[m], 3) : '–',
-      ]),
-    );
-  }
-  body.append(
-    row('fused', [num(r.train.fusedLoss, 3), pct(r.train.fusedAcc), pct(r.val.fused), pct(r.test.fused), '']),
-  );
-  table.append(head, body);
-  const wrap = el('div', { class: 'table-wrap' });
-  wrap.append(
-    el(
-      'p',
-      { class: 'caption' },
-      `Epoch ${r.epoch}: lr ${r.lr.toExponential(1)}, ${Math.round(r.samplesPerSecond)} samples/s, macro-F1 ${num(r.test.macroF1, 3)}`,
-    ),
-    table,
-  );
-  return wrap;
-}
-
-function row(label: string, cells: string[]): HTMLElement {
-  const tr = el('vscode-table-row', { 'data-row': label });
-  tr.append(el('vscode-table-cell', {}, label));
-  for (const c of cells) tr.append(el('vscode-table-cell', {}, c));
-  return tr;
-}
-
-function badge(state: string): HTMLElement {
-  return el(
-    'vscode-badge',
-    { class: `state state-${state}`, 'data-field': 'state', variant: 'counter' },
-    state,
-  );
-}
-
-function button(label: string, onClick: () => void): HTMLElement {
-  const b = el('vscode-button', { secondary: '' }, label);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function showNotice(level: 'info' | 'error', text: string): void {
-  const note = el(
-    'p',
-    { class: `notice notice-${level}`, role: level === 'error' ? 'alert' : 'status' },
-    text,
-  );
-  app.prepend(note);
-  setTimeout(() => note.remove(), 8000);
-}
-
-function el(tag: string, attrs: Record<string, string>, text?: string): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function pct(v: number | null | undefined): string {
-  return typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
-}
-
-function num(v: number | null | undefined, digits: number): string {
-  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
-}

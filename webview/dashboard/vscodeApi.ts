@@ -1,11 +1,12 @@
 // The webview's side of the channel: typed post, typed receive, and persisted state for window reloads.
 
-import type { DashboardState, HostToWebview, WebviewToHost } from '../../src/protocol/dashboard';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/dashboard';
+import type { UiState } from './logic/uiState';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
   getState(): unknown;
-  setState(state: DashboardState): void;
+  setState(state: UiState): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -20,6 +21,10 @@ export function onMessage(handler: (message: HostToWebview) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data));
 }
 
-export function saveState(state: DashboardState): void {
+export function saveState(state: UiState): void {
   api.setState(state);
+}
+
+export function loadState(): unknown {
+  return api.getState();
 }

@@ -1,5 +1,6 @@
 // The dashboard page: a strict Content Security Policy (nothing by default; our script by nonce; styles
-// and fonts only from the extension's own folders), one script bundle and one stylesheet.
+// and fonts only from the extension's own folders), one script bundle and two stylesheets (the bundle's
+// uPlot styles and the dashboard's own, which comes last so it wins).
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -8,6 +9,10 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri,
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
+  // The bundle's own stylesheet (uPlot's), emitted by esbuild next to the script.
+  const bundleStyle = webview.asWebviewUri(
+    vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.css'),
+  );
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -21,6 +26,7 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri,
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${bundleStyle}" nonce="${nonce}">
 <link rel="stylesheet" href="${style}" nonce="${nonce}">
 <title>${escapeHtml(title)}</title>
 </head>

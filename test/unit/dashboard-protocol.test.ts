@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDashboardState, parseWebviewMessage, safeFileName } from '../../src/protocol/dashboard';
+
+const allowed = new Set(['/runs/a']);
+
+describe('parseWebviewMessage', () => {
+  it('accepts well-formed messages for the panel’s runs', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'stop', runDir: '/runs/a' }, allowed), {
+      type: 'stop',
+      runDir: '/runs/a',
+    });
+    assert.deepEqual(
+      parseWebviewMessage(
+        {
+          type: 'requestSeries',
+          runDir: '/runs/a',
+          from: null,
+          to: 50,
+          points: 800,
+          smoothing: 0.5,
+          extra: 1,
+        },
+        allowed,
+      ),
+      { type: 'requestSeries', runDir: '/runs/a', from: null, to: 50, points: 800, smoothing: 0.5 },
+    );
+    assert.ok(parseWebviewMessage({ type: 'evalCheckpoint', runDir: '/runs/a', epoch: 3 }, allowed));
+  });
+
+  it('rejects other runs, out-of-range numbers and malformed exports', () => {
+    const bad = [
+      { type: 'resume', runDir: '/runs/b' },
+      { type: 'requestSeries', runDir: '/runs/a', from: 5, to: 1, points: 100, smoothing: 0 },
+      { type: 'requestSeries', runDir: '/runs/a', from: null, to: null, points: 1e7, smoothing: 0 },
+      { type: 'requestSeries', runDir: '/runs/a', from: null, to: null, points: 100, smoothing: 1 },
+      { type: 'evalCheckpoint', runDir: '/runs/a', epoch: 0 },
+      { type: 'evalCheckpoint', runDir: '/runs/a', epoch: 1.5 },
+      { type: 'exportText', format: 'html', action: 'save', fileName: 'a.html', content: '' },
+      { type: 'exportText', format: 'csv', action: 'save', fileName: '/etc/passwd', content: '' },
+      { type: 'exportPng', fileName: 'a.png', dataUrl: 'data:text/html;base64,AAAA' },
+      { type: 'exportPng', fileName: 'a.png', dataUrl: 'data:image/png;base64,<script>' },
+      { type: 'nope' },
+      null,
+      'ready',
+    ];
+    for (const m of bad) assert.equal(parseWebviewMessage(m, allowed), null, JSON.stringify(m));
+  });
+
+  it('allows plain file names only', () => {
+    assert.equal(safeFileName('table-test.csv'), 'table-test.csv');
+    for (const name of ['../x.csv', 'a/b.csv', '.hidden', '', 'x'.repeat(200), 'a\\b.csv'])
+      assert.equal(safeFileName(name), null, name);
+  });
+});
+
+describe('parseDashboardState', () => {
+  it('keeps the view and runs of a saved state and ignores the rest', () => {
+    assert.deepEqual(parseDashboardState({ view: 'compare', runDirs: ['/a', '/b'], live: {} }), {
+      view: 'compare',
+      runDirs: ['/a', '/b'],
+    });
+    assert.equal(parseDashboardState({ view: 'x', runDirs: ['/a'] }), null);
+    assert.equal(parseDashboardState({ view: 'run', runDirs: [] }), null);
+  });
+});

@@ -1,0 +1,277 @@
+// The live run view: header (state, method, backend, seed, epoch x/y, time left, Stop/Resume), the chart
+// controls (smoothing, log scale for losses, zoom) and one chart per metric, fed by the host's frames.
+
+import type { EpochRecord } from '../../../src/core/runs/types';
+import type { RunView, SeriesFrame } from '../../../src/protocol/dashboard';
+import { LineChart } from '../charts/lineChart';
+import { button, el } from '../dom';
+import { duration } from '../logic/format';
+import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
+import type { UiState } from '../logic/uiState';
+import { post } from '../vscodeApi';
+import { latestTable } from './latestTable';
+
+const REQUEST_DEBOUNCE_MS = 120;
+
+export class LiveView {
+  private readonly sections = new Map<string, RunSection>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    runs: RunView[],
+    private readonly ui: UiState,
+    private readonly persist: () => void,
+  ) {
+    root.replaceChildren();
+    for (const run of runs) {
+      const section = new RunSection(run, ui, persist, () => this.requestAll());
+      this.sections.set(run.runDir, section);
+      root.append(section.element);
+    }
+    this.requestAll();
+  }
+
+  onRunUpdate(run: RunView, latest: EpochRecord | null, eta: number | null): void {
+    this.sections.get(run.runDir)?.update(run, latest, eta);
+  }
+
+  onSeries(frame: SeriesFrame): void {
+    this.sections.get(frame.runDir)?.draw(frame);
+  }
+
+  redraw(): void {
+    for (const s of this.sections.values()) s.rebuildCharts();
+  }
+
+  private requestAll(): void {
+    this.persist();
+    for (const s of this.sections.values()) s.request();
+  }
+
+  get element(): HTMLElement {
+    return this.root;
+  }
+}
+
+class RunSection {
+  readonly element: HTMLElement;
+  private readonly header = el('header', { class: 'run-header' });
+  private readonly detail = el('p', { class: 'detail', hidden: '' });
+  private readonly status = el('p', { class: 'chart-status', role: 'status' });
+  private readonly latestBox = el('div', { class: 'latest' });
+  private readonly charts = new Map<string, { chart: LineChart; spec: LiveChartSpec; lines: string }>();
+  private readonly chartBoxes = new Map<string, HTMLElement>();
+  private frame: SeriesFrame | null = null;
+  private timer: number | undefined;
+
+  constructor(
+    private run: RunView,
+    private readonly ui: UiState,
+    private readonly persist: () => void,
+    private readonly requestAll: () => void,
+  ) {
+    this.element = el('section', {
+      class: 'run',
+      'data-run-dir': run.runDir,
+      'aria-label': `${run.name} seed ${run.seed ?? '?'}`,
+    });
+    const grid = el('div', { class: 'chart-grid' });
+    for (const spec of LIVE_CHARTS) {
+      const box = el('div', { class: 'chart-box' });
+      this.chartBoxes.set(spec.id, box);
+      const title = el('h2', { class: 'chart-title', id: `title-${spec.id}` }, spec.title);
+      const png = button('PNG', () => this.savePng(spec.id), {
+        secondary: '',
+        'aria-label': `Save the ${spec.title} chart as PNG`,
+        title: 'Save as PNG',
+        class: 'png-button',
+      });
+      grid.append(
+        el(
+          'figure',
+          { class: 'chart-figure', 'data-chart': spec.id },
+          el('div', { class: 'chart-head' }, title, png),
+          box,
+        ),
+      );
+    }
+    this.element.append(this.header, this.detail, this.controls(), this.status, grid, this.latestBox);
+    this.update(run, null, null);
+  }
+
+  request(): void {
+    const points = Math.max(200, Math.min(4000, Math.round(this.element.clientWidth || window.innerWidth)));
+    post({
+      type: 'requestSeries',
+      runDir: this.run.runDir,
+      from: this.ui.live.from,
+      to: this.ui.live.to,
+      points,
+      smoothing: this.ui.live.smoothing,
+    });
+  }
+
+  update(run: RunView, latest: EpochRecord | null, eta: number | null): void {
+    this.run = run;
+    const state = el(
+      'vscode-badge',
+      { class: `state state-${run.state}`, 'data-field': 'state', variant: 'counter' },
+      run.state,
+    );
+    const epoch = latest?.epoch ?? run.epoch;
+    this.header.replaceChildren(
+      el('h1', {}, run.name),
+      state,
+      el('span', { class: 'meta', 'data-field': 'method' }, `method ${run.method}`),
+      el('span', { class: 'meta', 'data-field': 'backend' }, `backend ${run.backend}`),
+      el('span', { class: 'meta', 'data-field': 'seed' }, `seed ${run.seed ?? '?'}`),
+      el('span', { class: 'meta', 'data-field': 'epoch' }, `epoch ${epoch}/${run.epochs}`),
+      el(
+        'span',
+        { class: 'meta', 'data-field': 'eta' },
+        run.state === 'running' ? `ETA ${eta === null ? '–' : duration(eta)}` : run.endedAt ? 'finished' : '',
+      ),
+    );
+    if (run.state === 'running' || run.state === 'remote')
+      this.header.append(
+        button('Stop', () => post({ type: 'stop', runDir: run.runDir }), {
+          'aria-label': 'Stop the run (checkpoints first)',
+        }),
+      );
+    if (run.state === 'stopped' || run.state === 'failed' || run.state === 'stale')
+      this.header.append(button('Resume', () => post({ type: 'resume', runDir: run.runDir })));
+    this.detail.textContent = run.stateDetail ?? '';
+    this.detail.hidden = !run.stateDetail;
+    if (latest) this.latestBox.replaceChildren(latestTable(run, latest));
+    else if (!this.latestBox.firstChild)
+      this.latestBox.append(el('p', { class: 'empty' }, 'No finished epoch yet.'));
+  }
+
+  draw(next: SeriesFrame): void {
+    this.frame = mergeFrame(this.frame, next);
+    const frame = this.frame;
+    const zoomed = frame.from !== null || frame.to !== null;
+    const range = zoomed
+      ? { min: frame.from ?? frame.x[0] ?? 0, max: frame.to ?? frame.x.at(-1) ?? 1 }
+      : null;
+    for (const spec of LIVE_CHARTS) {
+      const { lines, data } = chartData(frame, spec, this.run.modalities);
+      const box = this.chartBoxes.get(spec.id)!;
+      const figure = box.parentElement!;
+      figure.hidden = lines.length === 0;
+      if (lines.length === 0) continue;
+      const signature = `${lines.map((l) => l.key).join(',')}|${this.logOf(spec)}`;
+      const current = this.charts.get(spec.id);
+      const chartSpec = {
+        title: spec.title,
+        percent: spec.percent,
+        log: this.logOf(spec),
+        lines: lines.map((l) => ({
+          label: l.label,
+          colorIndex: l.colorIndex,
+          bold: l.fused,
+          faint: l.faint,
+        })),
+        syncKey: `live-${this.run.runDir}`,
+        note: () => (this.frame?.downsampled ? 'min and max of the epochs around this point' : null),
+        onZoom: (from: number, to: number) => this.zoom(from, to),
+        onResetZoom: () => this.zoom(null, null),
+      };
+      if (!current) {
+        this.charts.set(spec.id, { chart: new LineChart(box, chartSpec, data), spec, lines: signature });
+      } else if (current.lines !== signature) {
+        current.chart.rebuild(chartSpec, data);
+        current.lines = signature;
+        if (range) current.chart.setData(data, range);
+      } else {
+        current.chart.setData(data, range);
+      }
+    }
+    const shown = frame.x.length;
+    const parts = [
+      zoomed
+        ? `Epochs ${frame.from ?? frame.x[0]}–${frame.to ?? frame.x.at(-1)} of ${frame.total}`
+        : `${frame.total} epochs`,
+      frame.downsampled
+        ? `drawn as min/max of ${Math.round(frame.inRange / (shown / 2))}-epoch buckets (${shown} points)`
+        : '',
+      zoomed ? 'zoomed: double-click a chart or press 0 on it to show all' : 'following new epochs',
+    ].filter((p) => p !== '');
+    this.status.textContent = parts.join(' · ');
+    this.status.setAttribute('data-total', String(frame.total));
+    const lastEpoch = frame.x.at(-1);
+    if (typeof lastEpoch === 'number') post({ type: 'rendered', runDir: this.run.runDir, epoch: lastEpoch });
+  }
+
+  rebuildCharts(): void {
+    for (const { chart } of this.charts.values()) chart.rebuild();
+  }
+
+  private logOf(spec: LiveChartSpec): boolean {
+    return spec.alwaysLog || (spec.logToggle && this.ui.live.logLoss);
+  }
+
+  private zoom(from: number | null, to: number | null): void {
+    this.ui.live.from = from;
+    this.ui.live.to = to;
+    this.requestAll();
+  }
+
+  private controls(): HTMLElement {
+    const smoothingId = `smoothing-${Math.random().toString(36).slice(2)}`;
+    const slider = el('input', {
+      type: 'range',
+      id: smoothingId,
+      min: '0',
+      max: '0.99',
+      step: '0.01',
+      value: String(this.ui.live.smoothing),
+      'aria-valuetext': `smoothing ${this.ui.live.smoothing}`,
+    });
+    const value = el(
+      'output',
+      { for: smoothingId, class: 'smoothing-value' },
+      this.ui.live.smoothing.toFixed(2),
+    );
+    slider.addEventListener('input', () => {
+      const v = Math.min(0.99, Math.max(0, Number(slider.value)));
+      this.ui.live.smoothing = v;
+      value.textContent = v.toFixed(2);
+      slider.setAttribute('aria-valuetext', `smoothing ${v.toFixed(2)}`);
+      window.clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => this.requestAll(), REQUEST_DEBOUNCE_MS);
+    });
+    const log = el('vscode-checkbox', { label: 'Log scale for losses', 'data-control': 'log' });
+    if (this.ui.live.logLoss) log.setAttribute('checked', '');
+    log.addEventListener('change', () => {
+      this.ui.live.logLoss = (log as HTMLElement & { checked: boolean }).checked;
+      this.persist();
+      if (this.frame) {
+        const f = this.frame;
+        this.frame = null;
+        this.draw({ ...f, append: false });
+      }
+    });
+    const reset = button('Show all epochs', () => this.zoom(null, null), {
+      secondary: '',
+      'data-control': 'reset-zoom',
+    });
+    return el(
+      'div',
+      { class: 'controls', role: 'toolbar', 'aria-label': 'Chart controls' },
+      el('label', { for: smoothingId, class: 'field-label' }, 'Smoothing'),
+      slider,
+      value,
+      log,
+      reset,
+      el('span', { class: 'hint' }, 'Drag across a chart to zoom.'),
+    );
+  }
+
+  private savePng(id: string): void {
+    const entry = this.charts.get(id);
+    if (!entry) return;
+    const name = `${this.run.name}-s${this.run.seed ?? 'x'}-${id}.png`.replace(/[^A-Za-z0-9._ -]/g, '-');
+    post({ type: 'exportPng', fileName: name, dataUrl: entry.chart.toPng() });
+  }
+}
