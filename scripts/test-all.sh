@@ -47,6 +47,11 @@ fi
 
 passed=$(cat "$results"/*.tap 2>/dev/null | awk '/^# pass [0-9]+$/ { n += $3 } END { print n + 0 }')
 failed=$(cat "$results"/*.tap 2>/dev/null | awk '/^# fail [0-9]+$/ { n += $3 } END { print n + 0 }')
+if [ -f "$results/selftest.log" ]; then
+  read -r st_passed st_failed < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 } END { print p + 0, f + 0 }' "$results/selftest.log")
+  passed=$((passed + st_passed))
+  failed=$((failed + st_failed))
+fi
 if [ -f "$results/integration.log" ]; then
   read -r in_passed in_failed < <(awk '/^integration: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$results/integration.log")
   passed=$((passed + in_passed))

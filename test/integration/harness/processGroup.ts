@@ -24,6 +24,10 @@ export async function killProcessGroup(child: ChildProcess, graceMs = 2000): Pro
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
   signalGroup(pid, 'SIGKILL');
+  // SIGKILL is delivered at once but a process takes a moment to die: return only when none is left.
+  const gone = Date.now() + 5000;
+  while (Date.now() < gone && processGroupMembers(pid).length > 0)
+    await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Synchronous last resort for process 'exit' handlers, where nothing asynchronous runs any more. */
@@ -60,7 +64,8 @@ export function processGroupMembers(pgid: number): number[] {
     }
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid) members.push(Number(entry));
+    // A zombie (state Z) has exited and only waits for its parent to read its status.
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
   }
   return members;
 }
