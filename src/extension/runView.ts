@@ -49,18 +49,7 @@ export function shownAccuracy(run: RunInfo): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export function pct(v: number | null | undefined, digits = 1): string {
-  return typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(digits)}%` : '–';
-}
-
-export function formatSeconds(seconds: number | null | undefined): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${rest}s` : `${rest}s`;
-}
+export { pct, compactDuration as formatSeconds } from '../core/util/format';
 
 export function durationOf(run: RunInfo): number | null {
   if (run.summary) return run.summary.wallSeconds;

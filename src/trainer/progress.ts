@@ -2,6 +2,7 @@
 // epoch's accuracies) redrawn a few times a second; otherwise one plain line per epoch, for logs and CI.
 
 import type { BatchProgress } from '../core/train/session';
+import { pct } from '../core/util/format';
 import type { EpochRecord } from '../core/runs/types';
 
 const REDRAW_MS = 150;
@@ -83,10 +84,6 @@ function accuracies(r: EpochRecord): string {
     .map(([m, v]) => `${m} ${pct(v)}`)
     .join(' ');
   return `val ${pct(r.val.fused)} test ${pct(r.test.fused)} (${uni})`;
-}
-
-export function pct(v: number | null | undefined): string {
-  return typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
 }
 
 function fixed(v: number | null | undefined, digits: number): string {

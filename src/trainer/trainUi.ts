@@ -7,7 +7,8 @@ import { meanStd } from '../core/eval/metrics';
 import type { RunOutcome } from '../core/train/runner';
 import type { TrainerHooks } from '../core/train/session';
 import { encodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
-import { formatDuration, pct, ProgressReporter } from './progress';
+import { pct } from '../core/util/format';
+import { formatDuration, ProgressReporter } from './progress';
 import { listenForStop } from './stopSignal';
 
 /** Everything the command prints, in one of three voices: live terminal, plain lines, or JSON events. */
