@@ -115,7 +115,12 @@ export class TrainingManager implements vscode.Disposable {
       void vscode.window.showWarningMessage(reason);
       return { started: false, reason };
     }
-    if (this.processFor(runDir)) return { started: false, reason: 'the run is already running' };
+    const previous = this.processFor(runDir);
+    if (previous) {
+      // A stopped run's trainer writes "stopped" just before it exits: give it a moment to be gone.
+      const ended = await Promise.race([previous.exited.then(() => true), delay(10_000).then(() => false)]);
+      if (!ended) return { started: false, reason: 'the run is still running' };
+    }
     const runtime = await this.runtime();
     if (!runtime) return { started: false, reason: 'no Node.js runtime for the trainer' };
     this.startBatch(`Resuming ${path.basename(runDir)}`, [{ kind: 'resume', runDir }], runtime);
@@ -292,4 +297,8 @@ function readStatus(runDir: string): RunStatus | null {
   } catch {
     return null;
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
