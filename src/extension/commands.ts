@@ -50,7 +50,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('mla.resumeRun', async (arg) => {
       const [run] = await runsOf(store, arg, undefined, (r) => isResumable(r), 'Resume which run?');
-      if (run) await training.resume(run.dir);
+      if (!run) return;
+      const result = await training.resume(run.dir);
+      if (!result.started && result.reason)
+        void vscode.window.showWarningMessage(`MLA: cannot resume: ${result.reason}.`);
     }),
     register('mla.rerun', async (arg) => {
       const runs = await runsOf(store, arg, undefined, () => true, 'Re-run which run?');
