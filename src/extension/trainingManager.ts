@@ -111,9 +111,7 @@ export class TrainingManager implements vscode.Disposable {
 
   async resume(runDir: string): Promise<TrainResult> {
     if (!vscode.workspace.isTrusted) {
-      const reason = 'Resuming is disabled in Restricted Mode.';
-      void vscode.window.showWarningMessage(reason);
-      return { started: false, reason };
+      return { started: false, reason: 'training, and so resuming, is disabled in Restricted Mode' };
     }
     const previous = this.processFor(runDir);
     if (previous) {
