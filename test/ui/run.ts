@@ -198,15 +198,27 @@ async function runExactCommand(page: Page, title: string): Promise<void> {
  */
 async function setTheme(page: Page, theme: (typeof THEMES)[number]): Promise<void> {
   const wanted = theme.id === 'dark' ? 'vs-dark' : 'vs';
-  await runExactCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(theme.label);
   // The picker lists themes by label ("Dark Modern"); the setting names them by id ("Default Dark Modern").
-  await page
+  const row = page
     .locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^(Default )?${theme.label}$`) }) })
-    .first()
-    .click();
+    .first();
+  // On a cold first start the theme list can come late: open the picker again rather than wait forever.
+  for (let attempt = 1; ; attempt++) {
+    await runExactCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(theme.label);
+    const shown = await row.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+    await page.keyboard.press('Escape');
+    if (attempt === 4) {
+      await shoot(page, `${theme.id}-theme-picker-failure`);
+      throw new Error(`the color theme picker never listed "${theme.label}"`);
+    }
+  }
+  await row.click();
   await page.waitForFunction(
     `document.querySelector('.monaco-workbench')?.classList.contains('${wanted}') === true`,
     undefined,
