@@ -2,9 +2,11 @@
 // scalars, so the caller accumulates them on the device and reads them back only when it reports.
 
 import * as tf from '@tensorflow/tfjs';
+import { tensorHost } from '../backend/host';
 import type { HgmMode } from '../config/types';
 import { batchMeanFeature, hgmAlpha, type HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
+import { fastMlaMlpStep, fastPathApplies } from './fast/mla-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from './loss';
 import type { Network } from './network';
 
@@ -25,15 +27,25 @@ export interface MlaStepInput {
   seed: number;
   /** Encoders already stepped in this batch: given zero gradients to mimic torch's zero_grad quirk. */
   quirkEncoders: string[];
+  /** False forces the autodiff path where the fused one applies (tests compare the two). Default true. */
+  fused?: boolean;
 }
 
-/** MLA: the active modality's encoder and the shared head take one step on that modality's loss alone. */
+/**
+ * MLA: the active modality's encoder and the shared head take one step on that modality's loss alone. MLP
+ * encoders on the wasm and cpu backends take the fused path (fast/mla-mlp-step.ts), the rest autodiff.
+ */
 export function mlaStep(
   net: Network,
   optimizer: Optimizer,
   hgm: { projector: HgmProjector; mode: HgmMode } | null,
   input: MlaStepInput,
 ): StepTotals {
+  const host = input.fused === false ? null : tensorHost();
+  if (host && fastPathApplies(net, input.modality, input.x)) {
+    const r = fastMlaMlpStep(host, net, optimizer, hgm, input);
+    return { lossSum: tf.scalar(r.lossSum), correct: tf.scalar(r.correct), rows: r.rows };
+  }
   const encoder = net.encoder(input.modality);
   const kernel = net.head.kernel.variable;
   const variables = [...encoder.trainable.map((v) => v.variable), kernel, net.head.bias.variable];

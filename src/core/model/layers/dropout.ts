@@ -16,9 +16,14 @@ export class Dropout {
   }
 
   apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
-    if (!ctx.training || this.rate === 0) return x;
-    const seed = siteSeed(ctx.seed, this.labelHash, this.site);
-    return tf.mul(x, tf.tensor(dropoutMask(x.size, this.rate, seed), x.shape, 'float32')) as T;
+    const mask = this.maskFor(x.size, ctx);
+    return mask ? (tf.mul(x, tf.tensor(mask, x.shape, 'float32')) as T) : x;
+  }
+
+  /** The scaled mask `apply` multiplies by, or null when it passes `x` through (inference, rate 0). */
+  maskFor(size: number, ctx: ForwardContext): Float32Array | null {
+    if (!ctx.training || this.rate === 0) return null;
+    return dropoutMask(size, this.rate, siteSeed(ctx.seed, this.labelHash, this.site));
   }
 }
 
