@@ -2,7 +2,7 @@
 // wasm: the gradients handed to the optimizer, the parameters, optimizer state and HGM projector after three
 // steps (the first one skips HGM), the loss and correct counts; with dropout, HGM replace and add, SGD
 // (plain, momentum, Nesterov), Adam and AdamW, widths that are and are not multiples of the SIMD width,
-// and the zero_grad quirk.
+// and the zero_grad quirk. And the joint step with the optimizer's fused update against its tf-op update.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +15,7 @@ import { gradView, type HostUpdate } from '../../src/core/optim/fused';
 import { createOptimizer, type Optimizer, type OptimizerState } from '../../src/core/optim/optimizer';
 import { Network } from '../../src/core/train/network';
 import type { PreparedModality } from '../../src/core/train/prepare';
-import { mlaStep } from '../../src/core/train/steps';
+import { jointStep, mlaStep } from '../../src/core/train/steps';
 import { Rng } from '../../src/core/util/random';
 
 const TOL = 1e-4;
@@ -91,9 +91,9 @@ const MODALITIES = [
 ];
 const ROWS = 9;
 
-function buildNet(c: Case, seed: number): Network {
+function buildNet(c: Case, seed: number, method = 'mla'): Network {
   const config = {
-    method: 'mla',
+    method,
     model: {
       featureDim: c.featureDim,
       encoders: Object.fromEntries(
@@ -233,6 +233,47 @@ test('the SIMD module assembles into valid WebAssembly', () => {
   assert.ok(api.validate(assembleSimdModule()));
 });
 
+/** Joint training keeps autodiff; only its optimizer update is fused. */
+function compareJoint(c: Case): void {
+  const sides = [true, false].map((fused) => ({
+    fused,
+    net: buildNet(c, 8, 'joint'),
+    opt: createOptimizer(c.optimizer),
+  }));
+  const rng = Rng.fromSeed(4, 'fast-path-joint');
+  for (let step = 0; step < 3; step++) {
+    const labels = Array.from({ length: ROWS }, () => rng.int(c.classes));
+    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), c.classes).toFloat() as tf.Tensor2D;
+    const xs = MODALITIES.map((m) => {
+      const size = m.sampleShape.reduce((a, b) => a * b, 1);
+      return tf.tensor(
+        Float32Array.from({ length: ROWS * size }, () => rng.normal()),
+        [ROWS, ...m.sampleShape],
+      );
+    });
+    for (const s of sides) {
+      const t = jointStep(s.net, s.opt, {
+        xs,
+        masks: xs.map(() => null),
+        y,
+        lr: 0.05,
+        seed: step,
+        fused: s.fused,
+      });
+      tf.dispose([t.lossSum, t.correct, ...t.unimodal.flatMap((u) => [u.lossSum, u.correct])]);
+    }
+    const [a, b] = sides.map((s) => s.net.namedVariables());
+    b.forEach((v, i) =>
+      close(a[i].variable.dataSync(), v.variable.dataSync(), `joint step ${step}: ${v.name}`),
+    );
+    tf.dispose([...xs, y]);
+  }
+  for (const s of sides) {
+    s.net.dispose();
+    s.opt.dispose();
+  }
+}
+
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fused MLA step = autodiff step on ${backend}`, () => {
     let previous = '';
@@ -244,5 +285,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       if (previous) await tf.setBackend(previous);
     });
     for (const c of CASES) test(c.name, () => compare(c));
+    for (const c of [CASES[0], CASES[1], CASES[3]]) {
+      test(`joint step with the fused update (${c.name})`, () => compareJoint(c));
+    }
   });
 }

@@ -2,7 +2,7 @@
 // scalars, so the caller accumulates them on the device and reads them back only when it reports.
 
 import * as tf from '@tensorflow/tfjs';
-import { tensorHost } from '../backend/host';
+import { tensorHost, type TensorHost } from '../backend/host';
 import type { HgmMode } from '../config/types';
 import { batchMeanFeature, hgmAlpha, type HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
@@ -72,7 +72,7 @@ export function mlaStep(
       for (const v of net.encoder(m).trainable)
         updates.push({ variable: v.variable, grad: tf.zerosLike(v.variable) });
     }
-    optimizer.step(updates, input.lr);
+    applyUpdates(optimizer, host, updates, input.lr);
     const lossSum = tf.keep(value.mul(rows) as tf.Scalar);
     const correct = tf.keep(countCorrect(logits!, input.y));
     tf.dispose([features!, logits!]);
@@ -86,6 +86,8 @@ export interface JointStepInput {
   y: tf.Tensor2D;
   lr: number;
   seed: number;
+  /** False keeps the optimizer's per-parameter tf ops instead of its fused update. Default true. */
+  fused?: boolean;
 }
 
 export interface JointStepTotals extends StepTotals {
@@ -120,7 +122,9 @@ export function jointStep(net: Network, optimizer: Optimizer, input: JointStepIn
         correct: tf.keep(tf.sum(tf.mul(hit, weight)) as tf.Scalar),
       };
     });
-    optimizer.step(
+    applyUpdates(
+      optimizer,
+      input.fused === false ? null : tensorHost(),
       variables.map((variable) => ({ variable, grad: grads[variable.name] })),
       input.lr,
     );
@@ -129,4 +133,15 @@ export function jointStep(net: Network, optimizer: Optimizer, input: JointStepIn
     tf.dispose([...feats, logits!]);
     return { lossSum, correct, rows, unimodal };
   });
+}
+
+/** The fused update (one loop per parameter on the backend's buffers) where the backend allows it. */
+function applyUpdates(
+  optimizer: Optimizer,
+  host: TensorHost | null,
+  updates: { variable: tf.Variable; grad: tf.Tensor }[],
+  lr: number,
+): void {
+  if (host) optimizer.stepHost(host, updates, lr);
+  else optimizer.step(updates, lr);
 }
