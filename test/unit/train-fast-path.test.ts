@@ -181,8 +181,12 @@ async function compare(c: Case): Promise<void> {
           quirkEncoders: c.quirk ? MODALITIES.slice(0, k).map((q) => q.name) : [],
           fused: s.fused,
         });
-        const out = { loss: t.lossSum.dataSync()[0], correct: t.correct.dataSync()[0] };
-        tf.dispose([t.lossSum, t.correct]);
+        assert.equal('host' in t, s.fused, 'the fused path applies to these MLPs');
+        const out =
+          'host' in t
+            ? { loss: t.lossSum, correct: t.correct }
+            : { loss: t.lossSum.dataSync()[0], correct: t.correct.dataSync()[0] };
+        if (!('host' in t)) tf.dispose([t.lossSum, t.correct]);
         // Nothing left behind but the optimizer's lazily created slots.
         assert.ok(tf.memory().numTensors - before <= (s.net.encoder(m.name).trainable.length + 2) * 2);
         return out;

@@ -151,7 +151,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
               quirkEncoders: config.mla.replicateTorchZeroGradQuirk ? done : [],
             });
             tf.dispose([x, y]);
-            totals.add(m.name, t.lossSum, t.correct, t.rows);
+            if ('host' in t) totals.addValues(m.name, t.lossSum, t.correct, t.rows);
+            else totals.add(m.name, t.lossSum, t.correct, t.rows);
             done.push(m.name);
           });
         } else {

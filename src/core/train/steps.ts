@@ -17,6 +17,14 @@ export interface StepTotals {
   rows: number;
 }
 
+/** The fused path's sums come as numbers (it computes them in JS), with `host` set. */
+export interface HostStepTotals {
+  host: true;
+  lossSum: number;
+  correct: number;
+  rows: number;
+}
+
 export interface MlaStepInput {
   modality: string;
   x: tf.Tensor;
@@ -40,11 +48,10 @@ export function mlaStep(
   optimizer: Optimizer,
   hgm: { projector: HgmProjector; mode: HgmMode } | null,
   input: MlaStepInput,
-): StepTotals {
+): StepTotals | HostStepTotals {
   const host = input.fused === false ? null : tensorHost();
   if (host && fastPathApplies(net, input.modality, input.x)) {
-    const r = fastMlaMlpStep(host, net, optimizer, hgm, input);
-    return { lossSum: tf.scalar(r.lossSum), correct: tf.scalar(r.correct), rows: r.rows };
+    return { host: true, ...fastMlaMlpStep(host, net, optimizer, hgm, input) };
   }
   const encoder = net.encoder(input.modality);
   const kernel = net.head.kernel.variable;
