@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, type SimdLoops } from './kernels/simd-loops';
-import { biasReluMaskLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
+import { biasReluMaskLoop, columnSumsLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
 
 export type Info = tf.TensorInfo;
 
@@ -27,6 +27,8 @@ export interface TensorHost {
   reluMaskBackward(delta: Info, h: Info, mask: Info | null): void;
   /** torch SGD with momentum on one parameter (optim/fused.ts `sgdLoop`), into new buffers pOut, vOut. */
   sgdMomentum(p: Info, g: Info, v: Info, pOut: Info, vOut: Info, c: SgdConstants): void;
+  /** A new [n] buffer of the column sums of the [rows, n] buffer `x` (a bias gradient). */
+  columnSums(x: Info): Info;
   release(...infos: Info[]): void;
   /** Hands a buffer made here to the engine as a tensor the caller owns. */
   toTensor(info: Info): tf.Tensor;
@@ -91,6 +93,14 @@ abstract class HostBase {
     sgdLoop(this.view(p), this.view(g), this.view(v), this.view(pOut), this.view(vOut), c, 0);
   }
 
+  columnSums(x: Info): Info {
+    const out = this.output([x.shape[1]]);
+    columnSumsLoop(this.view(x), this.view(out));
+    return out;
+  }
+
+  abstract output(shape: number[]): Info;
+
   release(...infos: Info[]): void {
     for (const info of infos) this.backend.disposeData(info.dataId);
   }
@@ -128,6 +138,14 @@ class WasmHost extends HostBase implements TensorHost {
     if (bulk < n) {
       reluMaskBackwardLoop(this.view(delta), this.view(h), mask ? this.view(mask) : null, bulk);
     }
+  }
+
+  override columnSums(x: Info): Info {
+    const n = x.shape[1];
+    if (!this.simd || n % 4 !== 0) return super.columnSums(x);
+    const out = this.output([n]);
+    this.simd.columnSums(this.offset(x), this.offset(out), 4 * tf.util.sizeFromShape(x.shape), 4 * n);
+    return out;
   }
 
   override sgdMomentum(p: Info, g: Info, v: Info, pOut: Info, vOut: Info, c: SgdConstants): void {

@@ -68,3 +68,10 @@ export function reluMaskBackwardLoop(
 ): void {
   for (let i = from; i < d.length; i++) d[i] = h[i] > 0 ? (m ? f(d[i] * m[i]) : d[i]) : 0;
 }
+
+/** out[j] = Σ over rows of x[row, j], accumulated in float32 (as the Sum kernel). */
+export function columnSumsLoop(x: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  out.fill(0);
+  for (let i = 0; i < x.length; i += n) for (let j = 0; j < n; j++) out[j] = f(out[j] + x[i + j]);
+}

@@ -24,6 +24,8 @@ export interface SimdLoops {
   biasReluMask(a: number, b: number, m: number, bytes: number, rowBytes: number): void;
   /** δ ← (h > 0 ? δ·m : 0) (m = 0: no mask). */
   reluMaskBackward(d: number, h: number, m: number, bytes: number): void;
+  /** out[j] = Σ over rows of x[row, j], float32, for rows of `rowBytes`. */
+  columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
 }
 
 // Opcodes (WebAssembly core spec and its SIMD proposal).
@@ -253,6 +255,46 @@ function reluMaskBackwardFn(): Fn {
   };
 }
 
+function columnSumsFn(): Fn {
+  // params: x out bytes rowBytes; locals: j (column offset), i (offset in x), acc
+  const [x, out, bytes, rowBytes, j, i, acc] = [0, 1, 2, 3, 4, 5, 6];
+  return {
+    name: 'columnSums',
+    params: [I32, I32, I32, I32],
+    locals: [I32, I32, V128],
+    body: loop16(j, rowBytes, [
+      ...zero,
+      ...set(acc),
+      ...get(j),
+      ...set(i),
+      OP.block,
+      0x40,
+      OP.loop,
+      0x40,
+      ...get(i),
+      ...get(bytes),
+      OP.i32GeU,
+      OP.brIf,
+      1,
+      ...get(acc),
+      ...loadAt(x, i),
+      ...V.add,
+      ...set(acc),
+      ...get(i),
+      ...get(rowBytes),
+      OP.i32Add,
+      ...set(i),
+      OP.br,
+      0,
+      OP.end,
+      OP.end,
+      ...storeAt(out, j, get(acc)),
+    ]),
+  };
+}
+
+const FUNCTIONS = () => [sgdFn(false), sgdFn(true), biasReluMaskFn(), reluMaskBackwardFn(), columnSumsFn()];
+
 function assemble(fns: Fn[]): Uint8Array {
   const types = fns.map((fn) => [0x60, ...vec(fn.params.map((t) => [t])), 0]);
   const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
@@ -278,6 +320,7 @@ interface Exports {
   sgdNesterov(...args: number[]): void;
   biasReluMask(a: number, b: number, m: number, bytes: number, rowBytes: number): void;
   reluMaskBackward(d: number, h: number, m: number, bytes: number): void;
+  columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
 }
 
 /** The engine's WebAssembly API (the project's type libraries do not declare it). */
@@ -299,7 +342,7 @@ export function simdLoops(backend: BackendWasm): SimdLoops | null {
   const memory = module.asm?.memory;
   if (wasmApi && memory instanceof wasmApi.Memory) {
     try {
-      const bytes = assemble([sgdFn(false), sgdFn(true), biasReluMaskFn(), reluMaskBackwardFn()]);
+      const bytes = assemble(FUNCTIONS());
       const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
       const e = instance.exports as unknown as Exports;
       loops = {
@@ -307,6 +350,7 @@ export function simdLoops(backend: BackendWasm): SimdLoops | null {
           (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
         biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
         reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
+        columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
       };
     } catch {
       loops = null;
@@ -318,5 +362,5 @@ export function simdLoops(backend: BackendWasm): SimdLoops | null {
 
 /** Exposed for the test that checks the module assembles and validates. */
 export function assembleSimdModule(): Uint8Array {
-  return assemble([sgdFn(false), sgdFn(true), biasReluMaskFn(), reluMaskBackwardFn()]);
+  return assemble(FUNCTIONS());
 }

@@ -100,8 +100,8 @@ export function fastMlaMlpStep(
 
     // Backward: the head, then the layers from the top.
     let kernelGrad: Info = own(host.matMul(features, dz, true, false));
-    const grads = new Map<tf.Variable, Info | Float32Array>();
-    grads.set(headBias, columnSums(host.view(dz), C));
+    const grads = new Map<tf.Variable, Info>();
+    grads.set(headBias, own(host.columnSums(dz)));
     let delta = own(host.matMul(dz, headKernel, false, true));
     let above: tf.Variable | null = null;
     for (let l = layers.length - 1; l >= 0; l--) {
@@ -109,12 +109,13 @@ export function fastMlaMlpStep(
       if (above) delta = own(host.matMul(delta, above, false, true));
       host.reluMaskBackward(delta, layer.output, layer.mask);
       grads.set(layer.kernel, own(host.matMul(layer.input, delta, true, false)));
-      grads.set(layer.bias, columnSums(host.view(delta), layer.bias.size));
+      grads.set(layer.bias, own(host.columnSums(delta)));
       above = layer.kernel;
     }
 
     if (hgm && hgm.mode !== 'off') {
-      const r = columnMeans(host.view(features), layout.projection.outDim);
+      const sums = own(host.columnSums(features));
+      const r = Float32Array.from(host.view(sums), (v) => v / B);
       if (hgm.projector.advance(r, hgmAlpha(input.batch, input.batches))) {
         const d = hgm.projector.dim;
         const P = own(host.upload(hgm.projector.matrix, [d, d]));
@@ -187,20 +188,6 @@ function softmaxCrossEntropyBackward(
     if (arg === yArg) correct++;
   }
   return { lossSum: f(lossSum), correct };
-}
-
-/** Σ over rows of a [rows, n] buffer. */
-function columnSums(x: Float32Array, n: number): Float32Array {
-  const acc = new Float64Array(n);
-  for (let i = 0; i < x.length; i += n) for (let j = 0; j < n; j++) acc[j] += x[i + j];
-  return Float32Array.from(acc);
-}
-
-function columnMeans(x: Float32Array, n: number): Float32Array {
-  const sums = columnSums(x, n);
-  const rows = x.length / n;
-  for (let j = 0; j < n; j++) sums[j] = sums[j] / rows;
-  return sums;
 }
 
 function addInPlace(target: Float32Array, other: Float32Array): void {
