@@ -6,6 +6,7 @@ import { tensorHost, type TensorHost } from '../backend/host';
 import type { HgmMode } from '../config/types';
 import { batchMeanFeature, hgmAlpha, type HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
+import { fastJointApplies, fastJointMlpStep } from './fast/joint-mlp-step';
 import { fastMlaMlpStep, fastPathApplies } from './fast/mla-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from './loss';
 import type { Network } from './network';
@@ -93,7 +94,7 @@ export interface JointStepInput {
   y: tf.Tensor2D;
   lr: number;
   seed: number;
-  /** False keeps the optimizer's per-parameter tf ops instead of its fused update. Default true. */
+  /** False forces autodiff and the optimizer's tf ops (tests compare the two). Default true. */
   fused?: boolean;
 }
 
@@ -102,8 +103,24 @@ export interface JointStepTotals extends StepTotals {
   unimodal: { lossSum: tf.Scalar; correct: tf.Scalar }[];
 }
 
-/** Joint baseline: every encoder and the concatenation head take one step on the fused loss. */
-export function jointStep(net: Network, optimizer: Optimizer, input: JointStepInput): JointStepTotals {
+/** The fused joint path's sums, as numbers. */
+export interface HostJointTotals extends HostStepTotals {
+  unimodal: { lossSum: number; correct: number }[];
+}
+
+/**
+ * Joint baseline: every encoder and the concatenation head take one step on the fused loss. All-MLP networks
+ * on the wasm and cpu backends take the fused path (fast/joint-mlp-step.ts).
+ */
+export function jointStep(
+  net: Network,
+  optimizer: Optimizer,
+  input: JointStepInput,
+): JointStepTotals | HostJointTotals {
+  const host = input.fused === false ? null : tensorHost();
+  if (host && fastJointApplies(net, input.xs)) {
+    return { host: true, ...fastJointMlpStep(host, net, optimizer, input) };
+  }
   const variables = net.trainableVariables();
   const rows = input.y.shape[0];
   return tf.tidy(() => {
@@ -131,7 +148,7 @@ export function jointStep(net: Network, optimizer: Optimizer, input: JointStepIn
     });
     applyUpdates(
       optimizer,
-      input.fused === false ? null : tensorHost(),
+      host,
       variables.map((variable) => ({ variable, grad: grads[variable.name] })),
       input.lr,
     );

@@ -10,11 +10,18 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Info, TensorHost } from '../../backend/host';
 import type { HgmMode } from '../../config/types';
 import { hgmAlpha, type HgmProjector } from '../../mla/hgm';
-import { MlpEncoder } from '../../model/mlp';
+import type { MlpEncoder } from '../../model/mlp';
 import type { HostUpdate } from '../../optim/fused';
 import type { Optimizer } from '../../optim/optimizer';
 import type { Network } from '../network';
-import { addInPlace, mlpBackward, mlpForward, owner, softmaxCrossEntropyBackward } from './mlp-pass';
+import {
+  addInPlace,
+  mlpBackward,
+  mlpForward,
+  mlpPassApplies,
+  owner,
+  softmaxCrossEntropyBackward,
+} from './mlp-pass';
 
 export interface FastStepInput {
   modality: string;
@@ -36,8 +43,7 @@ export interface FastStepResult {
 
 /** Whether `fastMlaMlpStep` handles this modality: an MLP encoder with ReLU and float32 inputs. */
 export function fastPathApplies(net: Network, modality: string, x: tf.Tensor): boolean {
-  const encoder = net.encoder(modality);
-  return encoder instanceof MlpEncoder && encoder.layout.activation === 'relu' && x.dtype === 'float32';
+  return mlpPassApplies(net.encoder(modality), x);
 }
 
 export function fastMlaMlpStep(
