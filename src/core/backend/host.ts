@@ -1,7 +1,8 @@
-// Direct access to the active backend's buffers for the fused training step: matmuls call the registered
-// BatchMatMul kernel on TensorInfos (no engine, no tape, no tidy), and elementwise work runs as JS loops on
-// Float32Array views of the backend's own memory (the wasm heap, or the cpu backend's arrays). Buffers made
-// here are not known to the engine: every one must be released, or handed over with `toTensor`.
+// Direct access to the active backend's buffers for the fused training steps (src/core/train/fast): matmuls
+// call the registered BatchMatMul kernel on TensorInfos (no engine, no tape, no tidy), and the elementwise
+// work runs on the backend's own memory: SIMD loops on the wasm heap (kernels/simd-loops.ts), JS loops
+// (loops.ts) on the cpu backend's arrays and for what SIMD does not cover. Buffers made here are not known to
+// the engine: every one must be released, or handed over with `toTensor`.
 //
 // Only the wasm and cpu backends expose their memory this way; elsewhere `tensorHost()` is null and the
 // trainer keeps the autodiff path.
@@ -25,7 +26,7 @@ export interface TensorHost {
   biasReluMask(a: Info, bias: Info, mask: Info | null): void;
   /** δ ← δ·m where h > 0, else 0 (the backward of `biasReluMask`, given its output h). */
   reluMaskBackward(delta: Info, h: Info, mask: Info | null): void;
-  /** torch SGD with momentum on one parameter (optim/fused.ts `sgdLoop`), into new buffers pOut, vOut. */
+  /** torch SGD with momentum on one parameter (loops.ts `sgdLoop`), into new buffers pOut, vOut. */
   sgdMomentum(p: Info, g: Info, v: Info, pOut: Info, vOut: Info, c: SgdConstants): void;
   /** A new [n] buffer of the column sums of the [rows, n] buffer `x` (a bias gradient). */
   columnSums(x: Info): Info;
