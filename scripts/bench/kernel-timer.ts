@@ -1,6 +1,7 @@
 // Times every kernel of a backend by re-registering each kernel with a wrapper around its kernelFunc, and the
 // engine's dispatch (`runKernelFunc`: tensor bookkeeping, tape recording) around it. Only the outermost call
-// counts: the project's wasm kernels call other kernels, whose time belongs to the caller. Benchmarks only: the
+// counts: the project's wasm kernels call other kernels, whose time belongs to the caller. Kernels called directly
+// (src/core/backend/host.ts) are kernel time with no dispatch. Benchmarks only: the
 // wrappers cost about a microsecond per call, which the report states.
 import * as tf from '@tensorflow/tfjs';
 
@@ -50,6 +51,9 @@ export function installKernelTimer(backendName: string): KernelTimer {
         stat.ms += ms;
         stat.calls++;
         depth--;
+        // Called directly, not through the engine (the fused training step does): no dispatch around it,
+        // so its time counts as its own dispatch, keeping dispatch ≥ kernels.
+        if (dispatchDepth === 0) dispatch += ms;
         if (detailed.has(config.kernelName)) {
           const a = args.attrs as Record<string, unknown> | undefined;
           const key = `${config.kernelName} ${Object.values(args.inputs)

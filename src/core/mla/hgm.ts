@@ -121,15 +121,23 @@ export class HgmProjector {
     gradKernel: tf.Tensor2D,
     mode: ProjectionMode,
   ): tf.Tensor2D | null {
+    return this.advance(meanFeature, alpha) ? projectKernelGrad(this.P, gradKernel, mode) : null;
+  }
+
+  /**
+   * The projector half of `step`: updates P and returns true, or on the run's first step only records it
+   * and returns false (the gradient is then used as it is). The fused fast path projects on its own.
+   */
+  advance(meanFeature: Float32Array, alpha: number): boolean {
     if (meanFeature.length !== this.dim) {
       throw new Error(`HGM: mean feature has ${meanFeature.length} values, the projector is ${this.dim}-d`);
     }
     if (!this.firstStepDone) {
       this.firstStepDone = true;
-      return null;
+      return false;
     }
     this.P = updateProjector(this.P, meanFeature, alpha);
-    return projectKernelGrad(this.P, gradKernel, mode);
+    return true;
   }
 
   toJSON(): HgmProjectorState {

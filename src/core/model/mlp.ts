@@ -1,6 +1,6 @@
 // MLP encoder: flatten; per hidden width Linear → activation → Dropout; then Linear(featureDim) → ReLU.
 import * as tf from '@tensorflow/tfjs';
-import type { MlpEncoderConfig } from '../config/types';
+import type { Activation, MlpEncoderConfig } from '../config/types';
 import type { Rng } from '../util/random';
 import { activate } from './layers/activation';
 import { type Dropout, DropoutFactory } from './layers/dropout';
@@ -9,6 +9,13 @@ import { hashLabel } from './layers/seeds';
 import { ParamScope } from './params';
 import { EncoderBase, expectSampleShape, FeatureProjection } from './projection';
 import type { Encoder, ForwardContext } from './types';
+
+export interface MlpLayout {
+  inputSize: number;
+  activation: Activation;
+  hidden: { linear: Linear; dropout: Dropout }[];
+  projection: Linear;
+}
 
 export class MlpEncoder extends EncoderBase implements Encoder {
   private readonly hidden: { linear: Linear; dropout: Dropout }[] = [];
@@ -35,6 +42,19 @@ export class MlpEncoder extends EncoderBase implements Encoder {
       width = next;
     });
     this.projection = new FeatureProjection(scope.child('proj'), width, featureDim);
+  }
+
+  /**
+   * The layers in order, for the fused training step (src/core/train/fast): hidden Linear layers with their
+   * dropout, then the feature projection (Linear → ReLU, no dropout).
+   */
+  get layout(): MlpLayout {
+    return {
+      inputSize: this.inputSize,
+      activation: this.cfg.activation,
+      hidden: this.hidden.map(({ linear, dropout }) => ({ linear, dropout })),
+      projection: this.projection.linear,
+    };
   }
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor2D {

@@ -6,7 +6,7 @@ import { disposeAll, type ParamScope } from './params';
 import type { NamedVariable } from './types';
 
 export class FeatureProjection {
-  private readonly linear: Linear;
+  readonly linear: Linear;
 
   constructor(scope: ParamScope, inDim: number, featureDim: number) {
     this.linear = new Linear(scope, inDim, featureDim);

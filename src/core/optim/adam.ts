@@ -5,6 +5,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { AdamConfig } from '../config/types';
+import type { TensorHost } from '../backend/host';
+import { adamLoop, assignFromHost, checkHostGrad, gradView, type HostUpdate } from './fused';
 import type { Optimizer, OptimizerState } from './optimizer';
 import { checkGradShape, SlotStore } from './slots';
 
@@ -51,6 +53,47 @@ export class AdamOptimizer implements Optimizer {
         const stepSize = tf.scalar((lr * sqrtBc2) / bc1);
         variable.assign(tf.sub(p, tf.mul(tf.div(mNew, denom), stepSize)));
       }
+    });
+  }
+
+  stepHost(host: TensorHost, updates: HostUpdate[], lr: number): void {
+    const { beta1, beta2, epsilon, weightDecay, type } = this.cfg;
+    const decoupled = type === 'adamw';
+    const decayFactor = decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : null;
+    const l2 = !decoupled ? weightDecay : 0;
+    const states = updates.map(({ variable, grad }) => {
+      checkHostGrad(variable, grad);
+      const state = this.store.get(variable);
+      state.step += 1;
+      return state;
+    });
+    // Every buffer first: an allocation may move the wasm heap under views taken before it.
+    const outs = updates.map(({ variable }) => ({
+      p: host.output([...variable.shape]),
+      m: host.output([...variable.shape]),
+      v: host.output([...variable.shape]),
+    }));
+    updates.forEach(({ variable, grad }, i) => {
+      const step = states[i].step;
+      const bc1 = 1 - Math.pow(beta1, step);
+      const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, step));
+      const { m, v } = states[i].slots;
+      adamLoop(
+        host.view(variable),
+        gradView(host, grad, variable.size),
+        host.view(m),
+        host.view(v),
+        host.view(outs[i].p),
+        host.view(outs[i].m),
+        host.view(outs[i].v),
+        { beta1, beta2, decayFactor, l2, epsilon: epsilon * sqrtBc2, stepSize: (lr * sqrtBc2) / bc1 },
+      );
+    });
+    updates.forEach(({ variable }, i) => {
+      const { m, v } = states[i].slots;
+      assignFromHost(host, variable, outs[i].p);
+      assignFromHost(host, m, outs[i].m);
+      assignFromHost(host, v, outs[i].v);
     });
   }
 

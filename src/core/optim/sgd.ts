@@ -4,6 +4,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { SgdConfig } from '../config/types';
+import type { Info, TensorHost } from '../backend/host';
+import { sgdPlainLoop } from '../backend/loops';
+import { assignFromHost, checkHostGrad, type HostUpdate } from './fused';
 import type { Optimizer, OptimizerState } from './optimizer';
 import { checkGradShape, SlotStore } from './slots';
 
@@ -37,6 +40,38 @@ export class SgdOptimizer implements Optimizer {
         }
         variable.assign(tf.sub(variable, tf.mul(g, lrScalar)));
       }
+    });
+  }
+
+  stepHost(host: TensorHost, updates: HostUpdate[], lr: number): void {
+    const { momentum, nesterov, weightDecay } = this.cfg;
+    const withMomentum = momentum !== 0;
+    const states = updates.map(({ variable, grad }) => {
+      checkHostGrad(variable, grad);
+      const state = this.store.get(variable);
+      state.step += 1;
+      return state;
+    });
+    // Every buffer first: an allocation may move the wasm heap under views taken before it. Gradients held
+    // in JS (bias sums, the zero gradients of the zero_grad quirk) go to the backend, where the loops run.
+    const temps: Info[] = [];
+    const grads = updates.map(({ variable, grad }) => {
+      if (grad !== null && !(grad instanceof Float32Array)) return grad;
+      const info = host.upload(grad ?? new Float32Array(variable.size), [...variable.shape]);
+      temps.push(info);
+      return info;
+    });
+    const pOut = updates.map(({ variable }) => host.output([...variable.shape]));
+    const vOut = withMomentum ? updates.map(({ variable }) => host.output([...variable.shape])) : [];
+    const c = { lr, momentum, weightDecay, nesterov };
+    updates.forEach(({ variable }, i) => {
+      if (withMomentum) host.sgdMomentum(variable, grads[i], states[i].slots.momentum, pOut[i], vOut[i], c);
+      else sgdPlainLoop(host.view(variable), host.view(grads[i]), host.view(pOut[i]), c);
+    });
+    host.release(...temps);
+    updates.forEach(({ variable }, i) => {
+      assignFromHost(host, variable, pOut[i]);
+      if (withMomentum) assignFromHost(host, states[i].slots.momentum, vOut[i]);
     });
   }
 

@@ -35,8 +35,13 @@ export function presentRows(batch: Int32Array, present: Uint8Array, all: boolean
   return out;
 }
 
+/** `[rows, classes]` float32 one-hot rows, built in JS: one upload instead of three kernels. */
 export function labelTensor(labels: Int32Array, rows: ArrayLike<number>, classes: number): tf.Tensor2D {
-  const ids = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) ids[i] = labels[rows[i]];
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(ids, 'int32'), classes).toFloat() as tf.Tensor2D);
+  const oneHot = new Float32Array(rows.length * classes);
+  for (let i = 0; i < rows.length; i++) {
+    const label = labels[rows[i]];
+    // tf.oneHot leaves a row all-zero for a label outside [0, classes); so does this.
+    if (label >= 0 && label < classes) oneHot[i * classes + label] = 1;
+  }
+  return tf.tensor2d(oneHot, [rows.length, classes], 'float32');
 }

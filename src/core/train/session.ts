@@ -151,7 +151,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
               quirkEncoders: config.mla.replicateTorchZeroGradQuirk ? done : [],
             });
             tf.dispose([x, y]);
-            totals.add(m.name, t.lossSum, t.correct, t.rows);
+            if ('host' in t) totals.addValues(m.name, t.lossSum, t.correct, t.rows);
+            else totals.add(m.name, t.lossSum, t.correct, t.rows);
             done.push(m.name);
           });
         } else {
@@ -160,16 +161,17 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           const y = labelTensor(data.labels, rows, C);
           const t = jointStep(net, optimizer, { xs, masks, y, lr, seed: stepSeed });
           tf.dispose([...xs, y, ...masks.filter((mk): mk is tf.Tensor2D => mk !== null)]);
-          totals.add(JOINT_KEY, t.lossSum, t.correct, t.rows);
-          t.unimodal.forEach((u, k) => {
+          const rowsOf = (k: number) => {
             const m = data.modalities[k];
-            totals.add(
-              m.name,
-              u.lossSum,
-              u.correct,
-              m.hasMissing ? countPresent(m.present, rows) : rows.length,
-            );
-          });
+            return m.hasMissing ? countPresent(m.present, rows) : rows.length;
+          };
+          if ('host' in t) {
+            totals.addValues(JOINT_KEY, t.lossSum, t.correct, t.rows);
+            t.unimodal.forEach((u, k) => totals.addValues(order[k], u.lossSum, u.correct, rowsOf(k)));
+          } else {
+            totals.add(JOINT_KEY, t.lossSum, t.correct, t.rows);
+            t.unimodal.forEach((u, k) => totals.add(order[k], u.lossSum, u.correct, rowsOf(k)));
+          }
         }
         sessionBatches++;
         opts.hooks.onBatch?.({

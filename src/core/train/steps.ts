@@ -2,9 +2,12 @@
 // scalars, so the caller accumulates them on the device and reads them back only when it reports.
 
 import * as tf from '@tensorflow/tfjs';
+import { tensorHost, type TensorHost } from '../backend/host';
 import type { HgmMode } from '../config/types';
 import { batchMeanFeature, hgmAlpha, type HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
+import { fastJointApplies, fastJointMlpStep } from './fast/joint-mlp-step';
+import { fastMlaMlpStep, fastPathApplies } from './fast/mla-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from './loss';
 import type { Network } from './network';
 
@@ -12,6 +15,14 @@ export interface StepTotals {
   /** Loss × rows, so that partial batches weigh by their size. */
   lossSum: tf.Scalar;
   correct: tf.Scalar;
+  rows: number;
+}
+
+/** The fused path's sums come as numbers (it computes them in JS), with `host` set. */
+export interface HostStepTotals {
+  host: true;
+  lossSum: number;
+  correct: number;
   rows: number;
 }
 
@@ -25,15 +36,24 @@ export interface MlaStepInput {
   seed: number;
   /** Encoders already stepped in this batch: given zero gradients to mimic torch's zero_grad quirk. */
   quirkEncoders: string[];
+  /** False forces the autodiff path where the fused one applies (tests compare the two). Default true. */
+  fused?: boolean;
 }
 
-/** MLA: the active modality's encoder and the shared head take one step on that modality's loss alone. */
+/**
+ * MLA: the active modality's encoder and the shared head take one step on that modality's loss alone. MLP
+ * encoders on the wasm and cpu backends take the fused path (fast/mla-mlp-step.ts), the rest autodiff.
+ */
 export function mlaStep(
   net: Network,
   optimizer: Optimizer,
   hgm: { projector: HgmProjector; mode: HgmMode } | null,
   input: MlaStepInput,
-): StepTotals {
+): StepTotals | HostStepTotals {
+  const host = input.fused === false ? null : tensorHost();
+  if (host && fastPathApplies(net, input.modality, input.x)) {
+    return { host: true, ...fastMlaMlpStep(host, net, optimizer, hgm, input) };
+  }
   const encoder = net.encoder(input.modality);
   const kernel = net.head.kernel.variable;
   const variables = [...encoder.trainable.map((v) => v.variable), kernel, net.head.bias.variable];
@@ -60,7 +80,7 @@ export function mlaStep(
       for (const v of net.encoder(m).trainable)
         updates.push({ variable: v.variable, grad: tf.zerosLike(v.variable) });
     }
-    optimizer.step(updates, input.lr);
+    applyUpdates(optimizer, host, updates, input.lr);
     const lossSum = tf.keep(value.mul(rows) as tf.Scalar);
     const correct = tf.keep(countCorrect(logits!, input.y));
     tf.dispose([features!, logits!]);
@@ -74,6 +94,8 @@ export interface JointStepInput {
   y: tf.Tensor2D;
   lr: number;
   seed: number;
+  /** False forces autodiff and the optimizer's tf ops (tests compare the two). Default true. */
+  fused?: boolean;
 }
 
 export interface JointStepTotals extends StepTotals {
@@ -81,8 +103,24 @@ export interface JointStepTotals extends StepTotals {
   unimodal: { lossSum: tf.Scalar; correct: tf.Scalar }[];
 }
 
-/** Joint baseline: every encoder and the concatenation head take one step on the fused loss. */
-export function jointStep(net: Network, optimizer: Optimizer, input: JointStepInput): JointStepTotals {
+/** The fused joint path's sums, as numbers. */
+export interface HostJointTotals extends HostStepTotals {
+  unimodal: { lossSum: number; correct: number }[];
+}
+
+/**
+ * Joint baseline: every encoder and the concatenation head take one step on the fused loss. All-MLP networks
+ * on the wasm and cpu backends take the fused path (fast/joint-mlp-step.ts).
+ */
+export function jointStep(
+  net: Network,
+  optimizer: Optimizer,
+  input: JointStepInput,
+): JointStepTotals | HostJointTotals {
+  const host = input.fused === false ? null : tensorHost();
+  if (host && fastJointApplies(net, input.xs)) {
+    return { host: true, ...fastJointMlpStep(host, net, optimizer, input) };
+  }
   const variables = net.trainableVariables();
   const rows = input.y.shape[0];
   return tf.tidy(() => {
@@ -108,7 +146,9 @@ export function jointStep(net: Network, optimizer: Optimizer, input: JointStepIn
         correct: tf.keep(tf.sum(tf.mul(hit, weight)) as tf.Scalar),
       };
     });
-    optimizer.step(
+    applyUpdates(
+      optimizer,
+      host,
       variables.map((variable) => ({ variable, grad: grads[variable.name] })),
       input.lr,
     );
@@ -117,4 +157,15 @@ export function jointStep(net: Network, optimizer: Optimizer, input: JointStepIn
     tf.dispose([...feats, logits!]);
     return { lossSum, correct, rows, unimodal };
   });
+}
+
+/** The fused update (one loop per parameter on the backend's buffers) where the backend allows it. */
+function applyUpdates(
+  optimizer: Optimizer,
+  host: TensorHost | null,
+  updates: { variable: tf.Variable; grad: tf.Tensor }[],
+  lr: number,
+): void {
+  if (host) optimizer.stepHost(host, updates, lr);
+  else optimizer.step(updates, lr);
 }

@@ -12,6 +12,11 @@ export interface TotalsValue {
 interface Entry {
   loss: tf.Scalar | null;
   correct: tf.Scalar | null;
+  /** Sums of steps that computed theirs in JS (the fused path), kept as float32 values. */
+  hostLoss: number | null;
+  hostCorrect: number;
+  /** A mid-epoch checkpoint's sums, not yet taken into either accumulator. */
+  base: { loss: number; correct: number } | null;
   rows: number;
 }
 
@@ -23,9 +28,13 @@ export class EpochTotals {
       const b = base?.[k];
       // Sums carried over from a mid-epoch checkpoint restart as float32 scalars, so that the resumed epoch
       // adds up exactly as the uninterrupted one did.
+      // They start whichever accumulator the next step adds to (a run's steps take one path).
       this.entries.set(k, {
-        loss: b ? tf.scalar(b.loss, 'float32') : null,
-        correct: b ? tf.scalar(b.correct, 'float32') : null,
+        loss: null,
+        correct: null,
+        hostLoss: null,
+        hostCorrect: 0,
+        base: b ? { loss: Math.fround(b.loss), correct: Math.fround(b.correct) } : null,
         rows: b?.rows ?? 0,
       });
     }
@@ -34,17 +43,40 @@ export class EpochTotals {
   /** Takes ownership of `lossSum` and `correct`. */
   add(key: string, lossSum: tf.Scalar, correct: tf.Scalar, rows: number): void {
     const e = this.entries.get(key)!;
+    if (e.base) {
+      e.loss = tf.scalar(e.base.loss, 'float32');
+      e.correct = tf.scalar(e.base.correct, 'float32');
+      e.base = null;
+    }
     e.loss = accumulate(e.loss, lossSum);
     e.correct = accumulate(e.correct, correct);
+    e.rows += rows;
+  }
+
+  /** The same for sums already in JS: float32 additions, as the device's. */
+  addValues(key: string, lossSum: number, correct: number, rows: number): void {
+    const e = this.entries.get(key)!;
+    if (e.base) {
+      e.hostLoss = e.base.loss;
+      e.hostCorrect = e.base.correct;
+      e.base = null;
+    }
+    e.hostLoss = Math.fround((e.hostLoss ?? 0) + Math.fround(lossSum));
+    e.hostCorrect = Math.fround(e.hostCorrect + correct);
     e.rows += rows;
   }
 
   read(): Record<string, TotalsValue> {
     const out: Record<string, TotalsValue> = {};
     for (const [k, e] of this.entries) {
-      out[k] = {
+      const device = {
         loss: e.loss ? e.loss.dataSync()[0] : 0,
         correct: e.correct ? e.correct.dataSync()[0] : 0,
+      };
+      const host = e.base ?? { loss: e.hostLoss ?? 0, correct: e.hostCorrect };
+      out[k] = {
+        loss: Math.fround(device.loss + host.loss),
+        correct: Math.fround(device.correct + host.correct),
         rows: e.rows,
       };
     }

@@ -20,20 +20,33 @@ function makeMash(): (data: string) => number {
   };
 }
 
-/** A uniform [0, 1) stream, the same as `seedrandom.alea(String(seed))`. */
-export function aleaStream(seed: number | string): () => number {
+/** The generator's state after seeding: three fractions in [0, 1) and the carry. */
+export interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+/** The state `seedrandom.alea(String(seed))` starts from. */
+export function aleaSeed(seed: number | string): AleaState {
   const mash = makeMash();
   const key = String(seed);
   let s0 = mash(' ');
   let s1 = mash(' ');
   let s2 = mash(' ');
-  let c = 1;
   s0 -= mash(key);
   if (s0 < 0) s0 += 1;
   s1 -= mash(key);
   if (s1 < 0) s1 += 1;
   s2 -= mash(key);
   if (s2 < 0) s2 += 1;
+  return { s0, s1, s2, c: 1 };
+}
+
+/** A uniform [0, 1) stream, the same as `seedrandom.alea(String(seed))`. */
+export function aleaStream(seed: number | string): () => number {
+  let { s0, s1, s2, c } = aleaSeed(seed);
   return () => {
     const t = 2091639 * s0 + c * 2.3283064365386963e-10;
     s0 = s1;
