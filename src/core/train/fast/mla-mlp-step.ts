@@ -22,17 +22,10 @@ import {
   owner,
   softmaxCrossEntropyBackward,
 } from './mlp-pass';
+import type { MlaStepInput } from '../steps';
 
-export interface FastStepInput {
-  modality: string;
-  x: tf.Tensor;
-  y: tf.Tensor2D;
-  lr: number;
-  batch: number;
-  batches: number;
-  seed: number;
-  quirkEncoders: string[];
-}
+/** The same inputs as the autodiff step; only the choice of path is not the fast step's business. */
+export type FastStepInput = Omit<MlaStepInput, 'fused'>;
 
 export interface FastStepResult {
   /** Loss × rows and correct count of the step, as numbers (read from the logits the step computed). */
