@@ -6,7 +6,7 @@
 // the forward pass. XNNPACK runs it; the result is sliced to the filter size and transposed back.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release, runWasmKernel, sliceInfo, transposeInfo } from './wasm-calls';
+import { conv2dPaddedInfo, release, sliceInfo, transposeInfo } from './wasm-calls';
 
 interface BackpropFilterAttrs {
   strides: number | [number, number];
@@ -48,21 +48,14 @@ function conv2DBackpropFilter(args: {
 
   const xT = transposeInfo(backend, x, [3, 1, 2, 0]);
   const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]);
-  const conv = runWasmKernel(
-    tf.Conv2D,
+  // The filter gradient is a conv of x with dy, strides and dilations trading places.
+  const conv = conv2dPaddedInfo(
     backend,
-    { x: xT, filter: dyT },
-    {
-      strides: [info.dilationHeight, info.dilationWidth],
-      dilations: [info.strideHeight, info.strideWidth],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    },
+    xT,
+    dyT,
+    [info.dilationHeight, info.dilationWidth],
+    [info.strideHeight, info.strideWidth],
+    [top, bottom, left, right],
   );
   release(backend, xT, dyT);
   const [cin, convH, convW, cout] = conv.shape;

@@ -4,7 +4,7 @@
 // swapped, which XNNPACK runs. Strides > 1, dilations and NCHW go to the stock kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release, runWasmKernel, transposeInfo } from './wasm-calls';
+import { conv2dPaddedInfo, release, runWasmKernel, transposeInfo } from './wasm-calls';
 
 interface BackpropInputAttrs {
   strides: number | [number, number];
@@ -46,22 +46,7 @@ export function makeConv2DBackpropInputConfig(stock: tf.KernelConfig): tf.Kernel
     const flipped = runWasmKernel(tf.Reverse, backend, { x: filter }, { dims: [0, 1] });
     const swapped = transposeInfo(backend, flipped, [0, 1, 3, 2]);
     release(backend, flipped);
-    const dx = runWasmKernel(
-      tf.Conv2D,
-      backend,
-      { x: dy, filter: swapped },
-      {
-        strides: 1,
-        dilations: 1,
-        pad: [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-      },
-    );
+    const dx = conv2dPaddedInfo(backend, dy, swapped, 1, 1, [top, bottom, left, right]);
     release(backend, swapped);
     return dx;
   };

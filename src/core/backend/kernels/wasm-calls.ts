@@ -17,6 +17,24 @@ export function runWasmKernel(
   return Array.isArray(out) ? out[0] : out;
 }
 
+/** An NHWC Conv2D with explicit spatial padding (top, bottom, left, right), which the stock kernel accepts. */
+export function conv2dPaddedInfo(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  strides: number | [number, number],
+  dilations: number | [number, number],
+  [top, bottom, left, right]: [number, number, number, number],
+): TensorInfo {
+  const pad = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+  return runWasmKernel(tf.Conv2D, backend, { x, filter }, { strides, dilations, pad, dataFormat: 'NHWC' });
+}
+
 export function transposeInfo(backend: BackendWasm, x: TensorInfo, perm: number[]): TensorInfo {
   return runWasmKernel(tf.Transpose, backend, { x }, { perm });
 }
