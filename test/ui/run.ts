@@ -126,7 +126,7 @@ async function prepareWorkspace(): Promise<{
     ...base,
     name: 'ui-live',
     seeds: [0],
-    training: { ...(base.training as object), epochs: 3000 },
+    training: { ...(base.training as object), epochs: 100_000 },
   };
   fs.writeFileSync(path.join(ws, 'ui-live.mla.json'), JSON.stringify(liveConfig, null, 2));
   console.log(`== ui: training the example (MLA and joint, seeds 0 and 1) in ${ws}`);

@@ -8,7 +8,7 @@ type Posted<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T 
 describe('dashboard: live run view', () => {
   it('opens for a running run with a strict CSP, streams chart frames and the header, and stops', async () => {
     const mla = await api();
-    const uri = writeConfig('it-dash', { training: { epochs: 400 }, seeds: [0] });
+    const uri = writeConfig('it-dash', { training: { epochs: 100_000 }, seeds: [0] });
     await vscode.commands.executeCommand('mla.train', uri);
     const run = await waitFor('the run to start', () =>
       runsOf(mla, 'it-dash').find((r) => r.status?.state === 'running'),

@@ -7,7 +7,7 @@ import { api, runsOf, waitFor, writeConfig } from './support';
 describe('Stop', () => {
   it('stops a long run gracefully: status stopped, a checkpoint written; Resume continues it', async () => {
     const mla = await api();
-    const uri = writeConfig('it-stop', { training: { epochs: 400 }, seeds: [0] });
+    const uri = writeConfig('it-stop', { training: { epochs: 100_000 }, seeds: [0] });
     await vscode.commands.executeCommand('mla.train', uri);
     const running = await waitFor('the run to finish an epoch', () =>
       runsOf(mla, 'it-stop').find((r) => r.status?.state === 'running' && r.epochs.length >= 1),
