@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns, readRun, type RunInfo } from '../core/runs/reader';
+import { RUN_FILES } from '../core/runs/paths';
+import { readRun, type RunInfo } from '../core/runs/reader';
 import { allRunsDirs } from './settings';
 
 const RUN_FILE_GLOB = '*/{status.json,metrics.jsonl,summary.json,config.json}';
@@ -26,6 +27,8 @@ export class RunStore implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly poller: NodeJS.Timeout;
   private polls = 0;
+  /** status.json's modification time when each run was last read: a change means the run moved on. */
+  private readonly statusStamps = new Map<string, number>();
 
   constructor() {
     this.watch();
@@ -55,11 +58,11 @@ export class RunStore implements vscode.Disposable {
   /** Reads every run folder again (startup, "Refresh"). */
   async rescan(): Promise<void> {
     const dirs = new Set<string>();
-    for (const runsDir of allRunsDirs()) for (const run of await listRuns(runsDir)) dirs.add(run.dir);
+    for (const runsDir of allRunsDirs()) for (const dir of await runFolders(runsDir)) dirs.add(dir);
     const found = await vscode.workspace.findFiles('**/.mla/runs/*/config.json', '**/node_modules/**');
     for (const uri of found) dirs.add(path.dirname(uri.fsPath));
     const before = new Set(this.runs.keys());
-    const infos = await Promise.all([...dirs].map((d) => readRun(d)));
+    const infos = await Promise.all([...dirs].map((d) => this.load(d)));
     this.runs.clear();
     for (const info of infos) if (info.config || info.status) this.runs.set(info.dir, info);
     this.changed.fire([...new Set([...before, ...this.runs.keys()])]);
@@ -67,7 +70,7 @@ export class RunStore implements vscode.Disposable {
 
   /** Re-reads one run now (after a command changed it, or when a test wants certainty). */
   async refresh(runDir: string): Promise<RunInfo | undefined> {
-    const info = await readRun(runDir);
+    const info = await this.load(runDir);
     if (info.config || info.status) this.runs.set(runDir, info);
     else this.runs.delete(runDir);
     this.changed.fire([runDir]);
@@ -75,6 +78,7 @@ export class RunStore implements vscode.Disposable {
   }
 
   forget(runDir: string): void {
+    this.statusStamps.delete(runDir);
     if (this.runs.delete(runDir)) this.changed.fire([runDir]);
   }
 
@@ -112,7 +116,7 @@ export class RunStore implements vscode.Disposable {
     this.dirty.clear();
     await Promise.all(
       dirs.map(async (dir) => {
-        const info = await readRun(dir);
+        const info = await this.load(dir);
         if (info.config || info.status) this.runs.set(dir, info);
         else this.runs.delete(dir);
       }),
@@ -127,22 +131,43 @@ export class RunStore implements vscode.Disposable {
     if (++this.polls % DISCOVER_EVERY_POLLS === 0) void this.discover();
   }
 
+  private async load(runDir: string): Promise<RunInfo> {
+    // The stamp is taken before reading, so a change during the read is seen on the next round.
+    this.statusStamps.set(runDir, await statusStamp(runDir));
+    return readRun(runDir);
+  }
+
   /**
    * File watchers can miss a folder created under a folder that did not exist yet (the first run of a
    * workspace): listing the runs folders every few seconds finds such runs anyway. It only reads names.
    */
   private async discover(): Promise<void> {
-    for (const runsDir of allRunsDirs()) {
-      let names: string[];
-      try {
-        names = await fs.promises.readdir(runsDir);
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const dir = path.join(runsDir, name);
-        if (!this.runs.has(dir) && !name.startsWith('.')) this.markDirty(dir);
-      }
+    // A known run whose status changed without an event (a resumed or terminal-started trainer).
+    for (const dir of this.runs.keys()) {
+      if ((await statusStamp(dir)) !== this.statusStamps.get(dir)) this.markDirty(dir);
     }
+    for (const runsDir of allRunsDirs()) {
+      for (const dir of await runFolders(runsDir)) if (!this.runs.has(dir)) this.markDirty(dir);
+    }
+  }
+}
+
+async function statusStamp(runDir: string): Promise<number> {
+  try {
+    return (await fs.promises.stat(path.join(runDir, RUN_FILES.status))).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** The run folders directly under a runs folder (names only; none when it does not exist). */
+async function runFolders(runsDir: string): Promise<string[]> {
+  try {
+    const entries = await fs.promises.readdir(runsDir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => path.join(runsDir, e.name));
+  } catch {
+    return [];
   }
 }
