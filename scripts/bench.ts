@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
-import { peer, peerUnavailable, worker, type Timed } from './bench/processes';
+import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import { exampleConfig, prepareWorkloads, type Workload } from './bench/workloads';
 import type { MatmulResult, TrainResult } from './bench/worker';
@@ -20,7 +20,8 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
 /** Epochs per timed run; the first is warm-up and left out of every per-epoch figure. */
 const EPOCHS = { mlp: QUICK ? 3 : 5, structured: QUICK ? 2 : 3, cpu: 2 };
 const MEMORY_EPOCHS = QUICK ? 40 : 200;
-const SEED_EPOCHS = QUICK ? 3 : 5;
+/** Epochs per seed of the parallel-seeds run: enough that start-up (≈ 0.5 s) is not most of it. */
+const SEED_EPOCHS = QUICK ? 5 : 20;
 
 /** Steady-state seconds per epoch of one run: the median over epochs after the first. */
 function steady(xs: number[]): number {
@@ -194,35 +195,40 @@ async function overhead(workloads: Workload[]): Promise<void> {
   );
 }
 
-async function parallelSeeds(configFile: string): Promise<void> {
-  const args = (seed: number) => [
-    'train',
-    '--config',
-    configFile,
-    '--backend',
-    'wasm',
-    '--epochs',
-    String(SEED_EPOCHS),
-    '--seed',
-    String(seed),
-  ];
+async function parallelSeeds(configFile: string, work: string): Promise<void> {
+  // The bundled `mla` CLI, one process per seed: what "MLA: Train" spawns and what users type.
+  const runsDir = path.join(work, 'seed-runs');
+  const seedRun = (seed: number) =>
+    cli([
+      'train',
+      configFile,
+      '--seed',
+      String(seed),
+      '--epochs',
+      String(SEED_EPOCHS),
+      '--backend',
+      'wasm',
+      '--runs-dir',
+      runsDir,
+      '--quiet',
+    ]);
   const seeds = [0, 1, 2];
   const cores = os.cpus().length;
   let start = performance.now();
-  for (const s of seeds) await worker<TrainResult>(args(s));
+  for (const s of seeds) await seedRun(s);
   const sequential = (performance.now() - start) / 1000;
   start = performance.now();
-  await Promise.all(seeds.map((s) => worker<TrainResult>(args(s))));
+  await Promise.all(seeds.map(seedRun));
   const allAtOnce = (performance.now() - start) / 1000;
   start = performance.now();
   const queue = [...seeds];
   const lane = async () => {
-    for (let s = queue.shift(); s !== undefined; s = queue.shift()) await worker<TrainResult>(args(s));
+    for (let s = queue.shift(); s !== undefined; s = queue.shift()) await seedRun(s);
   };
   await Promise.all(Array.from({ length: Math.min(cores, seeds.length) }, lane));
   const pooled = (performance.now() - start) / 1000;
   console.log(
-    `\nParallel seeds: (a) on wasm, 3 seeds × ${SEED_EPOCHS} epochs, one process per seed (start-up included)`,
+    `\nParallel seeds: (a) on wasm, 3 seeds × ${SEED_EPOCHS} epochs, \`mla train --seed N\` per seed (start-up included)`,
   );
   console.log(
     table(
@@ -286,7 +292,7 @@ async function main(): Promise<void> {
     for (const w of workloads) await benchWorkload(w, backends, matmul, peerReason, work);
     if (backends.includes('wasm')) {
       await overhead(workloads);
-      await parallelSeeds(workloads[0].configFile);
+      await parallelSeeds(workloads[0].configFile, work);
       await memory(work);
     }
   } finally {

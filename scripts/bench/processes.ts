@@ -46,6 +46,23 @@ export function worker<T extends TrainResult | MatmulResult>(args: string[]): Pr
   });
 }
 
+const CLI = path.join(__dirname, '..', '..', 'bin', 'mla.js');
+
+/** Runs the bundled `mla` command (built by `npm run build`, which `npm run bench` runs first). */
+export function cli(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`mla ${args.join(' ')} failed: ${err.trim().split('\n').pop()}`)),
+    );
+  });
+}
+
 /** Why the peer cannot run here, or null when it can. */
 export function peerUnavailable(): string | null {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;

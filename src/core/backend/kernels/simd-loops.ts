@@ -1,10 +1,24 @@
 // A few elementwise loops of the fused training step as WebAssembly SIMD (f32x4), run on the wasm backend's
 // own memory (the module imports the backend's exported `memory`), so they touch the tensors in place: the
 // same loops in JS cost 3-5 ns per element here against ≈0.3 ns (measured, 2-core EPYC). The module is a
-// few hundred bytes assembled below, since the project has no wasm toolchain. Every function takes byte
-// offsets into the heap and a byte length that is a multiple of 16; the caller does the remaining elements.
+// few hundred bytes assembled at start-up (wasm-assembler.ts). Every function takes byte offsets into the heap
+// and a byte length that is a multiple of 16; the caller does the remaining elements.
 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  F32,
+  I32,
+  OP,
+  V,
+  V128,
+  assemble,
+  get,
+  instantiateOnHeap,
+  memarg,
+  set,
+  zero,
+  type WasmFunction,
+} from './wasm-assembler';
 
 export interface SimdLoops {
   /** vOut = v·μ + (g + p·wd); pOut = p − lr·(nesterov ? g' + vOut·μ : vOut). */
@@ -28,65 +42,8 @@ export interface SimdLoops {
   columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
 }
 
-// Opcodes (WebAssembly core spec and its SIMD proposal).
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Const: 0x41,
-  i32Add: 0x6a,
-  i32GeU: 0x4f,
-  i32Eqz: 0x45,
-  if: 0x04,
-  else: 0x05,
-};
-const SIMD = 0xfd;
-const V = {
-  load: [SIMD, 0x00, 0x02, 0x00],
-  store: [SIMD, 0x0b, 0x02, 0x00],
-  splat: [SIMD, 0x13],
-  gt: [SIMD, 0x44],
-  and: [SIMD, 0x4e],
-  add: [SIMD, 0xe4, 0x01],
-  sub: [SIMD, 0xe5, 0x01],
-  mul: [SIMD, 0xe6, 0x01],
-  max: [SIMD, 0xe9, 0x01],
-};
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-const get = (i: number) => [OP.localGet, ...uleb(i)];
-const set = (i: number) => [OP.localSet, ...uleb(i)];
 /** v128.load of local `base` + local `i`. */
-const loadAt = (base: number, i: number) => [...get(base), ...get(i), OP.i32Add, ...V.load];
+const loadAt = (base: number, i: number) => [...get(base), ...get(i), OP.i32Add, ...V.load, ...memarg(2)];
 /** v128.store of the value computed by `value` to local `base` + local `i`. */
 const storeAt = (base: number, i: number, value: number[]) => [
   ...get(base),
@@ -94,9 +51,8 @@ const storeAt = (base: number, i: number, value: number[]) => [
   OP.i32Add,
   ...value,
   ...V.store,
+  ...memarg(2),
 ];
-/** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
-const zero = [OP.i32Const, 0, SIMD, 0x11];
 
 /** `for (i = 0; i < end; i += 16) body` with `i` and `end` locals. */
 function loop16(i: number, end: number, body: number[]): number[] {
@@ -126,14 +82,7 @@ function loop16(i: number, end: number, body: number[]): number[] {
   ];
 }
 
-interface Fn {
-  name: string;
-  params: number[];
-  locals: number[];
-  body: number[];
-}
-
-function sgdFn(nesterov: boolean): Fn {
+function sgdFn(nesterov: boolean): WasmFunction {
   // params: p g v pOut vOut bytes lr mu wd; locals: i, pv, gv, vv
   const [p, g, v, pOut, vOut, bytes, lr, mu, wd, i, pv, gv, vv] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const splat = (x: number) => [...get(x), ...V.splat];
@@ -165,7 +114,7 @@ function sgdFn(nesterov: boolean): Fn {
   };
 }
 
-function biasReluMaskFn(): Fn {
+function biasReluMaskFn(): WasmFunction {
   // params: a b m bytes rowBytes; locals: i (offset in the buffer), j (offset in the row), x
   const [a, b, m, bytes, rowBytes, i, j, x] = [0, 1, 2, 3, 4, 5, 6, 7];
   const row = [
@@ -227,7 +176,7 @@ function loopRow(j: number, end: number, body: number[]): number[] {
   return loop16(j, end, body);
 }
 
-function reluMaskBackwardFn(): Fn {
+function reluMaskBackwardFn(): WasmFunction {
   // params: d h m bytes; locals: i
   const [d, h, m, bytes, i] = [0, 1, 2, 3, 4];
   return {
@@ -255,7 +204,7 @@ function reluMaskBackwardFn(): Fn {
   };
 }
 
-function columnSumsFn(): Fn {
+function columnSumsFn(): WasmFunction {
   // params: x out bytes rowBytes; locals: j (column offset), i (offset in x), acc
   const [x, out, bytes, rowBytes, j, i, acc] = [0, 1, 2, 3, 4, 5, 6];
   return {
@@ -295,26 +244,6 @@ function columnSumsFn(): Fn {
 
 const FUNCTIONS = () => [sgdFn(false), sgdFn(true), biasReluMaskFn(), reluMaskBackwardFn(), columnSumsFn()];
 
-function assemble(fns: Fn[]): Uint8Array {
-  const types = fns.map((fn) => [0x60, ...vec(fn.params.map((t) => [t])), 0]);
-  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
-  const funcs = fns.map((_, k) => uleb(k));
-  const exports = fns.map((fn, k) => [...name(fn.name), 0x00, ...uleb(k)]);
-  const codes = fns.map((fn) => {
-    const locals = vec(fn.locals.map((t) => [1, t]));
-    const body = [...locals, ...fn.body, OP.end];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs)),
-    ...section(7, vec(exports)),
-    ...section(10, vec(codes)),
-  ]);
-}
-
 interface Exports {
   sgd(...args: number[]): void;
   sgdNesterov(...args: number[]): void;
@@ -323,39 +252,20 @@ interface Exports {
   columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
 }
 
-/** The engine's WebAssembly API (the project's type libraries do not declare it). */
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => object;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
 const instances = new WeakMap<object, SimdLoops | null>();
 
 /** The loops on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory export. */
 export function simdLoops(backend: BackendWasm): SimdLoops | null {
-  const module = backend.wasm as unknown as { asm?: Record<string, unknown> };
   const key = backend as unknown as object;
   if (instances.has(key)) return instances.get(key)!;
-  let loops: SimdLoops | null = null;
-  const memory = module.asm?.memory;
-  if (wasmApi && memory instanceof wasmApi.Memory) {
-    try {
-      const bytes = assemble(FUNCTIONS());
-      const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
-      const e = instance.exports as unknown as Exports;
-      loops = {
-        sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
-          (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
-        biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
-        reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
-        columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
-      };
-    } catch {
-      loops = null;
-    }
-  }
+  const e = instantiateOnHeap(backend, assemble(FUNCTIONS())) as Exports | null;
+  const loops: SimdLoops | null = e && {
+    sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
+      (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
+    biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
+    reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
+    columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
+  };
   instances.set(key, loops);
   return loops;
 }

@@ -1,0 +1,308 @@
+// Float32 matrix products as WebAssembly SIMD on the wasm backend's heap, without packing: C = A·B and C = Aᵀ·B
+// for row-major A, B, C. The stock path (XNNPACK through tfjs) packs B into its own layout at every call, and in
+// training B is new at every call (updated weights, fresh activations): at these sizes the packing took as long
+// as the multiply. Here each 4 × 8 tile of C keeps its 8 sums in registers while the loop walks K, reading a
+// row of B (two f32x4) and four elements of A (splat) per step: 16 multiply-adds per 6 loads, and no copy.
+//
+// Every C element is summed over k in order 0..K-1 in float32 whatever tile computes it, so results do not
+// depend on where a row or column falls in the tiling.
+
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  I32,
+  F32,
+  OP,
+  V,
+  V128,
+  addTo,
+  assemble,
+  get,
+  i32,
+  instantiateOnHeap,
+  memarg,
+  set,
+  tee,
+  when,
+  whileLoop,
+  zero,
+  type WasmFunction,
+} from './wasm-assembler';
+
+export interface SimdGemm {
+  /** C[M,N] = A[M,K]·B[K,N] (transposeA false) or Aᵀ·B with A stored [K,M]; byte offsets into the heap. */
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, transposeA: boolean): void;
+  /** dst[C,R] = srcᵀ for src [R,C], both multiples of 4 (4 × 4 blocks through registers). */
+  transpose4(src: number, dst: number, rows: number, cols: number): void;
+}
+
+// Locals of the gemm functions: parameters first, then i32 scratch, then v128, then f32.
+const [A, B, C, M, K, N] = [0, 1, 2, 3, 4, 5];
+const [ROW, JB, PA, PB, PB_END, LDA, LDB, LDA2, LDA3, LDB2, LDB3, ROW_A, ROW_C, PC] = [
+  6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+];
+const I32_LOCALS = 14;
+const V_ACC = 20; // 8 accumulators: V_ACC + r·2 + v
+const V_B = 28; // 2 rows of B
+const V_A = 30; // 4 consecutive elements of the stored A (TN)
+const V_S = 31; // one A value in every lane
+const V_LOCALS = 12;
+const F_ACC = 32; // 4 scalar accumulators for the last columns
+const F_B = 36;
+const F_A = 37;
+const F_LOCALS = 6;
+
+/** `local + k·stride` for the row offsets 0..3 (stride locals for rows 2 and 3 are precomputed). */
+function rowOffset(base: number, r: number, one: number, two: number, three: number): number[] {
+  if (r === 0) return get(base);
+  return [...get(base), ...get([one, two, three][r - 1]), OP.i32Add];
+}
+
+/**
+ * One tile: rows ROW_A.. (mr of them) × columns JB.. (4·nv of them; nv = 0: one column, scalar), over all of K,
+ * stored into C. NN: A's rows are LDA apart and a k step moves 4 bytes along them. TN (A stored [K, M]): a k step
+ * moves A by LDA, and the tile's rows are consecutive elements there, loaded as one vector when mr is 4.
+ */
+function tile(mr: number, nv: number, transA: boolean): number[] {
+  const scalar = nv === 0;
+  const lanes = scalar ? 1 : nv;
+  const acc = (r: number, v: number) => (scalar ? F_ACC + r : V_ACC + r * 2 + v);
+  const bOf = (v: number) => (scalar ? F_B : V_B + v);
+  const out: number[] = [];
+  // Scalar zero as f32.convert_i32_s(0) (0xb2), which spares the 4-byte f32.const immediate.
+  const zeroOf = scalar ? [OP.i32Const, 0, 0xb2] : zero;
+  for (let r = 0; r < mr; r++) for (let v = 0; v < lanes; v++) out.push(...zeroOf, ...set(acc(r, v)));
+  out.push(...get(ROW_A), ...set(PA), ...get(B), ...get(JB), OP.i32Add, ...set(PB));
+  out.push(...get(PB), ...get(K), ...get(LDB), OP.i32Mul, OP.i32Add, ...set(PB_END));
+
+  const body: number[] = [];
+  for (let v = 0; v < lanes; v++) {
+    body.push(...get(PB), ...(scalar ? [OP.f32Load, ...memarg(2)] : [...V.load, ...memarg(2, 16 * v)]));
+    body.push(...set(bOf(v)));
+  }
+  const vectorA = transA && mr === 4 && !scalar;
+  if (vectorA) body.push(...get(PA), ...V.load, ...memarg(2), ...set(V_A));
+  for (let r = 0; r < mr; r++) {
+    let aValue: number[];
+    if (scalar) {
+      aValue = transA
+        ? [...get(PA), OP.f32Load, ...memarg(2, 4 * r)]
+        : [...rowOffset(PA, r, LDA, LDA2, LDA3), OP.f32Load, ...memarg(2)];
+    } else if (vectorA) {
+      // Lane r of A's 4 elements, in all four lanes.
+      const lane = [4 * r, 4 * r + 1, 4 * r + 2, 4 * r + 3];
+      aValue = [...get(V_A), ...get(V_A), ...V.shuffle, ...lane, ...lane, ...lane, ...lane];
+    } else {
+      // NN rows are LDA apart; in TN a single row (mr 1) is the element at PA.
+      aValue = [...(transA ? get(PA) : rowOffset(PA, r, LDA, LDA2, LDA3)), ...V.load32Splat, ...memarg(2)];
+    }
+    body.push(...aValue, ...set(scalar ? F_A : V_S));
+    for (let v = 0; v < lanes; v++) {
+      body.push(...get(acc(r, v)), ...get(scalar ? F_A : V_S), ...get(bOf(v)));
+      body.push(...(scalar ? [OP.f32Mul, OP.f32Add] : [...V.mul, ...V.add]), ...set(acc(r, v)));
+    }
+  }
+  body.push(...addTo(PA, transA ? get(LDA) : i32(4)), ...addTo(PB, get(LDB)));
+  out.push(...whileLoop([...get(PB), ...get(PB_END), OP.i32LtU], body));
+
+  // C row r of the tile starts at PC + r·LDB.
+  out.push(...get(ROW_C), ...get(JB), OP.i32Add, ...set(PC));
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < lanes; v++) {
+      out.push(...rowOffset(PC, r, LDB, LDB2, LDB3), ...get(acc(r, v)));
+      out.push(...(scalar ? [OP.f32Store, ...memarg(2)] : [...V.store, ...memarg(2, 16 * v)]));
+    }
+  }
+  return out;
+}
+
+/** All column tiles of the mr rows at ROW: 8 columns at a time, then 4, then one by one. */
+function panel(mr: number, transA: boolean): number[] {
+  return [
+    // ROW_A: A's first element of the panel; ROW_C: C's first row of the panel.
+    ...get(A),
+    ...get(ROW),
+    ...(transA ? i32(4) : get(LDA)),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(ROW_A),
+    ...get(C),
+    ...get(ROW),
+    ...get(LDB),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(ROW_C),
+    ...i32(0),
+    ...set(JB),
+    ...whileLoop(
+      [...get(JB), ...i32(32), OP.i32Add, ...get(LDB), OP.i32LeU],
+      [...tile(mr, 2, transA), ...addTo(JB, i32(32))],
+    ),
+    ...when(
+      [...get(JB), ...i32(16), OP.i32Add, ...get(LDB), OP.i32LeU],
+      [...tile(mr, 1, transA), ...addTo(JB, i32(16))],
+    ),
+    ...whileLoop([...get(JB), ...get(LDB), OP.i32LtU], [...tile(mr, 0, transA), ...addTo(JB, i32(4))]),
+  ];
+}
+
+function gemmFn(transA: boolean): WasmFunction {
+  const times = (x: number, k: number) => [...get(x), ...i32(k), OP.i32Mul];
+  return {
+    name: transA ? 'gemmTN' : 'gemmNN',
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [
+      ...Array<number>(I32_LOCALS).fill(I32),
+      ...Array<number>(V_LOCALS).fill(V128),
+      ...Array<number>(F_LOCALS).fill(F32),
+    ],
+    body: [
+      // LDA: bytes between A's rows as stored (K floats for A, M for the stored [K, M] of Aᵀ).
+      ...get(transA ? M : K),
+      ...i32(4),
+      OP.i32Mul,
+      ...tee(LDA),
+      ...i32(2),
+      OP.i32Mul,
+      ...set(LDA2),
+      ...times(LDA, 3),
+      ...set(LDA3),
+      ...get(N),
+      ...i32(4),
+      OP.i32Mul,
+      ...tee(LDB),
+      ...i32(2),
+      OP.i32Mul,
+      ...set(LDB2),
+      ...times(LDB, 3),
+      ...set(LDB3),
+      ...i32(0),
+      ...set(ROW),
+      ...whileLoop(
+        [...get(ROW), ...i32(4), OP.i32Add, ...get(M), OP.i32LeU],
+        [...panel(4, transA), ...addTo(ROW, i32(4))],
+      ),
+      ...whileLoop([...get(ROW), ...get(M), OP.i32LtU], [...panel(1, transA), ...addTo(ROW, i32(1))]),
+    ],
+  };
+}
+
+// transpose4(src, dst, rows, cols): locals i (row, bytes of dst column), j, the 4 loaded rows, 4 mixed.
+function transpose4Fn(): WasmFunction {
+  const [src, dst, rows, cols, i, j, rowBytes, colBytes, p, q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [r0, r1, r2, r3, t0, t1, t2, t3] = [10, 11, 12, 13, 14, 15, 16, 17];
+  // 4 × 4 transpose: t0 = (r0[0], r1[0], r0[1], r1[1]) … by two rounds of interleaving shuffles.
+  const shuf = (x: number, y: number, lanes: number[]) => [
+    ...get(x),
+    ...get(y),
+    ...V.shuffle,
+    ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
+  ];
+  const lo = [0, 4, 1, 5];
+  const hi = [2, 6, 3, 7];
+  const lo64 = [0, 1, 4, 5];
+  const hi64 = [2, 3, 6, 7];
+  const at = (base: number, k: number, stride: number) =>
+    k === 0 ? get(base) : [...get(base), ...get(stride), ...i32(k), OP.i32Mul, OP.i32Add];
+  const block = [
+    // p: src element (i, j); q: dst element (j, i)
+    ...get(src),
+    ...get(i),
+    ...get(colBytes),
+    OP.i32Mul,
+    OP.i32Add,
+    ...get(j),
+    ...i32(4),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(p),
+    ...get(dst),
+    ...get(j),
+    ...get(rowBytes),
+    OP.i32Mul,
+    OP.i32Add,
+    ...get(i),
+    ...i32(4),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(q),
+    ...[r0, r1, r2, r3].flatMap((r, k) => [...at(p, k, colBytes), ...V.load, ...memarg(2), ...set(r)]),
+    ...shuf(r0, r1, lo),
+    ...set(t0),
+    ...shuf(r0, r1, hi),
+    ...set(t1),
+    ...shuf(r2, r3, lo),
+    ...set(t2),
+    ...shuf(r2, r3, hi),
+    ...set(t3),
+    ...at(q, 0, rowBytes),
+    ...shuf(t0, t2, lo64),
+    ...V.store,
+    ...memarg(2),
+    ...at(q, 1, rowBytes),
+    ...shuf(t0, t2, hi64),
+    ...V.store,
+    ...memarg(2),
+    ...at(q, 2, rowBytes),
+    ...shuf(t1, t3, lo64),
+    ...V.store,
+    ...memarg(2),
+    ...at(q, 3, rowBytes),
+    ...shuf(t1, t3, hi64),
+    ...V.store,
+    ...memarg(2),
+  ];
+  return {
+    name: 'transpose4',
+    params: [I32, I32, I32, I32],
+    locals: [...Array<number>(6).fill(I32), ...Array<number>(8).fill(V128)],
+    body: [
+      ...get(rows),
+      ...i32(4),
+      OP.i32Mul,
+      ...set(rowBytes),
+      ...get(cols),
+      ...i32(4),
+      OP.i32Mul,
+      ...set(colBytes),
+      ...i32(0),
+      ...set(i),
+      ...whileLoop(
+        [...get(i), ...get(rows), OP.i32LtU],
+        [
+          ...i32(0),
+          ...set(j),
+          ...whileLoop([...get(j), ...get(cols), OP.i32LtU], [...block, ...addTo(j, i32(4))]),
+          ...addTo(i, i32(4)),
+        ],
+      ),
+    ],
+  };
+}
+
+const FUNCTIONS = (): WasmFunction[] => [gemmFn(false), gemmFn(true), transpose4Fn()];
+
+interface Exports {
+  gemmNN(a: number, b: number, c: number, m: number, k: number, n: number): void;
+  gemmTN(a: number, b: number, c: number, m: number, k: number, n: number): void;
+  transpose4(src: number, dst: number, rows: number, cols: number): void;
+}
+
+const instances = new WeakMap<object, SimdGemm | null>();
+
+/** The products on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory. */
+export function simdGemm(backend: BackendWasm): SimdGemm | null {
+  const key = backend as unknown as object;
+  if (instances.has(key)) return instances.get(key)!;
+  const e = instantiateOnHeap(backend, assemble(FUNCTIONS())) as Exports | null;
+  const gemm: SimdGemm | null = e && {
+    gemm: (a, b, c, m, k, n, transposeA) => (transposeA ? e.gemmTN : e.gemmNN)(a, b, c, m, k, n),
+    transpose4: (src, dst, rows, cols) => e.transpose4(src, dst, rows, cols),
+  };
+  instances.set(key, gemm);
+  return gemm;
+}
+
+/** Exposed for the test that checks the module assembles and validates. */
+export function assembleGemmModule(): Uint8Array {
+  return assemble(FUNCTIONS());
+}

@@ -1,0 +1,164 @@
+// A tiny WebAssembly assembler for the project's SIMD modules (simd-loops.ts, simd-gemm.ts): the project has
+// no wasm toolchain, so the few functions it needs are written as instruction lists here and assembled at
+// start-up into a module that imports the wasm backend's `memory` and so works on its tensors in place.
+// Opcodes are those of the WebAssembly core spec and its fixed-width SIMD proposal (shipped in Node ≥ 16).
+
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32LtU: 0x49,
+  i32GtU: 0x4b,
+  i32LeU: 0x4d,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  f32Add: 0x92,
+  f32Mul: 0x94,
+};
+const SIMD = 0xfd;
+export const V = {
+  load: [SIMD, 0x00],
+  load32Splat: [SIMD, 0x09],
+  store: [SIMD, 0x0b],
+  shuffle: [SIMD, 0x0d],
+  i32Splat: [SIMD, 0x11],
+  splat: [SIMD, 0x13],
+  gt: [SIMD, 0x44],
+  and: [SIMD, 0x4e],
+  add: [SIMD, 0xe4, 0x01],
+  sub: [SIMD, 0xe5, 0x01],
+  mul: [SIMD, 0xe6, 0x01],
+  max: [SIMD, 0xe9, 0x01],
+};
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+/** Block type of a block that yields nothing. */
+export const VOID = 0x40;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+export const get = (i: number): number[] => [OP.localGet, ...uleb(i)];
+export const set = (i: number): number[] => [OP.localSet, ...uleb(i)];
+export const tee = (i: number): number[] => [OP.localTee, ...uleb(i)];
+export const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
+/** A memory access's immediate: alignment exponent and constant byte offset. */
+export const memarg = (alignLog2: number, offset = 0): number[] => [alignLog2, ...uleb(offset)];
+/** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
+export const zero = [OP.i32Const, 0, ...V.i32Splat];
+
+/** `local += n` (an i32 local). */
+export function addTo(local: number, n: number[]): number[] {
+  return [...get(local), ...n, OP.i32Add, ...set(local)];
+}
+
+/** `while (cond) body`; `cond` leaves an i32 on the stack. */
+export function whileLoop(cond: number[], body: number[]): number[] {
+  return [OP.block, VOID, OP.loop, VOID, ...cond, OP.i32Eqz, OP.brIf, 1, ...body, OP.br, 0, OP.end, OP.end];
+}
+
+/** `if (cond) body`. */
+export function when(cond: number[], body: number[]): number[] {
+  return [...cond, OP.if, VOID, ...body, OP.end];
+}
+
+export interface WasmFunction {
+  name: string;
+  params: number[];
+  locals: number[];
+  body: number[];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+/** A module of `fns`, exported by name, that imports its memory as env.memory. */
+export function assemble(fns: WasmFunction[]): Uint8Array {
+  const types = fns.map((fn) => [0x60, ...vec(fn.params.map((t) => [t])), 0]);
+  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
+  const funcs = fns.map((_, k) => uleb(k));
+  const exports = fns.map((fn, k) => [...name(fn.name), 0x00, ...uleb(k)]);
+  const codes = fns.map((fn) => {
+    const locals = vec(fn.locals.map((t) => [1, t]));
+    const body = [...locals, ...fn.body, OP.end];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(types)),
+    ...section(2, vec(imports)),
+    ...section(3, vec(funcs)),
+    ...section(7, vec(exports)),
+    ...section(10, vec(codes)),
+  ]);
+}
+
+/** The engine's WebAssembly API (the project's type libraries do not declare it). */
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => object;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  validate(bytes: Uint8Array): boolean;
+}
+export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * The exports of `bytes` instantiated on `backend`'s memory, or null where the engine lacks wasm SIMD or the
+ * backend its memory export (then the callers keep their JS or stock-kernel paths).
+ */
+export function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): object | null {
+  const module = backend.wasm as unknown as { asm?: Record<string, unknown> };
+  const memory = module.asm?.memory;
+  if (!wasmApi || !(memory instanceof wasmApi.Memory)) return null;
+  try {
+    return new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
+  } catch {
+    return null;
+  }
+}
