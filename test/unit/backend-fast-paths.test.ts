@@ -1,10 +1,11 @@
 // The speed changes of issue 5, each against the cpu backend or the code it replaced: the (Bᵀ·Aᵀ)ᵀ matmul
-// orientation, the blocked Transpose for row counts that alias in cache, and dropout masks built in JS.
+// orientation, the blocked Transpose for row counts that alias in cache, and the counter-based dropout masks.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { orientation } from '../../src/core/backend/kernels/batch-matmul';
 import { isAliasingTranspose, transposeBlocked } from '../../src/core/backend/kernels/transpose';
+import { tensorHost } from '../../src/core/backend/host';
 import { selectBackend } from '../../src/core/backend/select';
 import { dropoutMask } from '../../src/core/model/layers/dropout';
 
@@ -127,29 +128,76 @@ describe('blocked Transpose', () => {
 });
 
 describe('dropout mask', () => {
+  /** lowbias32 of seed + i·φ in BigInt arithmetic: an implementation independent of the one under test. */
+  function referenceKept(seed: number, i: number, rate: number): boolean {
+    const m32 = (v: bigint) => v & 0xffffffffn;
+    let x = m32(BigInt(seed) + BigInt(i) * 0x9e3779b9n);
+    x = m32(x ^ (x >> 16n));
+    x = m32(x * 0x7feb352dn);
+    x = m32(x ^ (x >> 15n));
+    x = m32(x * 0x846ca68bn);
+    x = m32(x ^ (x >> 16n));
+    return Number(x >> 8n) / 2 ** 24 >= rate;
+  }
+
   for (const [rate, seed] of [
     [0.1, 12345],
     [0.5, 987654321],
     [0.3, 4294967295],
   ] as const) {
-    test(`rate ${rate}, seed ${seed}: bit for bit the mask tf.randomUniform ≥ rate gave`, async () => {
-      for (const backend of ['wasm', 'cpu']) {
-        await tf.setBackend(backend);
-        const before = tf.tidy(
-          () =>
-            tf
-              .mul(
-                tf.cast(tf.greaterEqual(tf.randomUniform([64, 256], 0, 1, 'float32', seed), rate), 'float32'),
-                1 / (1 - rate),
-              )
-              .dataSync() as Float32Array,
-        );
-        const mask = dropoutMask(64 * 256, rate, seed);
-        assert.deepEqual(Array.from(mask), Array.from(before), backend);
-        const kept = mask.reduce((c, v) => c + (v > 0 ? 1 : 0), 0) / mask.length;
-        assert.ok(Math.abs(kept - (1 - rate)) < 0.02, `kept share ${kept}`);
+    test(`rate ${rate}, seed ${seed}: the stream's definition, kept share and scale`, () => {
+      const mask = dropoutMask(64 * 256, rate, seed);
+      const scale = Math.fround(1 / (1 - rate));
+      for (let i = 0; i < mask.length; i++) {
+        assert.equal(mask[i], referenceKept(seed, i, rate) ? scale : 0, `element ${i}`);
       }
-      await tf.setBackend('wasm');
+      const kept = mask.reduce((c, v) => c + (v > 0 ? 1 : 0), 0) / mask.length;
+      assert.ok(Math.abs(kept - (1 - rate)) < 0.01, `kept share ${kept}`);
     });
   }
+
+  test('the wasm SIMD mask is the JS mask bit for bit, tails included', () => {
+    const host = tensorHost()!;
+    assert.equal(tf.getBackend(), 'wasm');
+    for (const size of [64 * 256, 1001, 3]) {
+      for (const [rate, seed] of [
+        [0.1, 1],
+        [0.25, 2 ** 31],
+        [0.6, 4294967295],
+      ]) {
+        const info = host.dropoutMask([size], rate, seed);
+        const simd = Float32Array.from(host.view(info));
+        host.release(info);
+        assert.deepEqual(simd, dropoutMask(size, rate, seed), `size ${size}, rate ${rate}, seed ${seed}`);
+      }
+    }
+  });
+
+  test('neighbouring elements and neighbouring seeds are uncorrelated', () => {
+    const rate = 0.5;
+    const n = 64 * 256;
+    const kept = (m: Float32Array) => Array.from(m, (v) => (v > 0 ? 1 : 0));
+    const correlation = (a: number[], b: number[]) => {
+      const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+      const [ma, mb] = [mean(a), mean(b)];
+      let cov = 0;
+      let va = 0;
+      let vb = 0;
+      for (let i = 0; i < a.length; i++) {
+        cov += (a[i] - ma) * (b[i] - mb);
+        va += (a[i] - ma) ** 2;
+        vb += (b[i] - mb) ** 2;
+      }
+      return cov / Math.sqrt(va * vb);
+    };
+    const m = kept(dropoutMask(n, rate, 777));
+    // 4σ of a correlation estimate over 16k pairs is ≈ 0.03.
+    for (const lag of [1, 4, 256]) {
+      const r = correlation(m.slice(0, n - lag), m.slice(lag));
+      assert.ok(Math.abs(r) < 0.03, `lag ${lag}: r = ${r}`);
+    }
+    const next = kept(dropoutMask(n, rate, 778));
+    const r = correlation(m, next);
+    assert.ok(Math.abs(r) < 0.03, `seeds 777 and 778: r = ${r}`);
+  });
 });

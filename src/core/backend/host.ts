@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, type SimdLoops } from './kernels/simd-loops';
+import { dropoutThreshold, fillDropoutMask } from '../model/layers/dropout';
 import { biasReluMaskLoop, columnSumsLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
 
 export type Info = tf.TensorInfo;
@@ -28,6 +29,8 @@ export interface TensorHost {
   reluMaskBackward(delta: Info, h: Info, mask: Info | null): void;
   /** torch SGD with momentum on one parameter (loops.ts `sgdLoop`), into new buffers pOut, vOut. */
   sgdMomentum(p: Info, g: Info, v: Info, pOut: Info, vOut: Info, c: SgdConstants): void;
+  /** A new buffer of `shape` holding seed's scaled dropout mask (model/layers/dropout.ts `dropoutMask`). */
+  dropoutMask(shape: number[], rate: number, seed: number): Info;
   /** A new [n] buffer of the column sums of the [rows, n] buffer `x` (a bias gradient). */
   columnSums(x: Info): Info;
   release(...infos: Info[]): void;
@@ -100,6 +103,12 @@ abstract class HostBase {
     return out;
   }
 
+  dropoutMask(shape: number[], rate: number, seed: number): Info {
+    const out = this.output(shape);
+    fillDropoutMask(this.view(out), rate, seed, 0);
+    return out;
+  }
+
   abstract output(shape: number[]): Info;
 
   release(...infos: Info[]): void {
@@ -158,6 +167,17 @@ class WasmHost extends HostBase implements TensorHost {
     if (bulk < n) {
       sgdLoop(this.view(p), this.view(g), this.view(v), this.view(pOut), this.view(vOut), c, bulk);
     }
+  }
+
+  override dropoutMask(shape: number[], rate: number, seed: number): Info {
+    if (!this.simd) return super.dropoutMask(shape, rate, seed);
+    const out = this.output(shape);
+    const n = tf.util.sizeFromShape(shape);
+    const bulk = n - (n % 4);
+    const scale = Math.fround(1 / (1 - rate));
+    this.simd.dropoutMask(this.offset(out), 4 * bulk, seed, dropoutThreshold(rate), scale);
+    if (bulk < n) fillDropoutMask(this.view(out), rate, seed, bulk);
+    return out;
   }
 
   output(shape: number[]): Info {

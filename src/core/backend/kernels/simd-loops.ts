@@ -5,6 +5,7 @@
 // and a byte length that is a multiple of 16; the caller does the remaining elements.
 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { DROPOUT_MUL1, DROPOUT_MUL2, DROPOUT_STEP } from '../../model/layers/dropout';
 import {
   F32,
   I32,
@@ -13,9 +14,11 @@ import {
   V128,
   assemble,
   get,
+  i32,
   instantiateOnHeap,
   memarg,
   set,
+  v128Const,
   zero,
   type WasmFunction,
 } from './wasm-assembler';
@@ -40,6 +43,8 @@ export interface SimdLoops {
   reluMaskBackward(d: number, h: number, m: number, bytes: number): void;
   /** out[j] = Σ over rows of x[row, j], float32, for rows of `rowBytes`. */
   columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
+  /** The first bytes/4 elements of seed's dropout mask (model/layers/dropout.ts), scale where kept, else 0. */
+  dropoutMask(out: number, bytes: number, seed: number, threshold: number, scale: number): void;
 }
 
 /** v128.load of local `base` + local `i`. */
@@ -242,7 +247,65 @@ function columnSumsFn(): WasmFunction {
   };
 }
 
-const FUNCTIONS = () => [sgdFn(false), sgdFn(true), biasReluMaskFn(), reluMaskBackwardFn(), columnSumsFn()];
+function dropoutMaskFn(): WasmFunction {
+  // params: out bytes seed threshold scale; locals: i, idx (4 hash inputs), x, threshold, scale (as lanes)
+  const [out, bytes, seed, threshold, scale, i, idx, x, thr, sc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const splatI32 = (n: number) => [...i32(n | 0), ...V.i32Splat];
+  const xorShift = (k: number) => [...get(x), ...get(x), ...i32(k), ...V.i32ShrU, ...V.xor, ...set(x)];
+  const mul = (c: number) => [...get(x), ...splatI32(c), ...V.i32Mul, ...set(x)];
+  const step = DROPOUT_STEP | 0;
+  return {
+    name: 'dropoutMask',
+    params: [I32, I32, I32, I32, F32],
+    locals: [I32, V128, V128, V128, V128],
+    body: [
+      // idx = seed + (0, 1, 2, 3)·φ (mod 2³²)
+      ...get(seed),
+      ...V.i32Splat,
+      ...v128Const([0, step, Math.imul(2, step), Math.imul(3, step)]),
+      ...V.i32Add,
+      ...set(idx),
+      ...get(threshold),
+      ...V.i32Splat,
+      ...set(thr),
+      ...get(scale),
+      ...V.splat,
+      ...set(sc),
+      ...loop16(i, bytes, [
+        ...get(idx),
+        ...set(x),
+        ...xorShift(16),
+        ...mul(DROPOUT_MUL1),
+        ...xorShift(15),
+        ...mul(DROPOUT_MUL2),
+        ...xorShift(16),
+        // kept lanes: top 24 bits ≥ threshold → all ones, and-ed with the scale's bits
+        ...storeAt(out, i, [
+          ...get(x),
+          ...i32(8),
+          ...V.i32ShrU,
+          ...get(thr),
+          ...V.i32GeU,
+          ...get(sc),
+          ...V.and,
+        ]),
+        ...get(idx),
+        ...splatI32(Math.imul(4, step)),
+        ...V.i32Add,
+        ...set(idx),
+      ]),
+    ],
+  };
+}
+
+const FUNCTIONS = () => [
+  sgdFn(false),
+  sgdFn(true),
+  biasReluMaskFn(),
+  reluMaskBackwardFn(),
+  columnSumsFn(),
+  dropoutMaskFn(),
+];
 
 interface Exports {
   sgd(...args: number[]): void;
@@ -250,6 +313,7 @@ interface Exports {
   biasReluMask(a: number, b: number, m: number, bytes: number, rowBytes: number): void;
   reluMaskBackward(d: number, h: number, m: number, bytes: number): void;
   columnSums(x: number, out: number, bytes: number, rowBytes: number): void;
+  dropoutMask(out: number, bytes: number, seed: number, threshold: number, scale: number): void;
 }
 
 const instances = new WeakMap<object, SimdLoops | null>();
@@ -265,6 +329,7 @@ export function simdLoops(backend: BackendWasm): SimdLoops | null {
     biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
     reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
     columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
+    dropoutMask: (out, n, seed, threshold, scale) => e.dropoutMask(out, n, seed | 0, threshold, scale),
   };
   instances.set(key, loops);
   return loops;

@@ -33,6 +33,8 @@ export const OP = {
 const SIMD = 0xfd;
 export const V = {
   load: [SIMD, 0x00],
+  /** v128.const: followed by 16 immediate bytes (`v128Const`). */
+  const: [SIMD, 0x0c],
   load32Splat: [SIMD, 0x09],
   store: [SIMD, 0x0b],
   shuffle: [SIMD, 0x0d],
@@ -40,6 +42,11 @@ export const V = {
   splat: [SIMD, 0x13],
   gt: [SIMD, 0x44],
   and: [SIMD, 0x4e],
+  xor: [SIMD, 0x51],
+  i32GeU: [SIMD, 0x40],
+  i32ShrU: [SIMD, 0xad, 0x01],
+  i32Add: [SIMD, 0xae, 0x01],
+  i32Mul: [SIMD, 0xb5, 0x01],
   add: [SIMD, 0xe4, 0x01],
   sub: [SIMD, 0xe5, 0x01],
   mul: [SIMD, 0xe6, 0x01],
@@ -83,6 +90,12 @@ export const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
 export const memarg = (alignLog2: number, offset = 0): number[] => [alignLog2, ...uleb(offset)];
 /** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
 export const zero = [OP.i32Const, 0, ...V.i32Splat];
+
+/** A v128 constant of four i32 lanes. */
+export function v128Const(lanes: [number, number, number, number]): number[] {
+  const bytes = new Uint8Array(new Int32Array(lanes).buffer);
+  return [...V.const, ...bytes];
+}
 
 /** `local += n` (an i32 local). */
 export function addTo(local: number, n: number[]): number[] {

@@ -59,8 +59,11 @@ export function mlpForward(
   ];
   for (const { linear, dropout } of stack) {
     const a = own(host.matMul(h, linear.kernel, false, false));
-    const values = dropout ? dropout.maskFor(B * linear.outDim, ctx) : null;
-    const mask = values ? own(host.upload(values, [B, linear.outDim])) : null;
+    const maskSeed = dropout ? dropout.maskSeed(ctx) : null;
+    const mask =
+      dropout && maskSeed !== null
+        ? own(host.dropoutMask([B, linear.outDim], dropout.dropRate, maskSeed))
+        : null;
     host.biasReluMask(a, linear.bias, mask);
     layers.push({ kernel: linear.kernel, bias: linear.bias, input: h, output: a, mask });
     h = a;
