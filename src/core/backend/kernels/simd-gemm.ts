@@ -1,8 +1,8 @@
 // Float32 matrix products as WebAssembly SIMD on the wasm backend's heap, without packing: C = A·B and C = Aᵀ·B
 // for row-major A, B, C. The stock path (XNNPACK through tfjs) packs B into its own layout at every call, and in
 // training B is new at every call (updated weights, fresh activations): at these sizes the packing took as long
-// as the multiply. Here each 4 × 8 tile of C keeps its 8 sums in registers while the loop walks K, reading a
-// row of B (two f32x4) and four elements of A (splat) per step: 16 multiply-adds per 6 loads, and no copy.
+// as the multiply. Here each 4 × 8 tile of C keeps its sums in 8 f32x4 registers while the loop walks K,
+// reading 8 elements of a row of B (two f32x4) and 4 of A (splat) per step: 32 multiply-adds per 6 loads, no copy.
 //
 // Every C element is summed over k in order 0..K-1 in float32 whatever tile computes it, so results do not
 // depend on where a row or column falls in the tiling.
