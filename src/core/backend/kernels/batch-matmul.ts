@@ -46,16 +46,7 @@ export function makeFastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
       if (out) return out;
     }
 
-    const rankA = a.shape.length;
-    const rankB = b.shape.length;
-    const rows = a.shape[transposeA ? rankA - 1 : rankA - 2];
-    const inner = a.shape[transposeA ? rankA - 2 : rankA - 1];
-    const cols = b.shape[transposeB ? rankB - 2 : rankB - 1];
-    const batchA = a.shape.slice(0, -2);
-    const batchB = b.shape.slice(0, -2);
-    const sizeA = tf.util.sizeFromShape(batchA);
-    const sizeB = tf.util.sizeFromShape(batchB);
-    const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
+    const { rows, inner, cols, sizeA, sizeB, outBatch } = productShape(a, b, transposeA, transposeB);
     const outShape = [...outBatch, rows, cols];
 
     const temps: tf.TensorInfo[] = [];
@@ -82,6 +73,24 @@ export function makeFastBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConf
   };
 
   return { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc };
+}
+
+/** The sizes of op(A)·op(B): [rows, inner]·[inner, cols] per matrix, and the batch axes of each side. */
+function productShape(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean) {
+  const rankA = a.shape.length;
+  const rankB = b.shape.length;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  return {
+    rows: a.shape[transposeA ? rankA - 1 : rankA - 2],
+    inner: a.shape[transposeA ? rankA - 2 : rankA - 1],
+    cols: b.shape[transposeB ? rankB - 2 : rankB - 1],
+    batchA,
+    batchB,
+    sizeA: tf.util.sizeFromShape(batchA),
+    sizeB: tf.util.sizeFromShape(batchB),
+    outBatch: tf.backend_util.assertAndGetBroadcastShape(batchA, batchB),
+  };
 }
 
 /** Packing one element of `b` against transposing one (measured on wasm SIMD, see the header). */
@@ -129,16 +138,12 @@ function gemmBatchMatMul(
   transposeA: boolean,
   transposeB: boolean,
 ): tf.TensorInfo | null {
-  const rankA = a.shape.length;
-  const rankB = b.shape.length;
-  const rows = a.shape[transposeA ? rankA - 1 : rankA - 2];
-  const inner = a.shape[transposeA ? rankA - 2 : rankA - 1];
-  const cols = b.shape[transposeB ? rankB - 2 : rankB - 1];
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const sizeA = tf.util.sizeFromShape(batchA);
-  const sizeB = tf.util.sizeFromShape(batchB);
-  const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
+  const { rows, inner, cols, batchA, batchB, sizeA, sizeB, outBatch } = productShape(
+    a,
+    b,
+    transposeA,
+    transposeB,
+  );
   const batches = tf.util.sizeFromShape(outBatch);
   if (inner * cols > GEMM_MAX_B_ELEMENTS) return null;
   if (!(sizeA === sizeB || sizeA === 1 || sizeB === 1)) return null;

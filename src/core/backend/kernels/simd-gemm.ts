@@ -7,7 +7,6 @@
 // Every C element is summed over k in order 0..K-1 in float32 whatever tile computes it, so results do not
 // depend on where a row or column falls in the tiling.
 
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   I32,
   F32,
@@ -18,7 +17,7 @@ import {
   assemble,
   get,
   i32,
-  instantiateOnHeap,
+  moduleOnHeap,
   memarg,
   set,
   tee,
@@ -287,20 +286,11 @@ interface Exports {
   transpose4(src: number, dst: number, rows: number, cols: number): void;
 }
 
-const instances = new WeakMap<object, SimdGemm | null>();
-
 /** The products on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory. */
-export function simdGemm(backend: BackendWasm): SimdGemm | null {
-  const key = backend as unknown as object;
-  if (instances.has(key)) return instances.get(key)!;
-  const e = instantiateOnHeap(backend, assemble(FUNCTIONS())) as Exports | null;
-  const gemm: SimdGemm | null = e && {
-    gemm: (a, b, c, m, k, n, transposeA) => (transposeA ? e.gemmTN : e.gemmNN)(a, b, c, m, k, n),
-    transpose4: (src, dst, rows, cols) => e.transpose4(src, dst, rows, cols),
-  };
-  instances.set(key, gemm);
-  return gemm;
-}
+export const simdGemm = moduleOnHeap<Exports, SimdGemm>(FUNCTIONS, (e) => ({
+  gemm: (a, b, c, m, k, n, transposeA) => (transposeA ? e.gemmTN : e.gemmNN)(a, b, c, m, k, n),
+  transpose4: (src, dst, rows, cols) => e.transpose4(src, dst, rows, cols),
+}));
 
 /** Exposed for the test that checks the module assembles and validates. */
 export function assembleGemmModule(): Uint8Array {

@@ -4,7 +4,6 @@
 // few hundred bytes assembled at start-up (wasm-assembler.ts). Every function takes byte offsets into the heap
 // and a byte length that is a multiple of 16; the caller does the remaining elements.
 
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { DROPOUT_MUL1, DROPOUT_MUL2, DROPOUT_STEP } from '../../model/layers/dropout';
 import {
   F32,
@@ -12,13 +11,15 @@ import {
   OP,
   V,
   V128,
+  addTo,
   assemble,
   get,
   i32,
-  instantiateOnHeap,
+  moduleOnHeap,
   memarg,
   set,
   v128Const,
+  whileLoop,
   zero,
   type WasmFunction,
 } from './wasm-assembler';
@@ -62,28 +63,9 @@ const storeAt = (base: number, i: number, value: number[]) => [
 /** `for (i = 0; i < end; i += 16) body` with `i` and `end` locals. */
 function loop16(i: number, end: number, body: number[]): number[] {
   return [
-    OP.i32Const,
-    0,
+    ...i32(0),
     ...set(i),
-    OP.block,
-    0x40,
-    OP.loop,
-    0x40,
-    ...get(i),
-    ...get(end),
-    OP.i32GeU,
-    OP.brIf,
-    1,
-    ...body,
-    ...get(i),
-    OP.i32Const,
-    16,
-    OP.i32Add,
-    ...set(i),
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
+    ...whileLoop([...get(i), ...get(end), OP.i32LtU], [...body, ...addTo(i, i32(16))]),
   ];
 }
 
@@ -122,63 +104,34 @@ function sgdFn(nesterov: boolean): WasmFunction {
 function biasReluMaskFn(): WasmFunction {
   // params: a b m bytes rowBytes; locals: i (offset in the buffer), j (offset in the row), x
   const [a, b, m, bytes, rowBytes, i, j, x] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const row = [
-    ...loopRow(j, rowBytes, [
-      ...loadAt(a, i),
-      ...loadAt(b, j),
-      ...V.add,
-      ...zero,
-      ...V.max,
-      ...set(x),
-      ...storeAt(a, i, [
-        ...get(m),
-        OP.i32Eqz,
-        OP.if,
-        V128,
-        ...get(x),
-        OP.else,
-        ...get(x),
-        ...loadAt(m, i),
-        ...V.mul,
-        OP.end,
-      ]),
-      ...get(i),
-      OP.i32Const,
-      16,
-      OP.i32Add,
-      ...set(i),
+  const row = loop16(j, rowBytes, [
+    ...loadAt(a, i),
+    ...loadAt(b, j),
+    ...V.add,
+    ...zero,
+    ...V.max,
+    ...set(x),
+    ...storeAt(a, i, [
+      ...get(m),
+      OP.i32Eqz,
+      OP.if,
+      V128,
+      ...get(x),
+      OP.else,
+      ...get(x),
+      ...loadAt(m, i),
+      ...V.mul,
+      OP.end,
     ]),
-  ];
-  // Outer loop: while i < bytes, run a row (the inner loop advances i by rowBytes).
+    ...addTo(i, i32(16)),
+  ]);
   return {
     name: 'biasReluMask',
     params: [I32, I32, I32, I32, I32],
     locals: [I32, I32, V128],
-    body: [
-      OP.i32Const,
-      0,
-      ...set(i),
-      OP.block,
-      0x40,
-      OP.loop,
-      0x40,
-      ...get(i),
-      ...get(bytes),
-      OP.i32GeU,
-      OP.brIf,
-      1,
-      ...row,
-      OP.br,
-      0,
-      OP.end,
-      OP.end,
-    ],
+    // While i < bytes, run a row (the row loop advances i by rowBytes).
+    body: [...i32(0), ...set(i), ...whileLoop([...get(i), ...get(bytes), OP.i32LtU], row)],
   };
-}
-
-/** loop16 over `j` up to `end` (the row loop of biasReluMask). */
-function loopRow(j: number, end: number, body: number[]): number[] {
-  return loop16(j, end, body);
 }
 
 function reluMaskBackwardFn(): WasmFunction {
@@ -221,27 +174,10 @@ function columnSumsFn(): WasmFunction {
       ...set(acc),
       ...get(j),
       ...set(i),
-      OP.block,
-      0x40,
-      OP.loop,
-      0x40,
-      ...get(i),
-      ...get(bytes),
-      OP.i32GeU,
-      OP.brIf,
-      1,
-      ...get(acc),
-      ...loadAt(x, i),
-      ...V.add,
-      ...set(acc),
-      ...get(i),
-      ...get(rowBytes),
-      OP.i32Add,
-      ...set(i),
-      OP.br,
-      0,
-      OP.end,
-      OP.end,
+      ...whileLoop(
+        [...get(i), ...get(bytes), OP.i32LtU],
+        [...get(acc), ...loadAt(x, i), ...V.add, ...set(acc), ...addTo(i, get(rowBytes))],
+      ),
       ...storeAt(out, j, get(acc)),
     ]),
   };
@@ -316,24 +252,15 @@ interface Exports {
   dropoutMask(out: number, bytes: number, seed: number, threshold: number, scale: number): void;
 }
 
-const instances = new WeakMap<object, SimdLoops | null>();
-
 /** The loops on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory export. */
-export function simdLoops(backend: BackendWasm): SimdLoops | null {
-  const key = backend as unknown as object;
-  if (instances.has(key)) return instances.get(key)!;
-  const e = instantiateOnHeap(backend, assemble(FUNCTIONS())) as Exports | null;
-  const loops: SimdLoops | null = e && {
-    sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
-      (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
-    biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
-    reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
-    columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
-    dropoutMask: (out, n, seed, threshold, scale) => e.dropoutMask(out, n, seed | 0, threshold, scale),
-  };
-  instances.set(key, loops);
-  return loops;
-}
+export const simdLoops = moduleOnHeap<Exports, SimdLoops>(FUNCTIONS, (e) => ({
+  sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
+    (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
+  biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
+  reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
+  columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
+  dropoutMask: (out, n, seed, threshold, scale) => e.dropoutMask(out, n, seed | 0, threshold, scale),
+}));
 
 /** Exposed for the test that checks the module assembles and validates. */
 export function assembleSimdModule(): Uint8Array {

@@ -165,7 +165,7 @@ export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebA
  * The exports of `bytes` instantiated on `backend`'s memory, or null where the engine lacks wasm SIMD or the
  * backend its memory export (then the callers keep their JS or stock-kernel paths).
  */
-export function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): object | null {
+function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): object | null {
   const module = backend.wasm as unknown as { asm?: Record<string, unknown> };
   const memory = module.asm?.memory;
   if (!wasmApi || !(memory instanceof wasmApi.Memory)) return null;
@@ -174,4 +174,23 @@ export function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): obje
   } catch {
     return null;
   }
+}
+
+/**
+ * A getter of the module of `fns` on a backend's memory, wrapped by `wrap`: assembled and instantiated once per
+ * backend; null where `instantiateOnHeap` cannot run it.
+ */
+export function moduleOnHeap<Exports, T>(
+  fns: () => WasmFunction[],
+  wrap: (exports: Exports) => T,
+): (backend: BackendWasm) => T | null {
+  const instances = new WeakMap<object, T | null>();
+  return (backend) => {
+    const key = backend as unknown as object;
+    if (instances.has(key)) return instances.get(key)!;
+    const exports = instantiateOnHeap(backend, assemble(fns())) as Exports | null;
+    const wrapped = exports && wrap(exports);
+    instances.set(key, wrapped);
+    return wrapped;
+  };
 }
