@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, type SimdLoops } from './kernels/simd-loops';
-import { dropoutThreshold, fillDropoutMask } from '../model/layers/dropout';
+import { dropoutScale, dropoutThreshold, fillDropoutMask } from '../model/layers/dropout';
 import { biasReluMaskLoop, columnSumsLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
 
 export type Info = tf.TensorInfo;
@@ -174,8 +174,7 @@ class WasmHost extends HostBase implements TensorHost {
     const out = this.output(shape);
     const n = tf.util.sizeFromShape(shape);
     const bulk = n - (n % 4);
-    const scale = Math.fround(1 / (1 - rate));
-    this.simd.dropoutMask(this.offset(out), 4 * bulk, seed, dropoutThreshold(rate), scale);
+    this.simd.dropoutMask(this.offset(out), 4 * bulk, seed, dropoutThreshold(rate), dropoutScale(rate));
     if (bulk < n) fillDropoutMask(this.view(out), rate, seed, bulk);
     return out;
   }

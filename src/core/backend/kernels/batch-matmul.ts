@@ -1,6 +1,6 @@
 // A faster wasm BatchMatMul. First choice: the SIMD products of simd-gemm.ts, straight on the heap (no packing,
-// no transposed copy of A; a transposed B is turned once with 4 × 4 register blocks), 2-4x the stock path on
-// training's small products (measured, README performance section). Where the engine or the backend cannot run
+// no transposed copy of A; a transposed B is turned once with 4 × 4 register blocks), 1.5-2.8x the XNNPACK path on
+// training's small products (scripts/bench-gemm.ts). Where the engine or the backend cannot run
 // that module, the XNNPACK wrapper below. The stock kernel uses XNNPACK only when neither operand is transposed and the batch
 // is 1, and otherwise falls to a scalar loop (~1 vs ~16 GFLOP/s, PLATFORM.md). Every backprop matmul is
 // transposed, so this wrapper transposes explicitly (a cheap copy) and folds a broadcast batch into the rows of

@@ -9,7 +9,7 @@ import { siteSeed } from './seeds';
 
 export class Dropout {
   constructor(
-    private readonly rate: number,
+    readonly rate: number,
     private readonly labelHash: number,
     private readonly site: number,
   ) {
@@ -32,10 +32,6 @@ export class Dropout {
     if (!ctx.training || this.rate === 0) return null;
     return siteSeed(ctx.seed, this.labelHash, this.site);
   }
-
-  get dropRate(): number {
-    return this.rate;
-  }
 }
 
 /** φ·2³², the Weyl step between the hash inputs of consecutive elements. */
@@ -49,6 +45,11 @@ export function dropoutThreshold(rate: number): number {
   return Math.ceil(rate * 0x1000000);
 }
 
+/** What a kept element holds: 1/(1 − rate) as float32. */
+export function dropoutScale(rate: number): number {
+  return Math.fround(1 / (1 - rate));
+}
+
 /** `size` values: 1/(1 − rate) (as float32) where element i of seed's stream is kept, else 0. */
 export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
   const mask = new Float32Array(size);
@@ -59,7 +60,7 @@ export function dropoutMask(size: number, rate: number, seed: number): Float32Ar
 /** Writes elements from..end of seed's mask into `mask` (the wasm host's tail after its SIMD bulk). */
 export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, from: number): void {
   const threshold = dropoutThreshold(rate);
-  const scale = Math.fround(1 / (1 - rate));
+  const scale = dropoutScale(rate);
   for (let i = from; i < mask.length; i++) {
     let x = (seed + Math.imul(i, DROPOUT_STEP)) | 0;
     x ^= x >>> 16;

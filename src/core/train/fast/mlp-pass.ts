@@ -61,9 +61,7 @@ export function mlpForward(
     const a = own(host.matMul(h, linear.kernel, false, false));
     const maskSeed = dropout ? dropout.maskSeed(ctx) : null;
     const mask =
-      dropout && maskSeed !== null
-        ? own(host.dropoutMask([B, linear.outDim], dropout.dropRate, maskSeed))
-        : null;
+      dropout && maskSeed !== null ? own(host.dropoutMask([B, linear.outDim], dropout.rate, maskSeed)) : null;
     host.biasReluMask(a, linear.bias, mask);
     layers.push({ kernel: linear.kernel, bias: linear.bias, input: h, output: a, mask });
     h = a;
