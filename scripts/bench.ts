@@ -190,7 +190,7 @@ async function overhead(workloads: Workload[]): Promise<void> {
     ),
   );
   console.log(
-    '"outside" = not in a kernel nor its dispatch: autodiff bookkeeping, the fused steps\' loops, HGM, evaluation JS, checkpoint; ' +
+    '"outside" = not in a kernel nor its dispatch: autodiff bookkeeping, the fast-path steps\' loops, HGM, evaluation JS, checkpoint; ' +
       '"trainer" = batch gathering + loss/accuracy totals + metrics writes, timed directly.',
   );
 }

@@ -51,7 +51,7 @@ export function installKernelTimer(backendName: string): KernelTimer {
         stat.ms += ms;
         stat.calls++;
         depth--;
-        // Called directly, not through the engine (the fused training step does): no dispatch around it,
+        // Called directly, not through the engine (the fast-path training step does): no dispatch around it,
         // so its time counts as its own dispatch, keeping dispatch ≥ kernels.
         if (dispatchDepth === 0) dispatch += ms;
         if (detailed.has(config.kernelName)) {

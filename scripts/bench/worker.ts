@@ -76,13 +76,22 @@ function timeMethod(proto: object, method: string, sink: { ms: number; max: numb
   const inner = target[method];
   target[method] = function (this: unknown, ...args: unknown[]) {
     const start = performance.now();
-    try {
-      return inner.apply(this, args);
-    } finally {
+    const done = () => {
       const ms = performance.now() - start;
       sink.ms += ms;
       sink.max = Math.max(sink.max, ms);
+    };
+    let result: unknown;
+    try {
+      result = inner.apply(this, args);
+    } catch (error) {
+      done();
+      throw error;
     }
+    // An async method (EpochTotals.read) counts until its promise settles.
+    if (result instanceof Promise) return result.finally(done);
+    done();
+    return result;
   };
 }
 

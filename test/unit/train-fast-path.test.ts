@@ -1,8 +1,8 @@
-// The fused MLA step (src/core/train/fast/mla-mlp-step.ts) against the autodiff step it replaces, on cpu and
+// The fast-path MLA step (src/core/train/fast/mla-mlp-step.ts) against the autodiff step it replaces, on cpu and
 // wasm: the gradients handed to the optimizer, the parameters, optimizer state and HGM projector after three
 // steps (the first one skips HGM), the loss and correct counts; with dropout, HGM replace and add, SGD
 // (plain, momentum, Nesterov), Adam and AdamW, widths that are and are not multiples of the SIMD width,
-// and the zero_grad quirk. The same for the fused joint step (fast/joint-mlp-step.ts), with a modality missing
+// and the zero_grad quirk. The same for the fast-path joint step (fast/joint-mlp-step.ts), with a modality missing
 // from some rows.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,11 +12,13 @@ import { assembleSimdModule } from '../../src/core/backend/kernels/simd-loops';
 import { selectBackend } from '../../src/core/backend/select';
 import type { HgmMode, OptimizerConfig, ResolvedConfig } from '../../src/core/config/types';
 import { HgmProjector } from '../../src/core/mla/hgm';
-import { gradView, type HostUpdate } from '../../src/core/optim/fused';
+import { gradView, type HostUpdate } from '../../src/core/optim/fast-update';
 import { createOptimizer, type Optimizer, type OptimizerState } from '../../src/core/optim/optimizer';
 import { Network } from '../../src/core/train/network';
 import type { PreparedModality } from '../../src/core/train/prepare';
-import { jointStep, mlaStep } from '../../src/core/train/steps';
+import { jointStep } from '../../src/core/methods/joint';
+import { mlaStep } from '../../src/core/methods/mla';
+import type { StepSum } from '../../src/core/methods/types';
 import { Rng } from '../../src/core/util/random';
 
 const TOL = 1e-4;
@@ -130,6 +132,14 @@ class Recording implements Optimizer {
   }
 }
 
+/** A step's figure as a number (a device scalar is read and disposed). */
+function valueOf(sum: StepSum): number {
+  if (typeof sum === 'number') return sum;
+  const value = sum.dataSync()[0];
+  sum.dispose();
+  return value;
+}
+
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
   let diff = 0;
@@ -147,10 +157,10 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
 }
 
 async function compare(c: Case): Promise<void> {
-  const side = (fused: boolean) => {
+  const side = (fast: boolean) => {
     const net = buildNet(c, 5);
     return {
-      fused,
+      fast,
       net,
       opt: new Recording(createOptimizer(c.optimizer)),
       projector: c.hgm === 'off' ? null : new HgmProjector(c.featureDim),
@@ -181,16 +191,12 @@ async function compare(c: Case): Promise<void> {
           batches: 3,
           seed: 100 + step * 10 + k,
           quirkEncoders: c.quirk ? MODALITIES.slice(0, k).map((q) => q.name) : [],
-          fused: s.fused,
+          fastPath: s.fast,
         });
-        assert.equal('host' in t, s.fused, 'the fused path applies to these MLPs');
-        const out =
-          'host' in t
-            ? { loss: t.lossSum, correct: t.correct }
-            : { loss: t.lossSum.dataSync()[0], correct: t.correct.dataSync()[0] };
-        if (!('host' in t)) tf.dispose([t.lossSum, t.correct]);
+        assert.equal(typeof t.lossSum === 'number', s.fast, 'the fast path applies to these MLPs');
+        const out = { loss: valueOf(t.lossSum), correct: valueOf(t.correct) };
         // Nothing left behind but the optimizer's lazily created slots, and no backend buffer the engine
-        // does not know of (the fused path makes its own).
+        // does not know of (the fast path makes its own).
         const added = tf.memory().numTensors - before;
         assert.ok(added <= (s.net.encoder(m.name).trainable.length + 2) * 2);
         assert.equal(tf.engine().backend.numDataIds() - buffersBefore, added, 'backend buffers released');
@@ -243,10 +249,10 @@ test('the SIMD module assembles into valid WebAssembly', () => {
   assert.ok(api.validate(assembleSimdModule()));
 });
 
-/** The fused joint step against autodiff: with dropout, a modality absent from some rows, every optimizer. */
+/** The fast-path joint step against autodiff: with dropout, a modality absent from some rows, every optimizer. */
 function compareJoint(c: Case): void {
-  const sides = [true, false].map((fused) => ({
-    fused,
+  const sides = [true, false].map((fast) => ({
+    fast,
     net: buildNet(c, 8, 'joint'),
     opt: createOptimizer(c.optimizer),
   }));
@@ -265,13 +271,9 @@ function compareJoint(c: Case): void {
     const present = Float32Array.from({ length: ROWS }, (_, r) => (r % 3 === 1 ? 0 : 1));
     const masks = [null, tf.tensor2d(present, [ROWS, 1])];
     const sums = sides.map((s) => {
-      const t = jointStep(s.net, s.opt, { xs, masks, y, lr: 0.05, seed: 40 + step, fused: s.fused });
-      assert.equal('host' in t, s.fused, 'the fused joint path applies to these MLPs');
-      if ('host' in t) return [t.lossSum, t.correct, ...t.unimodal.flatMap((u) => [u.lossSum, u.correct])];
-      const all = [t.lossSum, t.correct, ...t.unimodal.flatMap((u) => [u.lossSum, u.correct])];
-      const values = all.map((v) => v.dataSync()[0]);
-      tf.dispose(all);
-      return values;
+      const t = jointStep(s.net, s.opt, { xs, masks, y, lr: 0.05, seed: 40 + step, fastPath: s.fast });
+      assert.equal(typeof t.lossSum === 'number', s.fast, 'the fast joint path applies to these MLPs');
+      return [t.lossSum, t.correct, ...t.unimodal.flatMap((u) => [u.lossSum, u.correct])].map(valueOf);
     });
     sums[0].forEach((v, i) => close([v], [sums[1][i]], `joint step ${step}: loss/correct sum ${i}`));
     const [a, b] = sides.map((s) => s.net.namedVariables());
@@ -287,7 +289,7 @@ function compareJoint(c: Case): void {
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`fused MLA step = autodiff step on ${backend}`, () => {
+  describe(`fast-path MLA step = autodiff step on ${backend}`, () => {
     let previous = '';
     before(async () => {
       previous = tf.getBackend();

@@ -1,4 +1,4 @@
-// Direct access to the active backend's buffers for the fused training steps (src/core/train/fast): matmuls
+// Direct access to the active backend's buffers for the fast-path training steps (src/core/train/fast): matmuls
 // call the registered BatchMatMul kernel on TensorInfos (no engine, no tape, no tidy), and the elementwise
 // work runs on the backend's own memory: SIMD loops on the wasm heap (kernels/simd-loops.ts), JS loops
 // (loops.ts) on the cpu backend's arrays and for what SIMD does not cover. Buffers made here are not known to

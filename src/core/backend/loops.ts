@@ -1,4 +1,4 @@
-// The fused training step's elementwise loops in plain JS over Float32Arrays: the cpu backend's form, and the
+// The fast-path training step's elementwise loops in plain JS over Float32Arrays: the cpu backend's form, and the
 // wasm form's fallback and tail (kernels/simd-loops.ts does the bulk there). Each starts at element `from`.
 // The arithmetic follows the tf ops of the autodiff path in the same order, rounded to float32 after each
 // operation, so both paths agree to the last bit or two.

@@ -45,7 +45,7 @@ export class MlpEncoder extends EncoderBase implements Encoder {
   }
 
   /**
-   * The layers in order, for the fused training step (src/core/train/fast): hidden Linear layers with their
+   * The layers in order, for the fast-path training step (src/core/train/fast): hidden Linear layers with their
    * dropout, then the feature projection (Linear → ReLU, no dropout).
    */
   get layout(): MlpLayout {

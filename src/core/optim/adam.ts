@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamConfig } from '../config/types';
 import type { TensorHost } from '../backend/host';
-import { adamLoop, assignFromHost, checkHostGrad, gradView, type HostUpdate } from './fused';
+import { adamLoop, assignFromHost, checkHostGrad, gradView, type HostUpdate } from './fast-update';
 import type { Optimizer, OptimizerState } from './optimizer';
 import { checkGradShape, SlotStore } from './slots';
 

@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { TensorHost } from '../backend/host';
 import type { OptimizerConfig } from '../config/types';
 import { AdamOptimizer } from './adam';
-import type { HostUpdate } from './fused';
+import type { HostUpdate } from './fast-update';
 import { SgdOptimizer } from './sgd';
 
 /** One optimizer slot (momentum buffer, Adam moment) as plain JSON. */
@@ -24,7 +24,7 @@ export interface OptimizerState {
 export interface Optimizer {
   /** Applies one update to each listed variable; variables not listed are untouched (no decay, no momentum). */
   step(updates: { variable: tf.Variable; grad: tf.Tensor }[], lr: number): void;
-  /** The same update on the backend's buffers (the fused fast path); same state, same numbers. */
+  /** The same update on the backend's buffers (the fast path); same state, same numbers. */
   stepHost(host: TensorHost, updates: HostUpdate[], lr: number): void;
   /** Slots and step counts, keyed by the caller's stable parameter names, for checkpoints. */
   exportState(names: Map<tf.Variable, string>): Promise<OptimizerState>;

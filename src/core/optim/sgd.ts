@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SgdConfig } from '../config/types';
 import type { Info, TensorHost } from '../backend/host';
 import { sgdPlainLoop } from '../backend/loops';
-import { assignFromHost, checkHostGrad, type HostUpdate } from './fused';
+import { assignFromHost, checkHostGrad, type HostUpdate } from './fast-update';
 import type { Optimizer, OptimizerState } from './optimizer';
 import { checkGradShape, SlotStore } from './slots';
 

@@ -58,6 +58,8 @@ export interface EpochRecord {
   elapsed: number;
   best: boolean;
   time: string;
+  /** Figures of the training method's own (e.g. gradient modulation coefficients); absent for MLA and joint. */
+  diagnostics?: Record<string, number>;
 }
 
 export type MetricsRecord = StepRecord | EpochRecord;

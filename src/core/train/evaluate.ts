@@ -1,10 +1,12 @@
-// Evaluation of a split in eval mode: per-modality logits through the head, the fused prediction (MLA: the
-// configured test-time fusion; joint: the concatenation head), and the figures a metrics record holds.
+// Evaluation of a split in eval mode: per-modality logits, the fused prediction (the method's own fused head
+// where it has one, as the joint baseline; else the configured test-time fusion), and the figures a metrics
+// record holds.
 
 import * as tf from '@tensorflow/tfjs';
 import type { FusionConfig } from '../config/types';
 import { accuracy, argmaxRows, crossEntropyRows, macroF1 } from '../eval/metrics';
 import { fuse } from '../mla/fusion';
+import { trainingMethod } from '../methods';
 import type { SplitScores } from '../runs/types';
 import type { RowGatherer } from './batches';
 import type { Network } from './network';
@@ -47,42 +49,42 @@ export async function predictSplit(
     for (let i = 0; i < n; i++) out[i] = m.present[rows[i]];
     return out;
   });
-  const jointFused = net.method === 'joint' ? new Float32Array(n * C) : null;
-  const ctx = { training: false, seed: 0 };
-  const chunks: { start: number; size: number; outputs: tf.Tensor }[] = [];
+  const method = trainingMethod(net.method);
+  const chunks: { start: number; size: number; outputs: tf.Tensor; fused: boolean }[] = [];
   for (let start = 0; start < n; start += EVAL_CHUNK) {
     const chunk = rows.subarray(start, Math.min(n, start + EVAL_CHUNK));
-    // [outputs, chunk rows, C]: the unimodal logits in `net.order`, then (joint) the fused ones.
+    let fused = false;
+    // [outputs, chunk rows, C]: the unimodal logits in `net.order`, then the method's fused ones if any.
     const outputs = tf.tidy(() => {
       const xs = gatherers.map((g) => g.gather(chunk));
-      if (net.method === 'mla') {
-        return tf.stack(net.order.map((m, i) => net.head.apply(net.encoder(m).apply(xs[i], ctx))));
-      }
       const masks = data.modalities.map((m, i) =>
         m.hasMissing
-          ? tf.tensor2d(present[i].subarray(start, start + chunk.length), [chunk.length, 1]).toFloat()
+          ? (tf
+              .tensor2d(present[i].subarray(start, start + chunk.length), [chunk.length, 1])
+              .toFloat() as tf.Tensor2D)
           : null,
       );
-      const feats = net.jointFeatures(xs, masks as (tf.Tensor2D | null)[], ctx);
-      const uni = feats.map((f, i) => net.jointUnimodalLogits(i, f));
-      return tf.stack([...uni, net.head.apply(tf.concat(feats, 1))]);
+      const out = method.logits(net, xs, masks);
+      fused = out.fused !== null;
+      return tf.stack(out.fused ? [...out.unimodal, out.fused] : out.unimodal);
     });
-    chunks.push({ start, size: chunk.length, outputs });
+    chunks.push({ start, size: chunk.length, outputs, fused });
   }
+  const methodFused = chunks.some((c) => c.fused) ? new Float32Array(n * C) : null;
   try {
     const values = await Promise.all(chunks.map((c) => c.outputs.data() as Promise<Float32Array>));
     chunks.forEach(({ start, size }, c) => {
       const block = size * C;
       for (let i = 0; i < M; i++) logits[i].set(values[c].subarray(i * block, (i + 1) * block), start * C);
-      if (jointFused) jointFused.set(values[c].subarray(M * block, (M + 1) * block), start * C);
+      if (methodFused) methodFused.set(values[c].subarray(M * block, (M + 1) * block), start * C);
     });
   } finally {
     tf.dispose(chunks.map((c) => c.outputs));
   }
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = data.labels[rows[i]];
-  if (jointFused) {
-    return { rows, labels, classes: C, logits, present, fused: jointFused, weights: null };
+  if (methodFused) {
+    return { rows, labels, classes: C, logits, present, fused: methodFused, weights: null };
   }
   const { weights, fused } = fuse(logits, present, n, C, fusion, net.order);
   return { rows, labels, classes: C, logits, present, fused, weights };

@@ -1,8 +1,9 @@
-// The whole model of a run: one encoder per modality and the head. Under MLA the head is shared by every
-// modality (featureDim → C); under joint training it reads the concatenated features (M·featureDim → C).
+// The whole model of a run: one encoder per modality and the head, sized by the method (MLA: shared by every
+// modality, featureDim → C; joint training: the concatenated features, M·featureDim → C).
 
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig, Method } from '../config/types';
+import { trainingMethod } from '../methods';
 import { buildEncoder, buildHead } from '../model/build';
 import type { Encoder, ForwardContext, LinearHead, NamedVariable } from '../model/types';
 import { Rng } from '../util/random';
@@ -32,7 +33,7 @@ export class Network {
     for (const m of modalities) {
       encoders.set(m.name, buildEncoder(m.name, m.sampleShape, config.model.encoders[m.name], d, rng));
     }
-    const headInput = config.method === 'joint' ? d * modalities.length : d;
+    const headInput = trainingMethod(config.method).headInputs(d, modalities.length);
     const head = buildHead(headInput, classes, rng, 'head');
     const order = modalities.map((m) => m.name);
     return new Network(config.method, order, d, classes, encoders, head);

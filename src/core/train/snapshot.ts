@@ -1,9 +1,10 @@
 // Everything the training loop needs to continue exactly where it stopped, to and from a checkpoint:
-// weights and BatchNorm statistics, optimizer slots and step counts, the HGM projector, and the position in
-// the epoch. Random draws are derived from (seed, epoch, batch), so the position is the whole RNG state.
+// weights and BatchNorm statistics, optimizer slots and step counts, the method's own state (MLA: the HGM
+// projector), and the position in the epoch. Random draws are derived from (seed, epoch, batch), so the
+// position is the whole RNG state.
 
 import * as tf from '@tensorflow/tfjs';
-import { HgmProjector } from '../mla/hgm';
+import type { MethodTrainer } from '../methods/types';
 import type { Optimizer, OptimizerState } from '../optim/optimizer';
 import { saveCheckpoint, type Checkpoint, type NamedTensor } from '../runs/checkpoint';
 import type { Network } from './network';
@@ -31,22 +32,21 @@ interface OptimizerMeta {
 }
 
 const OPTIMIZER_PREFIX = 'optimizer/';
-const PROJECTOR_TENSOR = 'hgm/projector';
 
 export async function writeSnapshot(
   runDir: string,
   net: Network,
   optimizer: Optimizer,
-  projector: HgmProjector | null,
+  method: MethodTrainer,
   position: LoopPosition,
   seed: number,
 ): Promise<string> {
   const named = net.namedVariables();
   // Every read is started before any is awaited: one round trip for all of them where the device is remote.
-  const [values, state, matrix] = await Promise.all([
+  const [values, state, own] = await Promise.all([
     Promise.all(named.map((v) => v.variable.data() as Promise<Float32Array>)),
     optimizer.exportState(new Map(named.map((v) => [v.variable, v.name]))),
-    projector ? projector.read() : null,
+    method.snapshot(),
   ]);
   const tensors: NamedTensor[] = named.map((v, i) => ({
     name: v.name,
@@ -65,15 +65,12 @@ export async function writeSnapshot(
       });
     }
   }
-  if (projector && matrix) {
-    tensors.push({ name: PROJECTOR_TENSOR, shape: [projector.dim, projector.dim], values: matrix });
-  }
-  const hgm = projector ? { dim: projector.dim, firstStepDone: projector.firstStepDone } : null;
+  tensors.push(...own.tensors);
   // A checkpoint taken inside an epoch carries that epoch's number; finishing the epoch replaces it.
   const label = position.nextBatch > 0 ? position.epochsDone + 1 : position.epochsDone;
   return saveCheckpoint(runDir, label, tensors, {
     optimizer: meta,
-    hgm,
+    hgm: own.hgm,
     rng: {
       scheme: 'derived from seed, epoch and batch',
       seed,
@@ -102,12 +99,13 @@ export function assignWeights(checkpoint: Checkpoint, net: Network): Map<string,
   return byName;
 }
 
-/** Loads weights, optimizer and projector from `checkpoint` into the live objects; returns where to go on. */
+/** Loads weights, optimizer and the method's state from `checkpoint` into the live objects; returns where to go on. */
 export function restoreSnapshot(
   checkpoint: Checkpoint,
   net: Network,
   optimizer: Optimizer,
-): { position: LoopPosition; projector: HgmProjector | null } {
+  method: MethodTrainer,
+): LoopPosition {
   const where = checkpoint.dir;
   const byName = assignWeights(checkpoint, net);
   const meta = checkpoint.optimizer as OptimizerMeta;
@@ -122,15 +120,6 @@ export function restoreSnapshot(
     state.params[param] = { step, slots };
   }
   optimizer.importState(state, new Map(net.namedVariables().map((v) => [v.name, v.variable])));
-  let projector: HgmProjector | null = null;
-  const hgm = checkpoint.hgm as { dim: number; firstStepDone: boolean } | null;
-  if (hgm) {
-    const matrix = byName.get(PROJECTOR_TENSOR);
-    if (!matrix) throw new Error(`${where}: the HGM projector tensor is missing`);
-    projector = HgmProjector.fromJSON(
-      { dim: hgm.dim, firstStepDone: hgm.firstStepDone, matrix: Array.from(matrix.values) },
-      where,
-    );
-  }
-  return { position: checkpoint.extra as LoopPosition, projector };
+  method.restore(checkpoint, byName);
+  return checkpoint.extra as LoopPosition;
 }

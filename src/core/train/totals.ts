@@ -2,6 +2,7 @@
 // never waits for a read-back; `read()` reads them back, asynchronously, only when a record is written.
 
 import * as tf from '@tensorflow/tfjs';
+import type { StepTotals } from '../methods/types';
 
 export interface TotalsValue {
   loss: number;
@@ -12,7 +13,7 @@ export interface TotalsValue {
 interface Entry {
   loss: tf.Scalar | null;
   correct: tf.Scalar | null;
-  /** Sums of steps that computed theirs in JS (the fused path), kept as float32 values. */
+  /** Sums of steps that computed theirs in JS (the fast path), kept as float32 values. */
   hostLoss: number | null;
   hostCorrect: number;
   /** A mid-epoch checkpoint's sums, not yet taken into either accumulator. */
@@ -40,9 +41,22 @@ export class EpochTotals {
     }
   }
 
-  /** Takes ownership of `lossSum` and `correct`. */
-  add(key: string, lossSum: tf.Scalar, correct: tf.Scalar, rows: number): void {
+  /** Adds a step's figures; takes ownership of those on the device. */
+  add(key: string, step: StepTotals): void {
     const e = this.entries.get(key)!;
+    if (typeof step.lossSum === 'number' && typeof step.correct === 'number') {
+      this.addValues(e, step.lossSum, step.correct);
+    } else if (typeof step.lossSum !== 'number' && typeof step.correct !== 'number') {
+      this.addOnDevice(e, step.lossSum, step.correct);
+    } else {
+      throw new Error(
+        `epoch totals: the step's loss and correct count of "${key}" come from different paths`,
+      );
+    }
+    e.rows += step.rows;
+  }
+
+  private addOnDevice(e: Entry, lossSum: tf.Scalar, correct: tf.Scalar): void {
     if (e.base) {
       e.loss = tf.scalar(e.base.loss, 'float32');
       e.correct = tf.scalar(e.base.correct, 'float32');
@@ -50,12 +64,10 @@ export class EpochTotals {
     }
     e.loss = accumulate(e.loss, lossSum);
     e.correct = accumulate(e.correct, correct);
-    e.rows += rows;
   }
 
-  /** The same for sums already in JS: float32 additions, as the device's. */
-  addValues(key: string, lossSum: number, correct: number, rows: number): void {
-    const e = this.entries.get(key)!;
+  /** Sums already in JS: float32 additions, as the device's. */
+  private addValues(e: Entry, lossSum: number, correct: number): void {
     if (e.base) {
       e.hostLoss = e.base.loss;
       e.hostCorrect = e.base.correct;
@@ -63,7 +75,6 @@ export class EpochTotals {
     }
     e.hostLoss = Math.fround((e.hostLoss ?? 0) + Math.fround(lossSum));
     e.hostCorrect = Math.fround(e.hostCorrect + correct);
-    e.rows += rows;
   }
 
   /** The sums so far, with one read-back for every device sum together. */

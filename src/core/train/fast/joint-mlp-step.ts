@@ -1,14 +1,15 @@
 // The joint baseline's step when every encoder is an MLP with ReLU, written out as the MLA one is
 // (mla-mlp-step.ts): each encoder's forward pass (mlp-pass.ts), features of absent rows zeroed and
 // concatenated into F [B, M·d], logits z = F·K + c; backward dK = Fᵀ·δz, dc = Σ δz, ∂loss/∂F = δz·Kᵀ, whose
-// column block i (times the presence column) starts encoder i's backward pass; then one fused optimizer
+// column block i (times the presence column) starts encoder i's backward pass; then one fast-path optimizer
 // update. The unimodal read-outs use the head before the update, as `jointStep` does: z_i = f_i·K_i + c/2 with
 // K_i the rows of K for modality i, rows lacking the modality weighted 0.
 
 import type * as tf from '@tensorflow/tfjs';
 import type { Info, TensorHost } from '../../backend/host';
+import type { JointStepTotals } from '../../methods/joint';
 import type { MlpEncoder } from '../../model/mlp';
-import type { HostUpdate } from '../../optim/fused';
+import type { HostUpdate } from '../../optim/fast-update';
 import type { Optimizer } from '../../optim/optimizer';
 import type { Network } from '../network';
 import { mlpBackward, mlpForward, mlpPassApplies, owner, softmaxCrossEntropyBackward } from './mlp-pass';
@@ -21,14 +22,6 @@ export interface FastJointInput {
   seed: number;
 }
 
-export interface FastJointResult {
-  lossSum: number;
-  correct: number;
-  rows: number;
-  /** Per modality, in `net.order`: the read-out's loss × rows and correct count over the rows that have it. */
-  unimodal: { lossSum: number; correct: number }[];
-}
-
 export function fastJointApplies(net: Network, xs: tf.Tensor[]): boolean {
   return net.order.every((m, i) => mlpPassApplies(net.encoder(m), xs[i]));
 }
@@ -38,7 +31,7 @@ export function fastJointMlpStep(
   net: Network,
   optimizer: Optimizer,
   input: FastJointInput,
-): FastJointResult {
+): JointStepTotals {
   const B = input.y.shape[0];
   const C = net.classes;
   const d = net.featureDim;
@@ -58,7 +51,7 @@ export function fastJointMlpStep(
     const z = own(host.matMul(F, K, false, false));
     const dz = own(host.output([B, C]));
     const y = host.view(input.y);
-    const fused = softmaxCrossEntropyBackward(host.view(z), host.view(c), y, host.view(dz), C);
+    const joint = softmaxCrossEntropyBackward(host.view(z), host.view(c), y, host.view(dz), C);
 
     // Read-outs with the head before the update. Absent rows weigh 0, so their (unzeroed) features do not matter.
     const halfBias = Float32Array.from(host.view(c), (v) => v / 2);
@@ -84,7 +77,7 @@ export function fastJointMlpStep(
       grad: grads.get(variable)!,
     }));
     optimizer.stepHost(host, updates, input.lr);
-    return { lossSum: fused.lossSum, correct: fused.correct, rows: B, unimodal };
+    return { lossSum: joint.lossSum, correct: joint.correct, rows: B, unimodal };
   } finally {
     host.release(...owned);
   }

@@ -11,7 +11,7 @@ import type { Info, TensorHost } from '../../backend/host';
 import type { HgmMode } from '../../config/types';
 import { hgmAlpha, type HgmProjector } from '../../mla/hgm';
 import type { MlpEncoder } from '../../model/mlp';
-import type { HostUpdate } from '../../optim/fused';
+import type { HostUpdate } from '../../optim/fast-update';
 import type { Optimizer } from '../../optim/optimizer';
 import type { Network } from '../network';
 import {
@@ -22,17 +22,11 @@ import {
   owner,
   softmaxCrossEntropyBackward,
 } from './mlp-pass';
-import type { MlaStepInput } from '../steps';
+import type { MlaStepInput } from '../../methods/mla';
+import type { StepTotals } from '../../methods/types';
 
 /** The same inputs as the autodiff step; only the choice of path is not the fast step's business. */
-export type FastStepInput = Omit<MlaStepInput, 'fused'>;
-
-export interface FastStepResult {
-  /** Loss × rows and correct count of the step, as numbers (read from the logits the step computed). */
-  lossSum: number;
-  correct: number;
-  rows: number;
-}
+export type FastStepInput = Omit<MlaStepInput, 'fastPath'>;
 
 /** Whether `fastMlaMlpStep` handles this modality: an MLP encoder with ReLU and float32 inputs. */
 export function fastPathApplies(net: Network, modality: string, x: tf.Tensor): boolean {
@@ -45,7 +39,7 @@ export function fastMlaMlpStep(
   optimizer: Optimizer,
   hgm: { projector: HgmProjector; mode: HgmMode } | null,
   input: FastStepInput,
-): FastStepResult {
+): StepTotals {
   const encoder = net.encoder(input.modality) as MlpEncoder;
   const B = input.x.shape[0];
   const C = net.classes;

@@ -1,4 +1,4 @@
-// The pieces of the fused steps (mla-mlp-step.ts, joint-mlp-step.ts): an MLP encoder's forward pass and its
+// The pieces of the fast-path steps (mla-mlp-step.ts, joint-mlp-step.ts): an MLP encoder's forward pass and its
 // closed-form backward pass on the backend's buffers, and the softmax cross-entropy with its gradient.
 //
 // Per layer l (input h₀ = x): aₗ = hₗ₋₁·Wₗ + bₗ, hₗ = relu(aₗ)·mₗ (m the scaled dropout mask; none on the
@@ -11,7 +11,7 @@ import { reshaped, type Info, type TensorHost } from '../../backend/host';
 import { MlpEncoder } from '../../model/mlp';
 import type { Encoder } from '../../model/types';
 
-/** Whether the fused passes handle this encoder and input: an MLP with ReLU, float32 samples. */
+/** Whether the fast-path passes handle this encoder and input: an MLP with ReLU, float32 samples. */
 export function mlpPassApplies(encoder: Encoder, x: tf.Tensor): boolean {
   return encoder instanceof MlpEncoder && encoder.layout.activation === 'relu' && x.dtype === 'float32';
 }

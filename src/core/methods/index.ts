@@ -1,0 +1,14 @@
+// The training methods by config name. A new method is one file beside these and one line here.
+
+import type { Method } from '../config/types';
+import { joint } from './joint';
+import { mla } from './mla';
+import type { TrainingMethod } from './types';
+
+const METHODS: Record<Method, TrainingMethod> = { mla, joint };
+
+export function trainingMethod(name: Method): TrainingMethod {
+  return METHODS[name];
+}
+
+export type { TrainingMethod } from './types';

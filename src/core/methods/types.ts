@@ -1,0 +1,105 @@
+// The contract between the training loop and a training method (MLA, the joint baseline, and those to come:
+// OGM-GE, G-Blending, MMPareto, ReconBoost, unimodal). The loop owns the data, the network, the optimizer,
+// the epochs and the run folder; a method decides what one batch trains and how, what it reports, how it
+// predicts, and what of its own state a checkpoint must carry.
+
+import type * as tf from '@tensorflow/tfjs';
+import type { Method, ResolvedConfig } from '../config/types';
+import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
+import type { EpochRecord } from '../runs/types';
+import type { Optimizer } from '../optim/optimizer';
+import type { RowGatherer } from '../train/batches';
+import type { Network } from '../train/network';
+import type { PreparedData } from '../train/prepare';
+
+/** A step's figure: on the device where the step ran autodiff, already a number where it ran the fast path. */
+export type StepSum = tf.Scalar | number;
+
+export interface StepSums {
+  /** Loss × rows, so that partial batches weigh by their size. */
+  lossSum: StepSum;
+  correct: StepSum;
+}
+
+/** What one step measured on its own loss: the sums and the rows they are over. */
+export interface StepTotals extends StepSums {
+  rows: number;
+}
+
+/** A figure for the epoch's running totals under `key` (a modality, or `FUSED_TOTALS_KEY`). */
+export interface StepFigure extends StepTotals {
+  key: string;
+}
+
+/** The totals key of a method's fused (multimodal) training loss and accuracy. */
+export const FUSED_TOTALS_KEY = '__fused__';
+
+/** Everything a method trains with; built by the loop once per session. */
+export interface MethodSetup {
+  config: ResolvedConfig;
+  data: PreparedData;
+  net: Network;
+  optimizer: Optimizer;
+  /** One per modality, in `data.modalities` order. */
+  gatherers: RowGatherer[];
+}
+
+export interface TrainBatch {
+  /** Dataset rows of this batch, in the epoch's shuffled order. */
+  rows: Int32Array;
+  /** 0-based batch of the epoch, and the epoch's number of batches. */
+  batch: number;
+  batches: number;
+  lr: number;
+  /** The dropout seed of this batch, derived from (seed, epoch, batch): the same after a resume. */
+  seed: number;
+}
+
+/** Mean loss and accuracy per totals key over an epoch (NaN where no row contributed). */
+export interface EpochMeans {
+  loss: Record<string, number>;
+  acc: Record<string, number>;
+}
+
+/** Eval-mode logits of a chunk of rows. */
+export interface ChunkLogits {
+  /** `[rows, C]` per modality in `net.order`: each modality's own prediction. */
+  unimodal: tf.Tensor2D[];
+  /** `[rows, C]` of the method's own fused head, or null: the configured test-time fusion combines `unimodal`. */
+  fused: tf.Tensor2D | null;
+}
+
+/** What a checkpoint holds of a method beyond the network and the optimizer. */
+export interface MethodSnapshot {
+  /** Saved beside the weights; names prefixed by the method's own (`hgm/`, …). */
+  tensors: NamedTensor[];
+  /** The checkpoint's `hgm` field: MLA's projector header, null for every other method. */
+  hgm: unknown;
+}
+
+/** One session's training under a method. */
+export interface MethodTrainer {
+  /** Keys of the epoch's running totals: the modalities in order, then any the method adds. */
+  readonly totalsKeys: readonly string[];
+  /** Trains on one batch (one or several optimizer steps) and returns what to add to the totals. */
+  trainBatch(batch: TrainBatch): StepFigure[];
+  /** The epoch record's `train` from the epoch's means. */
+  trainRecord(means: EpochMeans, order: readonly string[]): EpochRecord['train'];
+  /** Figures of the method's own, for the epoch record's `diagnostics` (e.g. modulation coefficients). */
+  diagnostics?(): Record<string, number>;
+  snapshot(): Promise<MethodSnapshot>;
+  /** Loads the state `snapshot` saved; `checkpoint.dir` names the file in errors. */
+  restore(checkpoint: Checkpoint, tensors: Map<string, NamedTensor>): void;
+  dispose(): void;
+}
+
+export interface TrainingMethod {
+  readonly name: Method;
+  /** Inputs of the network's head for `modalities` encoders of `featureDim` features each. */
+  headInputs(featureDim: number, modalities: number): number;
+  /** Eval-mode logits of a chunk; `masks` are the presence columns of modalities some rows lack. */
+  logits(net: Network, xs: tf.Tensor[], masks: (tf.Tensor2D | null)[]): ChunkLogits;
+  /** How the summary describes the fused prediction. */
+  fusion(config: ResolvedConfig): { type: string; perSample: boolean };
+  trainer(setup: MethodSetup): MethodTrainer;
+}

@@ -1,0 +1,76 @@
+// The "evaluate" and "record" stages of an epoch: the validation and test splits in eval mode, then the
+// epoch's record, its checkpoint, the fusion records when it is the best epoch so far, and the metrics line.
+
+import { pruneCheckpoints } from '../runs/checkpoint';
+import type { EpochRecord, SplitScores } from '../runs/types';
+import { roundTo } from '../util/round';
+import type { TrainedEpoch } from './epoch-train';
+import { meanFusionWeights, predictSplit, scoreSplit, type SplitOutputs } from './evaluate';
+import { fusionRecords } from './fusionRecords';
+import type { TrainingLoop } from './loop';
+import { writeSnapshot } from './snapshot';
+
+export interface EpochEvaluation {
+  val: SplitScores;
+  test: SplitScores;
+  /** The test split's outputs, for the fusion weights and (best epoch) the fusion records. */
+  testOutputs: SplitOutputs;
+}
+
+export async function evaluateEpoch(loop: TrainingLoop): Promise<EpochEvaluation> {
+  const { net, data, gatherers, order } = loop;
+  const fusion = loop.opts.config.mla.fusion;
+  const val = await predictSplit(net, data, gatherers, data.val, fusion);
+  const test = await predictSplit(net, data, gatherers, data.test, fusion);
+  return { val: scoreSplit(val, order), test: scoreSplit(test, order), testOutputs: test };
+}
+
+/** Writes epoch `epoch` (0-based) to the run folder and moves the loop's state past it. */
+export async function recordEpoch(
+  loop: TrainingLoop,
+  epoch: number,
+  trained: TrainedEpoch,
+  evaluation: EpochEvaluation,
+): Promise<EpochRecord> {
+  const { opts, state, order } = loop;
+  const { writer, seed } = opts;
+  const nTrain = loop.trainRows;
+  // Model selection on validation, earliest epoch on ties; without a validation split, the last epoch.
+  const isBest =
+    state.best === null || loop.data.val.length === 0 || evaluation.val.fused > state.best.val.fused;
+  const diagnostics = loop.trainer.diagnostics?.();
+  const record: EpochRecord = {
+    type: 'epoch',
+    epoch: epoch + 1,
+    epochs: loop.epochs,
+    lr: trained.lr,
+    train: loop.trainer.trainRecord(trained.means, order),
+    val: evaluation.val,
+    test: evaluation.test,
+    fusionWeights: meanFusionWeights(evaluation.testOutputs, order),
+    samplesPerSecond: trained.seconds > 0 ? nTrain / trained.seconds : 0,
+    seconds: roundTo(trained.seconds, 4),
+    elapsed: roundTo(loop.elapsed(), 3),
+    best: isBest,
+    time: new Date().toISOString(),
+    ...(diagnostics ? { diagnostics } : {}),
+  };
+  state.position = {
+    epochsDone: epoch + 1,
+    nextBatch: 0,
+    partial: null,
+    partialSeconds: 0,
+    trainSeconds: state.position.trainSeconds + trained.seconds,
+    elapsed: loop.elapsed(),
+  };
+  // Checkpoint before the metrics line: a line in metrics.jsonl always has its checkpoint behind it.
+  await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, state.position, seed);
+  if (isBest) {
+    state.best = record;
+    writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
+  }
+  pruneCheckpoints(writer.dir, { latest: 1, alsoKeepEpochs: state.best ? [state.best.epoch] : [] });
+  writer.appendMetrics(record);
+  state.history.push(record);
+  return record;
+}
