@@ -2,12 +2,12 @@
 // `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
 // group; the status bar counts what runs and waits.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
+import { readJsonFile } from '../core/runs/atomic';
 import { RUN_FILES } from '../core/runs/paths';
 import type { RunStatus } from '../core/runs/types';
 import { isProcessAlive } from '../core/runs/liveness';
@@ -291,7 +291,7 @@ export class TrainingManager implements vscode.Disposable {
 
 function readStatus(runDir: string): RunStatus | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.status), 'utf8')) as RunStatus;
+    return readJsonFile(path.join(runDir, RUN_FILES.status)) as RunStatus;
   } catch {
     return null;
   }

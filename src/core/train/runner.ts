@@ -2,7 +2,6 @@
 // resolved config, the backend and the versions, keep status.json true at every state change, and turn
 // any failure into `status: "failed"` with a readable message.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +9,9 @@ import type { BackendChoice, ResolvedConfig } from '../config/types';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
+import { readTextBoundedSync } from '../io/bounded-read';
+import { FileReadError } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 import { readJsonl } from '../runs/jsonl';
 import { writeFileAtomic } from '../runs/atomic';
 import { newRunId, RUN_FILES } from '../runs/paths';
@@ -95,8 +97,9 @@ export function readRunConfig(runDir: string): RunConfigRecord {
   const file = path.join(runDir, RUN_FILES.config);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
+    text = readTextBoundedSync(file, { limit: LIMITS.document, what: 'a run config' });
+  } catch (error) {
+    if (error instanceof FileReadError && error.problem !== 'not-found') throw error;
     throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
   }
   const record = JSON.parse(text) as RunConfigRecord;
@@ -211,7 +214,11 @@ function keepCheckpointedMetrics(runDir: string): EpochRecord[] {
   const file = path.join(runDir, RUN_FILES.metrics);
   const { records } = readJsonl<MetricsRecord>(file);
   const stateFile = path.join(ref.dir, 'state.json');
-  const extra = (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { extra: { epochsDone: number } }).extra;
+  const stateText = readTextBoundedSync(stateFile, {
+    limit: LIMITS.checkpointState,
+    what: 'a checkpoint state file',
+  });
+  const extra = (JSON.parse(stateText) as { extra: { epochsDone: number } }).extra;
   const kept = records.filter((r) =>
     r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1,
   );
