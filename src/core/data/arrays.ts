@@ -2,7 +2,7 @@
 // bounded (src/core/io): the file must be a regular file no larger than one read can hold, gzip inflation
 // is capped, and text is decoded a piece at a time so a large file is never one giant string.
 
-import { FileReadError } from '../io/file-error';
+import { FileAccessError } from '../io/file-error';
 import { gunzipBounded } from '../io/gzip';
 import { readBounded, refuseIfLarger, type ReadLimit } from '../io/bounded-read';
 import { LIMITS, GZIP_LIMITS, type GzipLimits } from '../io/limits';
@@ -39,7 +39,7 @@ async function asDataErrors<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof FileReadError) throw new DataError(error.message);
+    if (error instanceof FileAccessError) throw new DataError(error.message);
     throw error;
   }
 }
@@ -93,7 +93,7 @@ async function npyShape(file: string, options: ArrayReadOptions): Promise<number
     checkNpyDataLength(header, size, file);
     return header.shape;
   } catch (error) {
-    if (error instanceof DataError || error instanceof FileReadError) throw error;
+    if (error instanceof DataError || error instanceof FileAccessError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError(`${file}: cannot read file (${reason})`);
   } finally {

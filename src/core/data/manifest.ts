@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { readTextBounded } from '../io/bounded-read';
-import { FileReadError } from '../io/file-error';
+import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
 import { loadArray } from './arrays';
 import { DataError, type Dataset, type LoadedArray, type Modality } from './types';
@@ -296,7 +296,11 @@ export async function loadDatasetFile(file: string): Promise<Dataset> {
     text = await readTextBounded(absolute, { limit: LIMITS.document, what: 'a dataset manifest' });
   } catch (error) {
     const reason =
-      error instanceof FileReadError ? error.detail : error instanceof Error ? error.message : String(error);
+      error instanceof FileAccessError
+        ? error.detail
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new DataError(`${absolute}: cannot read dataset manifest (${reason})`);
   }
   const errors: ParseError[] = [];

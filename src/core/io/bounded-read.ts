@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import { byteSize } from './byte-size';
-import { FileReadError, fileErrorFrom } from './file-error';
+import { FileAccessError, fileErrorFrom } from './file-error';
 import { openRegularFile, openRegularFileSync } from './regular-file';
 
 /** What may be read of one kind of file, and how the kind is named when a file is refused. */
@@ -14,10 +14,10 @@ export interface ReadLimit {
   what: string;
 }
 
-/** Throws the too-large FileReadError when `size` is over the limit. */
+/** Throws the too-large FileAccessError when `size` is over the limit. */
 export function refuseIfLarger(file: string, size: number, { limit, what }: ReadLimit): void {
   if (size <= limit) return;
-  throw new FileReadError(
+  throw new FileAccessError(
     file,
     'too-large',
     `${byteSize(size)} is more than the ${byteSize(limit)} allowed for ${what}`,

@@ -1,4 +1,4 @@
-// The one error every bounded read throws: its message names the file and says what is wrong in words a
+// The one error every bounded read (and every refused append) throws: its message names the file and says what is wrong in words a
 // user acts on (which limit, which kind of file was found instead), never a raw errno or stack.
 
 export type FileProblem =
@@ -12,7 +12,7 @@ export type FileProblem =
   | 'not-utf8'
   | 'unreadable';
 
-export class FileReadError extends Error {
+export class FileAccessError extends Error {
   constructor(
     readonly file: string,
     readonly problem: FileProblem,
@@ -20,29 +20,29 @@ export class FileReadError extends Error {
     readonly detail: string,
   ) {
     super(`${file}: ${detail}`);
-    this.name = 'FileReadError';
+    this.name = 'FileAccessError';
   }
 }
 
-/** Turns a failed `open`/`read` into a FileReadError; errno codes become the words a person understands. */
-export function fileErrorFrom(file: string, error: unknown): FileReadError {
-  if (error instanceof FileReadError) return error;
+/** Turns a failed `open`/`read` into a FileAccessError; errno codes become the words a person understands. */
+export function fileErrorFrom(file: string, error: unknown): FileAccessError {
+  if (error instanceof FileAccessError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
     case 'ENOENT':
-      return new FileReadError(file, 'not-found', 'file not found');
+      return new FileAccessError(file, 'not-found', 'file not found');
     case 'ENOTDIR':
-      return new FileReadError(file, 'not-found', 'file not found (a part of the path is not a folder)');
+      return new FileAccessError(file, 'not-found', 'file not found (a part of the path is not a folder)');
     case 'ELOOP':
-      return new FileReadError(file, 'symlink-loop', 'symlink loop (too many levels of symbolic links)');
+      return new FileAccessError(file, 'symlink-loop', 'symlink loop (too many levels of symbolic links)');
     case 'EISDIR':
-      return new FileReadError(file, 'not-regular', 'is a folder, expected a file');
+      return new FileAccessError(file, 'not-regular', 'is a folder, expected a file');
     case 'ENXIO':
-      return new FileReadError(file, 'not-regular', 'is a socket or a device, expected a regular file');
+      return new FileAccessError(file, 'not-regular', 'is a socket or a device, expected a regular file');
     case 'EACCES':
     case 'EPERM':
-      return new FileReadError(file, 'permission', 'cannot read file (permission denied)');
+      return new FileAccessError(file, 'permission', 'cannot read file (permission denied)');
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new FileReadError(file, 'unreadable', `cannot read file (${reason})`);
+  return new FileAccessError(file, 'unreadable', `cannot read file (${reason})`);
 }

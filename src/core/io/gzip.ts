@@ -4,7 +4,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { byteSize } from './byte-size';
-import { FileReadError } from './file-error';
+import { FileAccessError } from './file-error';
 import { GZIP_LIMITS, type GzipLimits } from './limits';
 
 const gunzipAsync = promisify(gunzip);
@@ -25,7 +25,7 @@ export async function gunzipBounded(
     return await gunzipAsync(bytes, { maxOutputLength: limit });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new FileReadError(
+      throw new FileAccessError(
         file,
         'inflate-limit',
         `gzip data inflates to more than ${byteSize(limit)}, the limit for this file ` +
@@ -34,6 +34,6 @@ export async function gunzipBounded(
       );
     }
     const reason = error instanceof Error ? error.message : String(error);
-    throw new FileReadError(file, 'not-gzip', `not a readable gzip file (${reason})`);
+    throw new FileAccessError(file, 'not-gzip', `not a readable gzip file (${reason})`);
   }
 }

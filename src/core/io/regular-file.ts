@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { FileReadError, fileErrorFrom } from './file-error';
+import { FileAccessError, fileErrorFrom } from './file-error';
 
 // O_NONBLOCK does not exist on Windows, where FIFOs and devices are not reachable through paths like these.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
@@ -21,8 +21,23 @@ function kindOf(stats: fs.Stats): string {
 
 function refuseIfNotRegular(file: string, stats: fs.Stats): void {
   if (stats.isFile()) return;
-  if (stats.isDirectory()) throw new FileReadError(file, 'not-regular', 'is a folder, expected a file');
-  throw new FileReadError(file, 'not-regular', `is ${kindOf(stats)}, expected a regular file`);
+  if (stats.isDirectory()) throw new FileAccessError(file, 'not-regular', 'is a folder, expected a file');
+  throw new FileAccessError(file, 'not-regular', `is ${kindOf(stats)}, expected a regular file`);
+}
+
+/**
+ * ENXIO is what a non-blocking open of a socket, or of a FIFO for writing with no reader, fails with: name
+ * what the path really is.
+ */
+function openFailure(file: string, error: unknown): FileAccessError {
+  if ((error as NodeJS.ErrnoException | null)?.code === 'ENXIO') {
+    try {
+      refuseIfNotRegular(file, fs.statSync(file));
+    } catch (refusal) {
+      if (refusal instanceof FileAccessError) return refusal;
+    }
+  }
+  return fileErrorFrom(file, error);
 }
 
 export interface OpenFileSync {
@@ -30,13 +45,13 @@ export interface OpenFileSync {
   stats: fs.Stats;
 }
 
-/** Opens `file` for reading; throws a FileReadError unless it is (a symlink to) a regular file. */
+/** Opens `file` for reading; throws a FileAccessError unless it is (a symlink to) a regular file. */
 export function openRegularFileSync(file: string): OpenFileSync {
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
   } catch (error) {
-    throw fileErrorFrom(file, error);
+    throw openFailure(file, error);
   }
   try {
     const stats = fs.fstatSync(fd);
@@ -59,7 +74,7 @@ export async function openRegularFile(file: string): Promise<OpenFile> {
   try {
     handle = await fs.promises.open(file, OPEN_FLAGS);
   } catch (error) {
-    throw fileErrorFrom(file, error);
+    throw openFailure(file, error);
   }
   try {
     const stats = await handle.stat();
@@ -67,6 +82,29 @@ export async function openRegularFile(file: string): Promise<OpenFile> {
     return { handle, stats };
   } catch (error) {
     await handle.close();
+    throw fileErrorFrom(file, error);
+  }
+}
+
+const APPEND_FLAGS =
+  fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens (creating it if needed) a file to append to. A run folder may come from anywhere: a FIFO in place
+ * of `log.txt` would block the open forever, a device would swallow the lines, so both are refused.
+ */
+export function openAppendFileSync(file: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, APPEND_FLAGS, 0o666);
+  } catch (error) {
+    throw openFailure(file, error);
+  }
+  try {
+    refuseIfNotRegular(file, fs.fstatSync(fd));
+    return fd;
+  } catch (error) {
+    fs.closeSync(fd);
     throw fileErrorFrom(file, error);
   }
 }

@@ -3,7 +3,7 @@
 // inside a multi-byte character), so each piece holds whole lines and decodes on its own.
 
 import { isUtf8 } from 'node:buffer';
-import { FileReadError } from './file-error';
+import { FileAccessError } from './file-error';
 
 const NEWLINE = 0x0a;
 /** Big enough that per-piece overhead is nothing, small enough that a piece's line array stays modest. */
@@ -37,7 +37,7 @@ function firstBadLine(piece: Buffer, firstLine: number): number {
 
 /**
  * The text of `bytes` in pieces that each end with `\n` (except perhaps the last); joined they are the
- * whole text. Invalid UTF-8 throws a FileReadError naming the line.
+ * whole text. Invalid UTF-8 throws a FileAccessError naming the line.
  */
 export function* utf8Pieces(bytes: Uint8Array, file: string, pieceBytes = PIECE_BYTES): Generator<string> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,9 +54,9 @@ export function* utf8Pieces(bytes: Uint8Array, file: string, pieceBytes = PIECE_
     } catch (error) {
       if (error instanceof RangeError || isUtf8(piece)) {
         // Valid bytes that still do not fit one string: a single line of hundreds of millions of characters.
-        throw new FileReadError(file, 'too-large', `line ${linesBefore + 1} is too long to read as text`);
+        throw new FileAccessError(file, 'too-large', `line ${linesBefore + 1} is too long to read as text`);
       }
-      throw new FileReadError(
+      throw new FileAccessError(
         file,
         'not-utf8',
         `line ${firstBadLine(piece, linesBefore + 1)} is not UTF-8 text`,

@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBounded, readTextBounded } from '../io/bounded-read';
-import { FileReadError } from '../io/file-error';
+import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
 import { fsyncDirBestEffort } from './atomic';
 import { RUN_FILES } from './paths';
@@ -170,7 +170,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
       what: 'a checkpoint state file',
     });
   } catch (error) {
-    if (error instanceof FileReadError && error.problem !== 'not-found') throw error;
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${stateFile}: file not found (not a complete checkpoint folder)`);
   }
   let raw: unknown;
@@ -184,7 +184,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   try {
     weights = await readBounded(weightsFile, { limit: LIMITS.data, what: 'checkpoint weights' });
   } catch (error) {
-    if (error instanceof FileReadError && error.problem !== 'not-found') throw error;
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${weightsFile}: file not found (state.json lists ${state.tensors.length} tensors)`);
   }
   const expected = state.tensors.reduce((end, t) => Math.max(end, t.offset + t.length), 0);

@@ -37,10 +37,16 @@ export class JsonlTail<T> {
   /** Why the file cannot be followed (not a regular file, unreadable), or null. */
   problem: string | null = null;
 
+  private readonly pollBytes: number;
+  private readonly maxLineBytes: number;
+
   constructor(
     readonly file: string,
-    private readonly pollBytes = POLL_BYTES,
-  ) {}
+    limits: { pollBytes?: number; maxLineBytes?: number } = {},
+  ) {
+    this.pollBytes = limits.pollBytes ?? POLL_BYTES;
+    this.maxLineBytes = limits.maxLineBytes ?? MAX_LINE_BYTES;
+  }
 
   /** New complete records since the last call; an unfinished last line waits for the next call. */
   poll(): T[] {
@@ -106,7 +112,7 @@ export class JsonlTail<T> {
       else records.push(record as T);
     }
     const rest = bytes.subarray(Math.max(start, lastNewline + 1));
-    if (this.skippingLine || rest.length > MAX_LINE_BYTES) {
+    if (this.skippingLine || rest.length > this.maxLineBytes) {
       if (!this.skippingLine) this.corrupt += 1;
       this.skippingLine = true;
       this.pending = Buffer.alloc(0);

@@ -48,7 +48,7 @@ export interface JsonlContents<T> {
  * Reads a whole JSON-lines file. A last line without `\n` is kept only if it parses as a whole object
  * (a hand-edited file without a final newline); otherwise it is a partial tail, not a corrupt line.
  * Records are cast, not checked: callers validate the fields they use. A missing, non-regular or larger
- * than `limit` file throws a FileReadError naming it.
+ * than `limit` file throws a FileAccessError naming it.
  */
 export function readJsonl<T>(file: string, limit: number = LIMITS.jsonl): JsonlContents<T> {
   const bytes = readBoundedSync(file, { limit, what: 'a JSON-lines file' });

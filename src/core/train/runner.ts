@@ -10,7 +10,7 @@ import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
 import { readTextBoundedSync } from '../io/bounded-read';
-import { FileReadError } from '../io/file-error';
+import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
 import { readJsonl } from '../runs/jsonl';
 import { writeFileAtomic } from '../runs/atomic';
@@ -99,7 +99,7 @@ export function readRunConfig(runDir: string): RunConfigRecord {
   try {
     text = readTextBoundedSync(file, { limit: LIMITS.document, what: 'a run config' });
   } catch (error) {
-    if (error instanceof FileReadError && error.problem !== 'not-found') throw error;
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
   }
   const record = JSON.parse(text) as RunConfigRecord;
