@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
+import { refusalToRead } from '../core/io/bounded-read';
+import { LIMITS } from '../core/io/limits';
 import type { RunInfo } from '../core/runs/reader';
 import { RUN_FILES } from '../core/runs/paths';
 import type { ConfigDiagnostics } from './configDiagnostics';
@@ -172,6 +174,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!run) return;
       const original = configOf(run).run?.configFile;
       const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
+      if (refusedForEditor(file)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
     register('mla.showLog', async (arg) => {
@@ -180,10 +183,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       const [run] = await runsOf(store, arg, undefined, () => true, 'Show the log of which run?');
-      if (run)
-        await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.dir, RUN_FILES.log)), {
-          preview: true,
-        });
+      if (!run) return;
+      const log = path.join(run.dir, RUN_FILES.log);
+      if (refusedForEditor(log)) return;
+      await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
     }),
     register('mla.refreshRuns', () => store.rescan()),
     register('mla.openDocs', async () => {
@@ -311,4 +314,11 @@ async function groupRunsOf(
     { title: 'MLA: Compare Seeds', placeHolder: 'Which seed group?' },
   );
   return item?.g.runs ?? [];
+}
+
+/** A run folder may come from anywhere: a FIFO or device as its log would hang or flood the editor. */
+function refusedForEditor(file: string): boolean {
+  const refusal = refusalToRead(file, { limit: LIMITS.editor, what: 'a file opened in the editor' });
+  if (refusal) void vscode.window.showErrorMessage(`MLA: ${refusal.message}`);
+  return refusal !== null;
 }

@@ -10,7 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
-import { readBounded, readBoundedSync, readTextBoundedSync } from '../../src/core/io/bounded-read';
+import {
+  readBounded,
+  readBoundedSync,
+  readTextBoundedSync,
+  refusalToRead,
+} from '../../src/core/io/bounded-read';
 import { byteSize } from '../../src/core/io/byte-size';
 import { FileAccessError } from '../../src/core/io/file-error';
 import { gunzipBounded } from '../../src/core/io/gzip';
@@ -102,6 +107,15 @@ describe('readBounded / readBoundedSync', () => {
       `${at('loop-a')}: symlink loop (too many levels of symbolic links)`,
       `${at('loop-a')}: symlink loop (too many levels of symbolic links)`,
     ]);
+  });
+
+  it('tells an editor command which files it must not open', () => {
+    assert.equal(refusalToRead(at('link-to-real.json'), small), null);
+    assert.equal(
+      refusalToRead(at('zero.json'), small)?.message,
+      `${at('zero.json')}: is a character device, expected a regular file`,
+    );
+    assert.equal(refusalToRead(at('big.json'), small)?.problem, 'too-large');
   });
 
   it('appends to a regular file it creates', () => {

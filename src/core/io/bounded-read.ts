@@ -62,6 +62,21 @@ export async function readBounded(file: string, limit: ReadLimit): Promise<Buffe
   }
 }
 
+/**
+ * Why `file` must not be handed to a reader outside this module (an editor opening it): not a regular file,
+ * or over the limit. Null when it may be read.
+ */
+export function refusalToRead(file: string, limit: ReadLimit): FileAccessError | null {
+  try {
+    const { fd, stats } = openRegularFileSync(file);
+    fs.closeSync(fd);
+    refuseIfLarger(file, stats.size, limit);
+    return null;
+  } catch (error) {
+    return fileErrorFrom(file, error);
+  }
+}
+
 /** A JSON or text document (limits far below the longest string V8 can hold); bad UTF-8 becomes U+FFFD. */
 export function readTextBoundedSync(file: string, limit: ReadLimit): string {
   return readBoundedSync(file, limit).toString('utf8');

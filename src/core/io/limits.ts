@@ -14,6 +14,8 @@ export const LIMITS = {
   checkpointState: 64 * MiB,
   /** `metrics.jsonl` and `fusion.jsonl` read whole (views that follow a live run read them by offset). */
   jsonl: 256 * MiB,
+  /** A run's log or config opened in the editor (which reads it itself). */
+  editor: 256 * MiB,
   /** Array files (`.npy`, `.csv`, `.txt`) and checkpoint weights: as much as one read can hold. */
   data: NODE_READ_MAX,
 } as const;
