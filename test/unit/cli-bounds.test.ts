@@ -11,29 +11,9 @@ import { before, describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
 import { loadArray } from '../../src/core/data/arrays';
 import { encodeNpy } from '../../src/core/data/npy';
+import { ensureBuilt } from '../support/bundle';
 import { BIN } from '../support/cli';
-import { REPO, exampleWorkspace, tempDir } from '../support/training';
-
-/** Newest modification time under `dir`, in ms. */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile())
-      latest = Math.max(latest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return latest;
-}
-
-/** scripts/test-all.sh builds before the unit tier; a standalone run builds only when the bundle is stale. */
-function ensureBuilt(): void {
-  const bundle = path.join(REPO, 'dist', 'trainer.js');
-  if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newest(path.join(REPO, 'src'))) return;
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  assert.equal(build.status, 0, build.stderr);
-}
+import { exampleWorkspace, tempDir } from '../support/training';
 
 function mla(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, ['--max-old-space-size=256', BIN, ...args], {

@@ -18,6 +18,8 @@ import { newRunId, RUN_FILES } from '../runs/paths';
 import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
 import { latestCheckpoint } from '../runs/checkpoint';
+import { acquireRunLock, type RunLock } from '../runs/lock';
+import { ownIdentity } from '../runs/process-identity';
 import { runSession, type TrainerHooks } from './session';
 import { VERSION } from '../version';
 
@@ -78,9 +80,10 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
     },
   };
   const writer = RunWriter.create(opts.runsDir, runId, record);
+  const lock = acquireRunLock(writer.dir, 'train');
   opts.onRunDir?.(writer.dir);
   logBackend(writer, opts.backend);
-  return drive(writer, record, false, [], opts.hooks, opts.dataset);
+  return drive(writer, lock, record, false, [], opts.hooks, opts.dataset);
 }
 
 export interface ResumeRunOptions {
@@ -115,6 +118,20 @@ export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {
 
 export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   const record = readRunConfig(opts.runDir);
+  // Before anything is rewritten: a second trainer on the same folder would cut the first one's metrics.
+  const lock = acquireRunLock(opts.runDir, 'resume');
+  try {
+    return await resumeLocked(opts, record, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function resumeLocked(
+  opts: ResumeRunOptions,
+  record: RunConfigRecord,
+  lock: RunLock,
+): Promise<RunOutcome> {
   if (!latestCheckpoint(opts.runDir)) {
     throw new Error(
       `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
@@ -134,11 +151,12 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   if (opts.epochs !== undefined) {
     writeFileAtomic(path.join(opts.runDir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   }
-  return drive(writer, record, true, history, opts.hooks);
+  return drive(writer, lock, record, true, history, opts.hooks);
 }
 
 async function drive(
   writer: RunWriter,
+  lock: RunLock,
   record: RunConfigRecord,
   resume: boolean,
   history: EpochRecord[],
@@ -147,10 +165,14 @@ async function drive(
 ): Promise<RunOutcome> {
   const startedAt = new Date().toISOString();
   const epochs = record.training.epochs;
+  const identity = ownIdentity();
   const status: RunStatus = {
     state: 'running',
     pid: process.pid,
     host: os.hostname(),
+    // What Stop checks before signalling: the pid alone may belong to another process by then.
+    bootId: identity.bootId,
+    processStart: identity.processStart,
     startedAt,
     endedAt: null,
     epoch: history.length > 0 ? history[history.length - 1].epoch : 0,
@@ -191,6 +213,7 @@ async function drive(
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };
   } finally {
     writer.close();
+    lock.release();
   }
 }
 
