@@ -8,6 +8,7 @@ import { writeExampleProject } from '../core/data/exampleProject';
 import { refusalToRead } from '../core/io/bounded-read';
 import { LIMITS } from '../core/io/limits';
 import type { RunInfo } from '../core/runs/reader';
+import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
@@ -133,10 +134,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('mla.deleteRun', async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');
       if (runs.length === 0) return;
-      const active = runs.filter(isActive);
+      const active = runs.filter((run) => isActive(run) || activeHolder(run.dir) !== null);
       if (active.length > 0) {
+        // The lock says who works on the run even when its status does not (a resume that is starting).
+        const holder = activeHolder(active[0].dir);
+        const who = holder ? ` (in use by ${describeHolder(holder)})` : '';
         void vscode.window.showErrorMessage(
-          `MLA: stop ${active.length === 1 ? 'the run' : `${active.length} runs`} before deleting.`,
+          `MLA: stop ${active.length === 1 ? 'the run' : `${active.length} runs`} before deleting${who}.`,
         );
         return;
       }

@@ -2,7 +2,6 @@
 // `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
 // group; the status bar counts what runs and waits.
 
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
@@ -10,7 +9,7 @@ import { validateConfig } from '../core/config/validate';
 import { readJsonFile } from '../core/runs/atomic';
 import { RUN_FILES } from '../core/runs/paths';
 import type { RunStatus } from '../core/runs/types';
-import { isProcessAlive } from '../core/runs/liveness';
+import { checkIdentity } from '../core/runs/process-identity';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
@@ -136,14 +135,9 @@ export class TrainingManager implements vscode.Disposable {
     const proc = this.processFor(runDir);
     if (proc) return proc.stop();
     const status = readStatus(runDir);
-    if (
-      !status ||
-      status.state !== 'running' ||
-      status.host !== os.hostname() ||
-      !isProcessAlive(status.pid)
-    ) {
-      return 'not-running';
-    }
+    // Only a process that is verifiably this run's trainer (host, boot, start time) is signalled: a reused
+    // pid or a folder copied from a same-named host reads as a stale run instead.
+    if (!status || status.state !== 'running' || checkIdentity(status) !== 'same') return 'not-running';
     const count = (this.externalStops.get(runDir) ?? 0) + 1;
     this.externalStops.set(runDir, count);
     const signal = count === 1 ? 'SIGTERM' : 'SIGKILL';
