@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJsonl } from '../../src/core/runs/jsonl';
+import { livenessOf } from '../../src/core/runs/liveness';
 import { acquireRunLock, activeHolder, LOCK_FILE, readLock, type LockHolder } from '../../src/core/runs/lock';
 import {
   checkIdentity,
@@ -15,7 +16,7 @@ import {
   ownIdentity,
   processStartOf,
 } from '../../src/core/runs/process-identity';
-import type { MetricsRecord } from '../../src/core/runs/types';
+import type { MetricsRecord, RunStatus } from '../../src/core/runs/types';
 import { ensureBuilt } from '../support/bundle';
 import { BIN } from '../support/cli';
 import { exampleWorkspace, REPO, tempDir } from '../support/training';
@@ -54,6 +55,22 @@ describe('process identity', () => {
     assert.equal(checkIdentity({ ...me, pid: deadPid(), processStart: null }), 'gone');
     assert.equal(checkIdentity({ ...me, host: `${os.hostname()}-copy` }), 'elsewhere');
     assert.equal(currentBootId(), me.bootId);
+  });
+
+  it('shows a running status whose pid now belongs to another process as stale', () => {
+    const me = ownIdentity();
+    const running: RunStatus = {
+      state: 'running',
+      ...me,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: null,
+      epoch: 3,
+      epochs: 10,
+    };
+    assert.equal(livenessOf(running), 'alive');
+    assert.equal(livenessOf({ ...running, processStart: String(Number(me.processStart) + 1) }), 'stale');
+    // A status written before start times were recorded is judged by its pid.
+    assert.equal(livenessOf({ ...running, processStart: undefined, bootId: undefined }), 'alive');
   });
 });
 

@@ -5,7 +5,6 @@
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { isProcessAlive } from './liveness';
 
 export interface ProcessIdentity {
   pid: number;
@@ -14,6 +13,17 @@ export interface ProcessIdentity {
   bootId: string | null;
   /** Start time of the process in clock ticks since boot, or null where /proc is missing. */
   processStart: string | null;
+}
+
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function readSmall(file: string): string | null {
