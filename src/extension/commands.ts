@@ -5,7 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
+import { refusalToRead } from '../core/io/bounded-read';
+import { LIMITS } from '../core/io/limits';
 import type { RunInfo } from '../core/runs/reader';
+import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
@@ -131,10 +134,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('mla.deleteRun', async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');
       if (runs.length === 0) return;
-      const active = runs.filter(isActive);
+      const active = runs.filter((run) => isActive(run) || activeHolder(run.dir) !== null);
       if (active.length > 0) {
+        // The lock says who works on the run even when its status does not (a resume that is starting).
+        const holder = activeHolder(active[0].dir);
+        const who = holder ? ` (in use by ${describeHolder(holder)})` : '';
         void vscode.window.showErrorMessage(
-          `MLA: stop ${active.length === 1 ? 'the run' : `${active.length} runs`} before deleting.`,
+          `MLA: stop ${active.length === 1 ? 'the run' : `${active.length} runs`} before deleting${who}.`,
         );
         return;
       }
@@ -172,6 +178,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!run) return;
       const original = configOf(run).run?.configFile;
       const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
+      if (refusedForEditor(file)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
     register('mla.showLog', async (arg) => {
@@ -180,10 +187,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       const [run] = await runsOf(store, arg, undefined, () => true, 'Show the log of which run?');
-      if (run)
-        await vscode.window.showTextDocument(vscode.Uri.file(path.join(run.dir, RUN_FILES.log)), {
-          preview: true,
-        });
+      if (!run) return;
+      const log = path.join(run.dir, RUN_FILES.log);
+      if (refusedForEditor(log)) return;
+      await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
     }),
     register('mla.refreshRuns', () => store.rescan()),
     register('mla.openDocs', async () => {
@@ -311,4 +318,11 @@ async function groupRunsOf(
     { title: 'MLA: Compare Seeds', placeHolder: 'Which seed group?' },
   );
   return item?.g.runs ?? [];
+}
+
+/** A run folder may come from anywhere: a FIFO or device as its log would hang or flood the editor. */
+function refusedForEditor(file: string): boolean {
+  const refusal = refusalToRead(file, { limit: LIMITS.editor, what: 'a file opened in the editor' });
+  if (refusal) void vscode.window.showErrorMessage(`MLA: ${refusal.message}`);
+  return refusal !== null;
 }

@@ -2,15 +2,14 @@
 // `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
 // group; the status bar counts what runs and waits.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
+import { readJsonFile } from '../core/runs/atomic';
 import { RUN_FILES } from '../core/runs/paths';
 import type { RunStatus } from '../core/runs/types';
-import { isProcessAlive } from '../core/runs/liveness';
+import { checkIdentity } from '../core/runs/process-identity';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
@@ -136,14 +135,9 @@ export class TrainingManager implements vscode.Disposable {
     const proc = this.processFor(runDir);
     if (proc) return proc.stop();
     const status = readStatus(runDir);
-    if (
-      !status ||
-      status.state !== 'running' ||
-      status.host !== os.hostname() ||
-      !isProcessAlive(status.pid)
-    ) {
-      return 'not-running';
-    }
+    // Only a process that is verifiably this run's trainer (host, boot, start time) is signalled: a reused
+    // pid or a folder copied from a same-named host reads as a stale run instead.
+    if (!status || status.state !== 'running' || checkIdentity(status) !== 'same') return 'not-running';
     const count = (this.externalStops.get(runDir) ?? 0) + 1;
     this.externalStops.set(runDir, count);
     const signal = count === 1 ? 'SIGTERM' : 'SIGKILL';
@@ -291,7 +285,7 @@ export class TrainingManager implements vscode.Disposable {
 
 function readStatus(runDir: string): RunStatus | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.status), 'utf8')) as RunStatus;
+    return readJsonFile(path.join(runDir, RUN_FILES.status)) as RunStatus;
   } catch {
     return null;
   }

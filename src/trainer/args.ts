@@ -1,6 +1,8 @@
 // Command-line values and the error that means "the command line itself is wrong" (exit code 2).
 
-import * as fs from 'node:fs';
+import { readTextBoundedSync } from '../core/io/bounded-read';
+import { fileErrorFrom } from '../core/io/file-error';
+import { LIMITS } from '../core/io/limits';
 import type { BackendChoice } from '../core/config/types';
 
 export class UsageError extends Error {
@@ -59,10 +61,8 @@ export function parseIndexList(value: string, flag: string): number[] {
 /** The text of a config named on the command line; an unreadable file is a usage error, not a stack trace. */
 export function readConfigText(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readTextBoundedSync(file, { limit: LIMITS.document, what: 'a config file' });
   } catch (error) {
-    throw new UsageError(
-      `${file}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
+    throw new UsageError(`${file}: cannot read the config (${fileErrorFrom(file, error).detail})`);
   }
 }

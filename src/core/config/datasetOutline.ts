@@ -2,11 +2,15 @@
 // shapes (from array headers), classes, whether a val split exists, and what is wrong with the manifest.
 // Results are cached by file mtime and size, because an editor validates on every keystroke.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { getNodeValue, type Node } from 'jsonc-parser';
 import { readArrayShape } from '../data/arrays';
+import { noLabelsMessage } from '../data/manifest';
 import { DataError } from '../data/types';
+import { readTextBounded } from '../io/bounded-read';
+import { fileErrorFrom } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 import { LineIndex, jsonTypeOf, nodeAtPointer, objectEntries, parseStrictJson, toPointer } from './jsonText';
 
 export interface DatasetProblem {
@@ -102,10 +106,13 @@ async function readManifestFile(file: string): Promise<ParsedManifest | { proble
   let info;
   try {
     info = await stat(file);
-  } catch {
-    return {
-      problem: problem('content', '', `manifest ${file} not found (the path is relative to the config file)`),
-    };
+  } catch (error) {
+    const refusal = fileErrorFrom(file, error);
+    const message =
+      refusal.problem === 'not-found'
+        ? `manifest ${file} not found (the path is relative to the config file)`
+        : `manifest ${refusal.message}`;
+    return { problem: problem('content', '', message) };
   }
   if (!info.isFile()) return { problem: problem('content', '', `manifest ${file} is not a file`) };
   const cached = manifestCache.get(file);
@@ -118,9 +125,9 @@ async function readManifestFile(file: string): Promise<ParsedManifest | { proble
 async function parseManifestFile(file: string): Promise<ParsedManifest | { problem: DatasetProblem }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf-8');
+    text = await readTextBounded(file, { limit: LIMITS.document, what: 'a dataset manifest' });
   } catch (error) {
-    return { problem: problem('content', '', `manifest ${file} cannot be read (${String(error)})`) };
+    return { problem: problem('content', '', `manifest ${fileErrorFrom(file, error).message}`) };
   }
   const lines = new LineIndex(text);
   const { root, problems } = parseStrictJson(text);
@@ -205,6 +212,8 @@ async function outlineManifest(
         '/labels',
         `${labelsPath}: expected one label per row, found an array of shape [${shape.join(', ')}]`,
       );
+    } else if (shape[0] === 0) {
+      add('content', '/labels', noLabelsMessage(labelsPath));
     } else labelCount = shape[0];
   }
 
@@ -333,8 +342,8 @@ async function shapeOf(file: string): Promise<number[] | DataError> {
   let info;
   try {
     info = await stat(file);
-  } catch {
-    return new DataError(`${file}: file not found`);
+  } catch (error) {
+    return new DataError(fileErrorFrom(file, error).message);
   }
   const cached = shapeCache.get(file);
   if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.shape;

@@ -1,16 +1,29 @@
-// Reads an array file of any supported kind, chosen by its extension (FORMATS.md §1).
+// Reads an array file of any supported kind, chosen by its extension (FORMATS.md §1). Every read is
+// bounded (src/core/io): the file must be a regular file no larger than one read can hold, gzip inflation
+// is capped, and text is decoded a piece at a time so a large file is never one giant string.
 
-import { open, readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
-import { parseCsv, parseTxt, textShape } from './csv';
+import { FileAccessError } from '../io/file-error';
+import { gunzipBounded } from '../io/gzip';
+import { readBounded, refuseIfLarger, type ReadLimit } from '../io/bounded-read';
+import { LIMITS, GZIP_LIMITS, type GzipLimits } from '../io/limits';
+import { openRegularFile } from '../io/regular-file';
+import { lineCount, utf8Pieces } from '../io/utf8-chunks';
+import { parseCsv, parseTxt, textShape, type TextInput } from './csv';
 import { checkNpyDataLength, parseNpy, parseNpyHeader } from './npy';
 import { DataError, type LoadedArray } from './types';
 
-const gunzipAsync = promisify(gunzip);
-
 export const SUPPORTED_EXTENSIONS = ['.npy', '.csv', '.csv.gz', '.txt'] as const;
 type ArrayKind = 'npy' | 'csv' | 'txt';
+
+/** Limits of one read; the defaults are the product's, tests lower them to stay small. */
+export interface ArrayReadOptions {
+  /** Largest array file read, in bytes (default: as much as one read can hold, 2 GiB). */
+  maxBytes?: number;
+  gzip?: GzipLimits;
+}
+
+/** numpy writes headers of a few hundred bytes; anything near this is not an array header. */
+const NPY_HEADER_LIMIT = 16 * 1024 * 1024;
 
 function kindOf(file: string): { kind: ArrayKind; gzip: boolean } {
   const low = file.toLowerCase();
@@ -21,74 +34,68 @@ function kindOf(file: string): { kind: ArrayKind; gzip: boolean } {
   throw new DataError(`${file}: unknown file type (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
 }
 
-function readFailure(file: string, error: unknown): DataError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new DataError(`${file}: file not found`);
-  if (code === 'EISDIR') return new DataError(`${file}: is a folder, expected a file`);
-  if (code === 'EACCES' || code === 'EPERM')
-    return new DataError(`${file}: cannot read file (permission denied)`);
-  const reason = error instanceof Error ? error.message : String(error);
-  return new DataError(`${file}: cannot read file (${reason})`);
-}
-
-async function readBytes(file: string): Promise<Uint8Array> {
+/** Runs `read`, turning a bounded-read refusal into the DataError callers of the data layer expect. */
+async function asDataErrors<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await readFile(file);
+    return await read();
   } catch (error) {
-    throw readFailure(file, error);
+    if (error instanceof FileAccessError) throw new DataError(error.message);
+    throw error;
   }
 }
 
-async function readText(file: string, gzip: boolean): Promise<string> {
-  let bytes = await readBytes(file);
-  if (gzip) {
-    try {
-      bytes = await gunzipAsync(bytes);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new DataError(`${file}: not a readable gzip file (${reason})`);
-    }
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new DataError(`${file}: not UTF-8 text (expected comma-separated numbers)`);
-  }
+function limitOf(options: ArrayReadOptions): ReadLimit {
+  return { limit: options.maxBytes ?? LIMITS.data, what: 'an array file' };
+}
+
+async function readText(file: string, gzip: boolean, options: ArrayReadOptions): Promise<TextInput> {
+  let bytes: Uint8Array = await readBounded(file, limitOf(options));
+  if (gzip) bytes = await gunzipBounded(bytes, file, options.gzip ?? GZIP_LIMITS);
+  return { pieces: utf8Pieces(bytes, file), maxLines: lineCount(bytes) };
 }
 
 /** Loads `.npy`, `.csv`, `.csv.gz` or `.txt`. Every failure is a DataError naming the file. */
-export async function loadArray(file: string): Promise<LoadedArray> {
+export async function loadArray(file: string, options: ArrayReadOptions = {}): Promise<LoadedArray> {
   const { kind, gzip } = kindOf(file);
-  if (kind === 'npy') return parseNpy(await readBytes(file), file);
-  const text = await readText(file, gzip);
-  return kind === 'csv' ? parseCsv(text, file) : parseTxt(text, file);
+  return asDataErrors(async () => {
+    if (kind === 'npy') return parseNpy(await readBounded(file, limitOf(options)), file);
+    const text = await readText(file, gzip, options);
+    return kind === 'csv' ? parseCsv(text, file) : parseTxt(text, file);
+  });
 }
 
-/** The array's shape without decoding its numbers: `.npy` reads only the header. */
-export async function readArrayShape(file: string): Promise<number[]> {
+/**
+ * The array's shape, after the same checks `loadArray` makes: `.npy` reads only the header (and checks the
+ * data's length), text files are read and every row checked, without keeping the numbers.
+ */
+export async function readArrayShape(file: string, options: ArrayReadOptions = {}): Promise<number[]> {
   const { kind, gzip } = kindOf(file);
-  if (kind !== 'npy') return textShape(await readText(file, gzip), kind === 'txt');
-  let handle;
+  return asDataErrors(async () => {
+    if (kind !== 'npy') return textShape(await readText(file, gzip, options), file, kind === 'txt');
+    return npyShape(file, options);
+  });
+}
+
+async function npyShape(file: string, options: ArrayReadOptions): Promise<number[]> {
+  const { handle, stats } = await openRegularFile(file);
   try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw readFailure(file, error);
-  }
-  try {
-    const size = (await handle.stat()).size;
+    // Same refusal as loadArray, so validation and training agree on a file too large to load.
+    refuseIfLarger(file, stats.size, limitOf(options));
+    const size = stats.size;
     const prefix = new Uint8Array(12);
     await handle.read(prefix, 0, 12, 0);
     const major = prefix[6];
     const view = new DataView(prefix.buffer);
     const headerEnd = major === 1 ? 10 + view.getUint16(8, true) : 12 + view.getUint32(8, true);
-    const headerBytes = new Uint8Array(Math.min(Math.max(headerEnd, 12), size));
+    const headerBytes = new Uint8Array(Math.min(Math.max(headerEnd, 12), size, NPY_HEADER_LIMIT));
     await handle.read(headerBytes, 0, headerBytes.length, 0);
     const header = parseNpyHeader(headerBytes, file);
     checkNpyDataLength(header, size, file);
     return header.shape;
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw readFailure(file, error);
+    if (error instanceof DataError || error instanceof FileAccessError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DataError(`${file}: cannot read file (${reason})`);
   } finally {
     await handle.close();
   }

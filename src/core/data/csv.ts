@@ -3,17 +3,55 @@
 
 import { DataError, type LoadedArray } from './types';
 
-/** The lines that hold data: `\r\n` or `\n` endings, trailing blank lines dropped. */
-export function dataLines(text: string): string[] {
-  const lines = text.split('\n');
-  let end = lines.length;
-  while (end > 0 && lines[end - 1].trim() === '') end--;
-  lines.length = end;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+/**
+ * Text whole, or in pieces that each end with `\n` except the last (as `utf8Pieces` gives them: a file too
+ * large for one string) with at most `maxLines` lines in all.
+ */
+export type TextInput = string | { pieces: Iterable<string>; maxLines: number };
+
+function piecesOf(input: TextInput): { pieces: Iterable<string>; maxLines: number } {
+  if (typeof input !== 'string') return input;
+  let lines = 1;
+  for (let at = input.indexOf('\n'); at !== -1; at = input.indexOf('\n', at + 1)) lines++;
+  return { pieces: [input], maxLines: lines };
+}
+
+function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
+}
+
+/**
+ * Calls `visit` with each line that holds data and its 1-based row: `\r\n` or `\n` endings, trailing blank
+ * lines dropped. Returns the number of rows.
+ */
+function forEachDataLine(input: TextInput, visit: (line: string, row: number) => void): number {
+  let row = 0;
+  // Blank lines are data only if a non-blank line follows; a count is enough, as a blank row never parses.
+  let blanks = 0;
+  for (const piece of piecesOf(input).pieces) {
+    const lines = piece.split('\n');
+    // A piece ending in a newline splits into a last '' that is the start of the next piece, not a line.
+    const count = piece.endsWith('\n') ? lines.length - 1 : lines.length;
+    for (let i = 0; i < count; i++) {
+      let line = lines[i];
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (isBlank(line)) {
+        blanks++;
+        continue;
+      }
+      for (; blanks > 0; blanks--) visit('', ++row);
+      visit(line, ++row);
+    }
   }
-  return lines;
+  return row;
+}
+
+function allocate(values: number, file: string): Float64Array<ArrayBuffer> {
+  try {
+    return new Float64Array(values);
+  } catch {
+    throw new DataError(`${file}: ${values} values are more than this machine can hold in memory`);
+  }
 }
 
 const NAN_SPELLINGS = new Set(['nan', '+nan', '-nan']);
@@ -47,65 +85,77 @@ function describeCell(cell: string): string {
   return cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell.trim());
 }
 
-/** Comma-separated numbers, one sample per line. One column gives shape `[N]`, more give `[N, D]`. */
-export function parseCsv(text: string, file: string): LoadedArray {
-  const lines = dataLines(text);
-  if (lines.length === 0) {
-    throw new DataError(`${file}: file is empty (expected one sample per line, comma-separated numbers)`);
-  }
-  const columns = lines[0].split(',').length;
-  const data = new Float64Array(lines.length * columns);
+/**
+ * Checks every row of a comma-separated file, storing the numbers when `store`: one check for loading and
+ * for the shape that validation reports, so both give the same answer.
+ */
+function scanCsv(input: TextInput, file: string, store: boolean): { shape: number[]; data: Float64Array } {
+  const source = piecesOf(input);
+  let columns = 0;
+  let data = new Float64Array(0);
   let k = 0;
-  for (let r = 0; r < lines.length; r++) {
-    const cells = lines[r].split(',');
-    if (cells.length !== columns) {
-      if (lines[r].trim() === '') {
-        throw new DataError(`${file}: row ${r + 1}: empty line (expected ${columns} comma-separated values)`);
+  const rows = forEachDataLine(source, (line, r) => {
+    const cells = line.split(',');
+    if (r === 1) {
+      columns = cells.length;
+      if (store) data = allocate(source.maxLines * columns, file);
+    } else if (cells.length !== columns) {
+      if (line.trim() === '') {
+        throw new DataError(`${file}: row ${r}: empty line (expected ${columns} comma-separated values)`);
       }
       throw new DataError(
-        `${file}: row ${r + 1}: expected ${columns} comma-separated values (as in row 1), found ${cells.length}`,
+        `${file}: row ${r}: expected ${columns} comma-separated values (as in row 1), found ${cells.length}`,
       );
     }
     for (let c = 0; c < columns; c++) {
       const value = parseCell(cells[c]);
       if (value === undefined) {
         throw new DataError(
-          `${file}: row ${r + 1}, column ${c + 1}: expected a number, found ${describeCell(cells[c])}`,
+          `${file}: row ${r}, column ${c + 1}: expected a number, found ${describeCell(cells[c])}`,
         );
       }
-      data[k++] = value;
+      if (store) data[k++] = value;
     }
+  });
+  if (rows === 0) {
+    throw new DataError(`${file}: file is empty (expected one sample per line, comma-separated numbers)`);
   }
-  return { shape: columns === 1 ? [lines.length] : [lines.length, columns], data, dtype: 'csv' };
+  const shape = columns === 1 ? [rows] : [rows, columns];
+  return { shape, data: store ? data.subarray(0, rows * columns) : data };
+}
+
+/** Comma-separated numbers, one sample per line. One column gives shape `[N]`, more give `[N, D]`. */
+export function parseCsv(input: TextInput, file: string): LoadedArray {
+  const { shape, data } = scanCsv(input, file, true);
+  return { shape, data, dtype: 'csv' };
 }
 
 /** One integer per line (index lists, labels); shape `[N]`. */
-export function parseTxt(text: string, file: string): LoadedArray {
-  const lines = dataLines(text);
-  if (lines.length === 0) {
-    throw new DataError(`${file}: file is empty (expected one integer per line)`);
-  }
-  const data = new Float64Array(lines.length);
-  for (let r = 0; r < lines.length; r++) {
-    const line = lines[r];
+function scanTxt(input: TextInput, file: string, store: boolean): { shape: number[]; data: Float64Array } {
+  const source = piecesOf(input);
+  const data = store ? allocate(source.maxLines, file) : new Float64Array(0);
+  const rows = forEachDataLine(source, (line, r) => {
     if (line.includes(',')) {
       throw new DataError(
-        `${file}: row ${r + 1}: expected one integer per line, found ${line.split(',').length} comma-separated values`,
+        `${file}: row ${r}: expected one integer per line, found ${line.split(',').length} comma-separated values`,
       );
     }
     const value = parseCell(line);
     if (value === undefined || !Number.isInteger(value)) {
-      throw new DataError(`${file}: row ${r + 1}: expected an integer, found ${describeCell(line)}`);
+      throw new DataError(`${file}: row ${r}: expected an integer, found ${describeCell(line)}`);
     }
-    data[r] = value;
-  }
-  return { shape: [lines.length], data, dtype: 'csv' };
+    if (store) data[r - 1] = value;
+  });
+  if (rows === 0) throw new DataError(`${file}: file is empty (expected one integer per line)`);
+  return { shape: [rows], data: store ? data.subarray(0, rows) : data };
 }
 
-/** Shape without parsing every number: rows, and the first row's column count. */
-export function textShape(text: string, oneColumn: boolean): number[] {
-  const lines = dataLines(text);
-  if (lines.length === 0) return [0];
-  const columns = oneColumn ? 1 : lines[0].split(',').length;
-  return columns === 1 ? [lines.length] : [lines.length, columns];
+export function parseTxt(input: TextInput, file: string): LoadedArray {
+  const { shape, data } = scanTxt(input, file, true);
+  return { shape, data, dtype: 'csv' };
+}
+
+/** The shape `parseCsv`/`parseTxt` would give, after the same checks of every row, without storing numbers. */
+export function textShape(input: TextInput, file: string, oneColumn: boolean): number[] {
+  return (oneColumn ? scanTxt : scanCsv)(input, file, false).shape;
 }

@@ -1,9 +1,11 @@
 // Loads a dataset manifest (`dataset.json`, FORMATS.md §1) and every array it names, with the checks that
 // turn bad data into one precise message. Checks and wording follow the PyTorch peer's `load_dataset`.
 
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { readTextBounded } from '../io/bounded-read';
+import { FileAccessError } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 import { loadArray } from './arrays';
 import { DataError, type Dataset, type LoadedArray, type Modality } from './types';
 
@@ -168,6 +170,11 @@ function presenceMask(array: LoadedArray, file: string, n: number): Uint8Array {
 
 const SPLIT_NAMES = ['train', 'val', 'test'] as const;
 
+/** A labels array of shape [0]: every sample needs one label. */
+export function noLabelsMessage(labelsFile: string): string {
+  return `${labelsFile}: has no rows (expected one integer label per sample)`;
+}
+
 /**
  * Loads and checks a manifest. `baseDir` is where its relative paths start; `where` names the manifest in
  * messages (its file path, or e.g. `<inline manifest in x.mla.json>`).
@@ -216,6 +223,8 @@ export async function loadDataset(manifest: unknown, baseDir: string, where: str
 
   const labelValues = integerVector(await settled(labelsLoad), labelsFile, 'label');
   const n = labelValues.length;
+  // Blame the labels, not every feature file for having rows the labels do not.
+  if (n === 0) throw new DataError(noLabelsMessage(labelsFile));
   const classes = loadClasses(manifest.classes, labelValues, where);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -284,11 +293,14 @@ export async function loadDatasetFile(file: string): Promise<Dataset> {
   const absolute = path.resolve(file);
   let text: string;
   try {
-    text = await readFile(absolute, 'utf-8');
+    text = await readTextBounded(absolute, { limit: LIMITS.document, what: 'a dataset manifest' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error);
+      error instanceof FileAccessError
+        ? error.detail
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new DataError(`${absolute}: cannot read dataset manifest (${reason})`);
   }
   const errors: ParseError[] = [];

@@ -4,12 +4,13 @@
 // write: that would make every training step wait for the disk; only a power cut can cost the last lines.
 
 import * as fs from 'node:fs';
+import { openAppendFileSync, openRegularFileSync } from '../io/regular-file';
 
 export class AppendFile {
   private fd: number | null;
 
   constructor(readonly file: string) {
-    this.fd = fs.openSync(file, 'a');
+    this.fd = openAppendFileSync(file);
   }
 
   write(text: string): void {
@@ -26,7 +27,7 @@ export class AppendFile {
     const size = fs.fstatSync(this.fd).size;
     if (size === 0) return null;
     const last = Buffer.alloc(1);
-    const readFd = fs.openSync(this.file, 'r'); // the append descriptor is write-only
+    const readFd = openRegularFileSync(this.file).fd; // the append descriptor is write-only
     try {
       fs.readSync(readFd, last, 0, 1, size - 1);
     } finally {

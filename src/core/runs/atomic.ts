@@ -3,6 +3,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextBoundedSync } from '../io/bounded-read';
+import { fileErrorFrom } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 
 let tempCounter = 0;
 
@@ -47,17 +50,16 @@ export class JsonFileError extends Error {
   }
 }
 
-/** Parses a JSON file; a missing file or bad JSON becomes a `JsonFileError` naming the file. */
-export function readJsonFile(file: string): unknown {
+/**
+ * Parses a JSON file of a run folder (config.json, status.json, summary.json); a missing, oversized or
+ * non-regular file or bad JSON becomes a `JsonFileError` naming the file.
+ */
+export function readJsonFile(file: string, limit: number = LIMITS.document): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextBoundedSync(file, { limit, what: 'a run-folder JSON file' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new JsonFileError(
-      file,
-      code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`,
-    );
+    throw new JsonFileError(file, fileErrorFrom(file, error).detail);
   }
   try {
     return JSON.parse(text) as unknown;

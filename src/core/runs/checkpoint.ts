@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readBounded, readTextBounded } from '../io/bounded-read';
+import { FileAccessError } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 import { fsyncDirBestEffort } from './atomic';
 import { RUN_FILES } from './paths';
 import { parseCheckpointState } from './checkpoint-state';
@@ -162,8 +165,12 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const weightsFile = path.join(dir, WEIGHTS_FILE);
   let stateText: string;
   try {
-    stateText = await fsp.readFile(stateFile, 'utf8');
-  } catch {
+    stateText = await readTextBounded(stateFile, {
+      limit: LIMITS.checkpointState,
+      what: 'a checkpoint state file',
+    });
+  } catch (error) {
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${stateFile}: file not found (not a complete checkpoint folder)`);
   }
   let raw: unknown;
@@ -175,8 +182,9 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const state = parseCheckpointState(raw, stateFile);
   let weights: Buffer;
   try {
-    weights = await fsp.readFile(weightsFile);
-  } catch {
+    weights = await readBounded(weightsFile, { limit: LIMITS.data, what: 'checkpoint weights' });
+  } catch (error) {
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${weightsFile}: file not found (state.json lists ${state.tensors.length} tensors)`);
   }
   const expected = state.tensors.reduce((end, t) => Math.max(end, t.offset + t.length), 0);

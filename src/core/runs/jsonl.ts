@@ -1,7 +1,8 @@
 // JSON-lines files of a run folder (`metrics.jsonl`, `fusion.jsonl`): an appender for the trainer and a
 // tolerant reader. The follower for live views lives in jsonl-tail.ts.
 
-import * as fs from 'node:fs';
+import { readBoundedSync } from '../io/bounded-read';
+import { LIMITS } from '../io/limits';
 import { AppendFile } from './append-file';
 import { lineText, NEWLINE, parseJsonLine } from './jsonl-line';
 
@@ -46,10 +47,11 @@ export interface JsonlContents<T> {
 /**
  * Reads a whole JSON-lines file. A last line without `\n` is kept only if it parses as a whole object
  * (a hand-edited file without a final newline); otherwise it is a partial tail, not a corrupt line.
- * Records are cast, not checked: callers validate the fields they use. A missing file throws.
+ * Records are cast, not checked: callers validate the fields they use. A missing, non-regular or larger
+ * than `limit` file throws a FileAccessError naming it.
  */
-export function readJsonl<T>(file: string): JsonlContents<T> {
-  const bytes = fs.readFileSync(file);
+export function readJsonl<T>(file: string, limit: number = LIMITS.jsonl): JsonlContents<T> {
+  const bytes = readBoundedSync(file, { limit, what: 'a JSON-lines file' });
   return parseJsonl<T>(bytes);
 }
 

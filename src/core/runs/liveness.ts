@@ -2,7 +2,10 @@
 // reader asks the operating system about the pid, when the run is on this machine.
 
 import * as os from 'node:os';
+import { checkIdentity } from './process-identity';
 import type { RunState, RunStatus } from './types';
+
+export { isProcessAlive } from './process-identity';
 
 /**
  * `alive`: running here, the process exists. `remote`: running on another host, which this machine cannot
@@ -13,23 +16,15 @@ export type Liveness = 'alive' | 'remote' | 'stale' | 'ended' | 'unknown';
 
 export const STALE_MESSAGE = 'the trainer process ended without finishing';
 
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Note: a pid reused by an unrelated process after the trainer died reads as alive. */
+/**
+ * A pid reused by an unrelated process after the trainer died reads as stale where status.json has the
+ * trainer's start time (see process-identity.ts); older status files are judged by the pid alone.
+ */
 export function livenessOf(status: RunStatus | null, hostname = os.hostname()): Liveness {
   if (status === null) return 'unknown';
   if (status.state !== 'running') return 'ended';
   if (status.host !== hostname) return 'remote';
-  return isProcessAlive(status.pid) ? 'alive' : 'stale';
+  return checkIdentity(status, hostname) === 'same' ? 'alive' : 'stale';
 }
 
 /** What the UI shows: a stale run is failed, with STALE_MESSAGE as the reason. */

@@ -61,16 +61,16 @@ export async function readRun(runDir: string): Promise<RunInfo> {
     if (!isRecord(raw)) throw new Error(`${file(RUN_FILES.config)}: the document must be an object`);
     return raw;
   }, null);
-  const status = fs.existsSync(file(RUN_FILES.status))
+  const status = present(file(RUN_FILES.status))
     ? attempt(() => checkStatus(readJsonFile(file(RUN_FILES.status)), file(RUN_FILES.status)), null)
     : null;
-  const summary = fs.existsSync(file(RUN_FILES.summary))
+  const summary = present(file(RUN_FILES.summary))
     ? attempt(() => checkSummary(readJsonFile(file(RUN_FILES.summary)), file(RUN_FILES.summary)), null)
     : null;
 
   const metrics = { corrupt: 0, corruptLines: [] as number[], partialTail: false };
   let epochs: EpochRecord[] = [];
-  if (fs.existsSync(file(RUN_FILES.metrics))) {
+  if (present(file(RUN_FILES.metrics))) {
     attempt(() => {
       const contents = readJsonl<object>(file(RUN_FILES.metrics));
       metrics.corrupt = contents.corrupt;
@@ -104,6 +104,16 @@ export async function readRun(runDir: string): Promise<RunInfo> {
     metrics,
     error: problems.length > 0 ? problems.join('; ') : null,
   };
+}
+
+/** Something is at `file`, even a symlink loop or a FIFO: the bounded read then says what is wrong with it. */
+function present(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every run folder under `runsDir`, oldest first (run ids sort by start time); none if it does not exist. */

@@ -8,6 +8,9 @@ export interface RunStatus {
   pid: number;
   /** Host name, so a reader can tell a dead local process from a run on another machine. */
   host: string;
+  /** The trainer's boot id and process start time (see process-identity.ts), where the OS has them. */
+  bootId?: string | null;
+  processStart?: string | null;
   startedAt: string;
   endedAt: string | null;
   /** Last finished epoch (0 before the first one ends). */

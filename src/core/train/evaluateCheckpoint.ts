@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listCheckpoints, loadCheckpoint } from '../runs/checkpoint';
+import { readJsonFile } from '../runs/atomic';
 import { readJsonl } from '../runs/jsonl';
 import { RUN_FILES } from '../runs/paths';
 import type { EpochRecord, FusionRecord, MetricsRecord, RunSummary, SplitScores } from '../runs/types';
@@ -97,7 +98,7 @@ function chooseCheckpoint(runDir: string, choice: CheckpointChoice): { epoch: nu
 function bestEpoch(runDir: string): number | null {
   const summaryFile = path.join(runDir, RUN_FILES.summary);
   if (fs.existsSync(summaryFile)) {
-    const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as RunSummary;
+    const summary = readJsonFile(summaryFile) as RunSummary;
     if (summary.bestEpoch > 0) return summary.bestEpoch;
   }
   const { records } = readJsonl<MetricsRecord>(path.join(runDir, RUN_FILES.metrics));

@@ -2,7 +2,6 @@
 // resolved config, the backend and the versions, keep status.json true at every state change, and turn
 // any failure into `status: "failed"` with a readable message.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -10,12 +9,17 @@ import type { BackendChoice, ResolvedConfig } from '../config/types';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
+import { readTextBoundedSync } from '../io/bounded-read';
+import { FileAccessError } from '../io/file-error';
+import { LIMITS } from '../io/limits';
 import { readJsonl } from '../runs/jsonl';
 import { writeFileAtomic } from '../runs/atomic';
 import { newRunId, RUN_FILES } from '../runs/paths';
 import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
 import { latestCheckpoint } from '../runs/checkpoint';
+import { acquireRunLock, type RunLock } from '../runs/lock';
+import { ownIdentity } from '../runs/process-identity';
 import { runSession, type TrainerHooks } from './session';
 import { VERSION } from '../version';
 
@@ -76,9 +80,10 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
     },
   };
   const writer = RunWriter.create(opts.runsDir, runId, record);
+  const lock = acquireRunLock(writer.dir, 'train');
   opts.onRunDir?.(writer.dir);
   logBackend(writer, opts.backend);
-  return drive(writer, record, false, [], opts.hooks, opts.dataset);
+  return drive(writer, lock, record, false, [], opts.hooks, opts.dataset);
 }
 
 export interface ResumeRunOptions {
@@ -95,8 +100,9 @@ export function readRunConfig(runDir: string): RunConfigRecord {
   const file = path.join(runDir, RUN_FILES.config);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
+    text = readTextBoundedSync(file, { limit: LIMITS.document, what: 'a run config' });
+  } catch (error) {
+    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
     throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
   }
   const record = JSON.parse(text) as RunConfigRecord;
@@ -112,6 +118,20 @@ export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {
 
 export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   const record = readRunConfig(opts.runDir);
+  // Before anything is rewritten: a second trainer on the same folder would cut the first one's metrics.
+  const lock = acquireRunLock(opts.runDir, 'resume');
+  try {
+    return await resumeLocked(opts, record, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function resumeLocked(
+  opts: ResumeRunOptions,
+  record: RunConfigRecord,
+  lock: RunLock,
+): Promise<RunOutcome> {
   if (!latestCheckpoint(opts.runDir)) {
     throw new Error(
       `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
@@ -131,11 +151,12 @@ export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   if (opts.epochs !== undefined) {
     writeFileAtomic(path.join(opts.runDir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   }
-  return drive(writer, record, true, history, opts.hooks);
+  return drive(writer, lock, record, true, history, opts.hooks);
 }
 
 async function drive(
   writer: RunWriter,
+  lock: RunLock,
   record: RunConfigRecord,
   resume: boolean,
   history: EpochRecord[],
@@ -144,10 +165,14 @@ async function drive(
 ): Promise<RunOutcome> {
   const startedAt = new Date().toISOString();
   const epochs = record.training.epochs;
+  const identity = ownIdentity();
   const status: RunStatus = {
     state: 'running',
     pid: process.pid,
     host: os.hostname(),
+    // What Stop checks before signalling: the pid alone may belong to another process by then.
+    bootId: identity.bootId,
+    processStart: identity.processStart,
     startedAt,
     endedAt: null,
     epoch: history.length > 0 ? history[history.length - 1].epoch : 0,
@@ -188,6 +213,7 @@ async function drive(
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };
   } finally {
     writer.close();
+    lock.release();
   }
 }
 
@@ -211,7 +237,11 @@ function keepCheckpointedMetrics(runDir: string): EpochRecord[] {
   const file = path.join(runDir, RUN_FILES.metrics);
   const { records } = readJsonl<MetricsRecord>(file);
   const stateFile = path.join(ref.dir, 'state.json');
-  const extra = (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { extra: { epochsDone: number } }).extra;
+  const stateText = readTextBoundedSync(stateFile, {
+    limit: LIMITS.checkpointState,
+    what: 'a checkpoint state file',
+  });
+  const extra = (JSON.parse(stateText) as { extra: { epochsDone: number } }).extra;
   const kept = records.filter((r) =>
     r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1,
   );

@@ -1,8 +1,9 @@
 // What the fusion inspector reads from a run folder: the per-sample records (fusion.jsonl, or a file `mla
 // eval` wrote), the class names from the dataset manifest the run was trained on, and the kept checkpoints.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextBoundedSync } from '../../core/io/bounded-read';
+import { LIMITS } from '../../core/io/limits';
 import { listCheckpoints } from '../../core/runs/checkpoint';
 import type { FusionRecord } from '../../core/runs/types';
 
@@ -14,7 +15,7 @@ export interface FusionFile {
 
 /** Reads a fusion-records file; throws (with the file name) only when it cannot be read at all. */
 export function readFusionFile(file: string): FusionFile {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readTextBoundedSync(file, { limit: LIMITS.jsonl, what: 'a fusion-records file' });
   const records: FusionRecord[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
@@ -71,7 +72,8 @@ export function classNamesOf(config: Record<string, unknown> | null, classCount:
         ? config.dataset
         : path.join(config.datasetBaseDir, path.basename(config.dataset));
     try {
-      return padClasses(fromManifest(JSON.parse(fs.readFileSync(file, 'utf8'))), fallback);
+      const manifest = readTextBoundedSync(file, { limit: LIMITS.document, what: 'a dataset manifest' });
+      return padClasses(fromManifest(JSON.parse(manifest)), fallback);
     } catch {
       return fallback;
     }

@@ -7,11 +7,11 @@ import { selectBackend } from '../../core/backend/select';
 import { formatDiagnostic } from '../../core/config/format';
 import { applyOverrides } from '../../core/config/overrides';
 import type { ResolvedConfig } from '../../core/config/types';
-import { validateConfig } from '../../core/config/validate';
+import type { Dataset } from '../../core/data/types';
 import { defaultRunsDir } from '../../core/runs/paths';
+import { preflight } from '../../core/train/preflight';
 import {
   backendChoiceForResume,
-  loadRunDataset,
   readRunConfig,
   resumeRun,
   startRun,
@@ -63,15 +63,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   if (positionals.length !== 1) throw new UsageError('expected one config file: mla train <config.mla.json>');
   const configFile = path.resolve(positionals[0]);
-  const config = await loadValidConfig(configFile, ui);
-  if (!config) return 2;
+  const checked = await loadValidConfig(configFile, ui);
+  if (!checked) return 2;
+  const { config, dataset } = checked;
   const seeds = values.seed?.map((s) => parseSeed(s));
   const resolved = applyOverrides(config, { epochs, backend: backendOverride, seeds });
   const runsDir =
     values['runs-dir'] !== undefined ? path.resolve(values['runs-dir']) : defaultRunsDir(configFile);
   const backend = await selectBackend(resolved.backend);
   ui.backend(backend);
-  const dataset = await loadRunDataset(resolved);
   // The seeds of one command form one seed group (the extension passes its own when it spreads them over processes).
   const group = values.group ?? new Date().toISOString();
   const outcomes: RunOutcome[] = [];
@@ -103,9 +103,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   return outcomes.some((o) => o.state === 'failed') ? 1 : 0;
 }
 
-async function loadValidConfig(configFile: string, ui: TrainUi): Promise<ResolvedConfig | null> {
+/** The config and its data after the check `mla validate` makes; null after printing a config's errors. */
+async function loadValidConfig(
+  configFile: string,
+  ui: TrainUi,
+): Promise<{ config: ResolvedConfig; dataset: Dataset } | null> {
   const text = readConfigText(configFile);
-  const result = await validateConfig(text, configFile);
+  const result = await preflight(text, configFile);
   for (const d of result.diagnostics) ui.diagnostic(d.severity, formatDiagnostic(configFile, d));
-  return result.config;
+  // Bad data is reported as before: one message naming the file and place, exit code 1.
+  if (result.dataError) throw result.dataError;
+  return result.config && result.dataset ? { config: result.config, dataset: result.dataset } : null;
 }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/config/format';
-import { validateConfig } from '../../core/config/validate';
+import { dataDiagnostic, preflight } from '../../core/train/preflight';
 import { UsageError, readConfigText } from '../args';
 import { VALIDATE_HELP } from '../usage';
 
@@ -21,7 +21,11 @@ export async function validateCommand(argv: string[]): Promise<number> {
     throw new UsageError('expected one config file: mla validate <config.mla.json>');
   const file = path.resolve(positionals[0]);
   const text = readConfigText(file);
-  const { diagnostics } = await validateConfig(text, file);
+  // The trainer's own check, data included: validate says "valid" only where train would start.
+  const result = await preflight(text, file);
+  const diagnostics = result.dataError
+    ? [...result.diagnostics, dataDiagnostic(text, result.dataError)]
+    : result.diagnostics;
   const shown = path.relative(process.cwd(), file) || file;
   for (const d of diagnostics) process.stdout.write(formatDiagnostic(shown, d) + '\n');
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
