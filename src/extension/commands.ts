@@ -5,13 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
+import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { RUN_FILES } from '../core/runs/paths';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
 import type { RunStore } from './runStore';
-import { buildTree, type RunTreeNode } from './runTree';
-import { configOf, displayStateOf, pct, shownAccuracy } from './runView';
+import { type RunTreeNode } from './runTree';
+import { isActive, isResumable, pct, shownAccuracy } from './runView';
 import type { TrainingManager } from './trainingManager';
 
 export interface CommandDeps {
@@ -57,7 +58,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('mla.rerun', async (arg) => {
       const runs = await runsOf(store, arg, undefined, () => true, 'Re-run which run?');
-      const configFile = runs.map((r) => configOf(r).run?.configFile).find((f) => f && fs.existsSync(f));
+      const configFile = runs.map((r) => r.resolved?.run.configFile).find((f) => f && fs.existsSync(f));
       if (!configFile) {
         void vscode.window.showErrorMessage('MLA: the config this run was trained from no longer exists.');
         return;
@@ -170,7 +171,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       const [run] = await runsOf(store, arg, undefined, () => true, 'Open the config of which run?');
       if (!run) return;
-      const original = configOf(run).run?.configFile;
+      const original = run.resolved?.run.configFile;
       const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
@@ -193,16 +194,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   ];
 }
 
-function isActive(run: RunInfo): boolean {
-  const s = displayStateOf(run);
-  return s === 'running' || s === 'remote';
-}
-
-function isResumable(run: RunInfo): boolean {
-  const s = displayStateOf(run);
-  return (s === 'stopped' || s === 'failed' || s === 'stale') && run.checkpoints.length > 0;
-}
-
 function activeConfig(): vscode.Uri | undefined {
   const doc = vscode.window.activeTextEditor?.document;
   return doc && doc.fileName.endsWith('.mla.json') ? doc.uri : undefined;
@@ -213,7 +204,7 @@ function configOfNode(arg: NodeArg): vscode.Uri | undefined {
   if (!arg || arg instanceof vscode.Uri || arg.kind !== 'config') return undefined;
   for (const group of arg.groups) {
     for (const run of group.runs) {
-      const file = configOf(run).run?.configFile;
+      const file = run.resolved?.run.configFile;
       if (file && fs.existsSync(file)) return vscode.Uri.file(file);
     }
   }
@@ -266,7 +257,7 @@ async function runsOf(
   const item = await vscode.window.showQuickPick(
     candidates.map((run) => ({
       label: `${run.name ?? run.id} · seed ${run.seed ?? '?'}`,
-      description: `${displayStateOf(run)} · ${pct(shownAccuracy(run))}`,
+      description: `${run.displayState} · ${pct(shownAccuracy(run))}`,
       detail: run.id,
       run,
     })),
@@ -291,13 +282,11 @@ async function groupRunsOf(
   const nodes = selected && selected.length > 1 ? selected : arg ? [arg] : [];
   if (nodes.length === 1 && nodes[0] && !(nodes[0] instanceof vscode.Uri) && nodes[0].kind === 'run') {
     // One run: compare the seeds launched with it.
-    const run = nodes[0].run;
-    const group = configOf(run).run?.group;
-    return store.all.filter((r) => r.name === run.name && configOf(r).run?.group === group);
+    return seedGroupOf(nodes[0].run, store.all);
   }
   const runs = nodes.flatMap((n) => runsUnder(n));
   if (runs.length > 0) return runs;
-  const groups = buildTree(store.all).flatMap((c) => c.groups);
+  const groups = seedGroupsOf(store.all);
   if (groups.length === 0) {
     void vscode.window.showInformationMessage('MLA: no runs to compare yet.');
     return [];

@@ -2,15 +2,13 @@
 // `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
 // group; the status bar counts what runs and waits.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
-import { RUN_FILES } from '../core/runs/paths';
+import { livenessOf } from '../core/runs/liveness';
+import { readStatus } from '../core/runs/reader';
 import type { RunStatus } from '../core/runs/types';
-import { isProcessAlive } from '../core/runs/liveness';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
@@ -135,15 +133,9 @@ export class TrainingManager implements vscode.Disposable {
     }
     const proc = this.processFor(runDir);
     if (proc) return proc.stop();
-    const status = readStatus(runDir);
-    if (
-      !status ||
-      status.state !== 'running' ||
-      status.host !== os.hostname() ||
-      !isProcessAlive(status.pid)
-    ) {
-      return 'not-running';
-    }
+    const status = statusOf(runDir);
+    // Only a trainer on this machine whose process is alive can be signalled.
+    if (!status || livenessOf(status) !== 'alive') return 'not-running';
     const count = (this.externalStops.get(runDir) ?? 0) + 1;
     this.externalStops.set(runDir, count);
     const signal = count === 1 ? 'SIGTERM' : 'SIGKILL';
@@ -289,9 +281,10 @@ export class TrainingManager implements vscode.Disposable {
   }
 }
 
-function readStatus(runDir: string): RunStatus | null {
+/** A damaged status.json reads as none: there is no process to signal that it could name. */
+function statusOf(runDir: string): RunStatus | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.status), 'utf8')) as RunStatus;
+    return readStatus(runDir);
   } catch {
     return null;
   }

@@ -2,13 +2,20 @@
 // validates every message from the webview with `parseWebviewMessage` before acting on it (a webview is
 // untrusted input: it renders data and could be driven by it).
 
-import type { EpochRecord, FusionRecord, RunState, RunSummary, SplitScores } from '../core/runs/types';
+import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
 
 /** What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights. */
 export type DashboardView = 'run' | 'compare' | 'fusion';
 
-/** How a run reads to a person: the file state, or `stale` when a `running` trainer is gone. */
-export type DisplayState = RunState | 'stale' | 'remote';
+// The run-folder records the messages carry, so the webview needs no other import for them.
+export type {
+  DisplayState,
+  EpochRecord,
+  FusionRecord,
+  RunSummary,
+  SplitScores,
+  SummaryScores,
+} from '../core/runs/types';
 
 export interface RunView {
   runDir: string;
@@ -30,37 +37,8 @@ export interface RunView {
   summary: RunSummary | null;
 }
 
-/**
- * Series of the live view, keyed `<group>:<name>`: `trainLoss:<m>` / `trainLoss:fused` (joint),
- * `trainAcc:<m>` / `trainAcc:fused`, `val:<m>` / `val:fused`, `test:<m>` / `test:fused`, `lr:`, `speed:`,
- * `weight:<m>`. Missing values are null.
- */
-export type SeriesGroup = 'trainLoss' | 'trainAcc' | 'val' | 'test' | 'lr' | 'speed' | 'weight';
-
-export function seriesKey(group: SeriesGroup, name = ''): string {
-  return `${group}:${name}`;
-}
-
-/** The live view's chart data for one run: raw points, or min/max per bucket when there are too many. */
-export interface SeriesFrame {
-  runDir: string;
-  /** Epochs (x). */
-  x: number[];
-  series: Record<string, (number | null)[]>;
-  /** Exponential moving averages of `series` (over the raw points), when smoothing > 0. */
-  smoothed: Record<string, (number | null)[]> | null;
-  smoothing: number;
-  /** Epoch range asked for; null = everything (the view follows new epochs). */
-  from: number | null;
-  to: number | null;
-  /** Epochs the run has in total, and in the range. */
-  total: number;
-  inRange: number;
-  /** True when each bucket of epochs is drawn as its min and max (too many points for the width). */
-  downsampled: boolean;
-  /** True: `x`/`series` continue the previous frame (new epochs only); false: they replace it. */
-  append: boolean;
-}
+export { seriesKey, type SeriesFrame, type SeriesGroup } from '../shared/series';
+import type { SeriesFrame } from '../shared/series';
 
 /** One seed group (or a picked set of runs) of the comparison: rows of the paper table. */
 export interface CompareGroup {

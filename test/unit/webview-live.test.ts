@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SeriesFrame } from '../../src/protocol/dashboard';
-import { duration, exact, meanStdPct, pct } from '../../webview/dashboard/logic/format';
+import { duration, exact, formatMeanStd, pct } from '../../webview/dashboard/logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame } from '../../webview/dashboard/logic/liveCharts';
 import { restoreUi } from '../../webview/dashboard/logic/uiState';
 
@@ -82,8 +82,8 @@ describe('formatting and saved state', () => {
     assert.equal(duration(65), '1m 5s');
     assert.equal(exact(0.000012346), '1.235e-5');
     assert.equal(exact(0.123456), '0.1235');
-    assert.equal(meanStdPct(0.973, 0.004), '97.3 ± 0.4');
-    assert.equal(meanStdPct(0.973, NaN), '97.3');
+    assert.equal(formatMeanStd(0.973, 0.004), '97.3 ± 0.4');
+    assert.equal(formatMeanStd(0.973, NaN), '97.3');
   });
 
   it('restores valid choices and drops malformed ones', () => {

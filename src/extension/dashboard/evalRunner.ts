@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SplitScores } from '../../core/runs/types';
 import type { NodeRuntime } from '../nodeRuntime';
-import { readFusionFile, type FusionFile } from './fusionSource';
+import { readFusionFile, type FusionFile } from '../../core/runs/fusion-file';
 
 export interface EvalResult extends FusionFile {
   epoch: number;

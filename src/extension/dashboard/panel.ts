@@ -5,6 +5,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { listCheckpoints } from '../../core/runs/checkpoint';
+import { classNamesOf } from '../../core/runs/class-names';
+import { readFusionFile } from '../../core/runs/fusion-file';
 import { RUN_FILES } from '../../core/runs/paths';
 import {
   parseDashboardState,
@@ -22,9 +25,8 @@ import type { TrainingManager } from '../trainingManager';
 import { compareGroups } from './compareData';
 import { CheckpointEval, EvalCancelled } from './evalRunner';
 import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from './exports';
-import { classNamesOf, keptCheckpointEpochs, readFusionFile } from './fusionSource';
 import { dashboardHtml } from './html';
-import { LiveRunFeed } from './liveRunFeed';
+import { LiveRunFeed } from '../../core/series/liveRunFeed';
 
 export const DASHBOARD_VIEW_TYPE = 'mla.dashboard';
 const TITLES: Record<DashboardView, string> = {
@@ -392,14 +394,14 @@ export class DashboardPanel implements vscode.Disposable {
       origin,
       fusionType,
       perSample: run?.summary?.fusion.perSample ?? fusionType === 'entropy',
-      classes: classNamesOf(run?.config ?? null, classCount),
-      checkpoints: keptCheckpointEpochs(runDir),
+      classes: classNamesOf(run?.resolved ?? null, classCount),
+      checkpoints: listCheckpoints(runDir).map((c) => c.epoch),
       scores,
     };
   }
 
   private async evaluate(runDir: string, epoch: number): Promise<void> {
-    if (!keptCheckpointEpochs(runDir).includes(epoch)) {
+    if (!listCheckpoints(runDir).some((c) => c.epoch === epoch)) {
       this.post({ type: 'notice', level: 'error', message: `Epoch ${epoch} has no kept checkpoint.` });
       return;
     }

@@ -3,8 +3,7 @@
 // distribution of each modality's weight and the accuracy where the weights favour each modality. Other
 // kept checkpoints are re-evaluated by the host (`mla eval`), with progress and Cancel.
 
-import type { FusionRecord } from '../../../src/core/runs/types';
-import type { EvalState, FusionSource, RunView } from '../../../src/protocol/dashboard';
+import type { EvalState, FusionRecord, FusionSource, RunView } from '../../../src/protocol/dashboard';
 import { LineChart } from '../charts/lineChart';
 import { colorFor, chartTheme } from '../charts/theme';
 import { button, el, select } from '../dom';
@@ -43,7 +42,7 @@ export class FusionView {
   });
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly run: RunView,
     private readonly ui: UiState,
     private readonly persist: () => void,

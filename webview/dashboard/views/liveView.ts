@@ -1,8 +1,7 @@
 // The live run view: header (state, method, backend, seed, epoch x/y, time left, Stop/Resume), the chart
 // controls (smoothing, log scale for losses, zoom) and one chart per metric, fed by the host's frames.
 
-import type { EpochRecord } from '../../../src/core/runs/types';
-import type { RunView, SeriesFrame } from '../../../src/protocol/dashboard';
+import type { EpochRecord, RunView, SeriesFrame } from '../../../src/protocol/dashboard';
 import { LineChart } from '../charts/lineChart';
 import { button, el } from '../dom';
 import { duration } from '../logic/format';
@@ -19,7 +18,7 @@ export class LiveView {
   constructor(
     private readonly root: HTMLElement,
     runs: RunView[],
-    private readonly ui: UiState,
+    ui: UiState,
     private readonly persist: () => void,
   ) {
     root.replaceChildren();
