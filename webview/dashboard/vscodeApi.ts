@@ -17,6 +17,14 @@ export function post(message: WebviewToHost): void {
   api.postMessage(message);
 }
 
+let lastRequestId = 0;
+
+/** A fresh id for a request (`requestSeries`, `evalCheckpoint`); the host's answer carries it back. */
+export function nextRequestId(): number {
+  lastRequestId += 1;
+  return lastRequestId;
+}
+
 export function onMessage(handler: (message: HostToWebview) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data));
 }

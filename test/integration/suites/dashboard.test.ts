@@ -59,6 +59,7 @@ describe('dashboard: live run view', () => {
     const before = frames().length;
     await panel.handleMessage({
       type: 'requestSeries',
+      requestId: 9001,
       runDir: run.dir,
       from: 1,
       to: epoch,
@@ -70,6 +71,10 @@ describe('dashboard: live run view', () => {
         .slice(before)
         .find((f) => f.to === epoch),
     );
+    // The answer names the request it answers.
+    assert.ok(
+      panel.traffic.posted.some((m) => m.type === 'series' && m.requestId === 9001 && m.frame.to === epoch),
+    );
     checkZoomed(zoomed, epoch);
 
     // Invalid messages are dropped, not acted on.
@@ -77,6 +82,7 @@ describe('dashboard: live run view', () => {
     await panel.handleMessage({ type: 'stop', runDir: '/somewhere/else' });
     await panel.handleMessage({
       type: 'requestSeries',
+      requestId: 9002,
       runDir: run.dir,
       from: 1,
       to: 2,

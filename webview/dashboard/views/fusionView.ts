@@ -20,13 +20,15 @@ import {
 } from '../logic/fusion';
 import { num, pct } from '../logic/format';
 import type { UiState } from '../logic/uiState';
-import { post } from '../vscodeApi';
+import { nextRequestId, post } from '../vscodeApi';
 
 const LIST_LIMIT = 60;
 const BINS = 10;
 
 export class FusionView {
   private source: FusionSource | null = null;
+  /** The latest `evalCheckpoint`: only its progress and records are shown. */
+  private evalRequest = 0;
   private records: FusionRecord[] = [];
   private byIndex = new Map<number, FusionRecord>();
   private readonly charts: LineChart[] = [];
@@ -64,14 +66,18 @@ export class FusionView {
     return Object.keys(this.records[0]?.probs ?? {});
   }
 
-  onRecords(source: FusionSource, records: FusionRecord[]): void {
+  /** `requestId`: the evaluation these records answer, or null for the run's fusion.jsonl. */
+  onRecords(source: FusionSource, records: FusionRecord[], requestId: number | null): void {
+    if (requestId !== null && requestId !== this.evalRequest) return;
     this.source = source;
     this.records = records;
     this.byIndex = new Map(records.map((r) => [r.index, r]));
     this.render();
   }
 
-  onProgress(epoch: number, state: EvalState, message: string): void {
+  onProgress(requestId: number, epoch: number, state: EvalState, message: string): void {
+    // Progress of an evaluation the view has since replaced by another is not shown.
+    if (requestId !== this.evalRequest) return;
     const children: Node[] = [];
     if (state === 'running') {
       children.push(
@@ -124,7 +130,15 @@ export class FusionView {
             }),
             button(
               'Evaluate',
-              () => post({ type: 'evalCheckpoint', runDir: this.run.runDir, epoch: picked.epoch }),
+              () => {
+                this.evalRequest = nextRequestId();
+                post({
+                  type: 'evalCheckpoint',
+                  requestId: this.evalRequest,
+                  runDir: this.run.runDir,
+                  epoch: picked.epoch,
+                });
+              },
               {
                 'data-control': 'evaluate',
                 'aria-label': 'Re-evaluate the chosen checkpoint on the test split',

@@ -7,7 +7,7 @@ import { button, el } from '../dom';
 import { duration } from '../logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
 import type { UiState } from '../logic/uiState';
-import { post } from '../vscodeApi';
+import { nextRequestId, post } from '../vscodeApi';
 import { latestTable } from './latestTable';
 
 const REQUEST_DEBOUNCE_MS = 120;
@@ -34,8 +34,11 @@ export class LiveView {
     this.sections.get(run.runDir)?.update(run, latest, eta);
   }
 
-  onSeries(frame: SeriesFrame): void {
-    this.sections.get(frame.runDir)?.draw(frame);
+  /** `requestId`: the request this frame answers, or null for new epochs of the one being followed. */
+  onSeries(frame: SeriesFrame, requestId: number | null): void {
+    const section = this.sections.get(frame.runDir);
+    // An answer to a request the view has since replaced (a zoom, then another) is not drawn.
+    if (section && (requestId === null || requestId === section.requestId)) section.draw(frame);
   }
 
   redraw(): void {
@@ -61,6 +64,8 @@ class RunSection {
   private readonly charts = new Map<string, { chart: LineChart; spec: LiveChartSpec; lines: string }>();
   private readonly chartBoxes = new Map<string, HTMLElement>();
   private frame: SeriesFrame | null = null;
+  /** The latest `requestSeries` of this run: only its answer (and the updates after it) is drawn. */
+  requestId = 0;
   private timer: number | undefined;
 
   constructor(
@@ -100,8 +105,10 @@ class RunSection {
 
   request(): void {
     const points = Math.max(200, Math.min(4000, Math.round(this.element.clientWidth || window.innerWidth)));
+    this.requestId = nextRequestId();
     post({
       type: 'requestSeries',
+      requestId: this.requestId,
       runDir: this.run.runDir,
       from: this.ui.live.from,
       to: this.ui.live.to,
