@@ -8,6 +8,7 @@ import { writeExampleProject } from '../core/data/exampleProject';
 import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { RUN_FILES } from '../core/runs/paths';
+import { COMMANDS, type CommandId } from './commandIds';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
 import type { RunStore } from './runStore';
@@ -28,14 +29,14 @@ type NodeArg = RunTreeNode | vscode.Uri | undefined;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { store, training, panels } = deps;
-  const register = (id: string, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
+  const register = (id: CommandId, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
     vscode.commands.registerCommand(id, run);
   return [
-    register('mla.train', async (arg) => {
+    register(COMMANDS.train, async (arg) => {
       const config = arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? (await pickConfig()));
       if (config) await training.train(config);
     }),
-    register('mla.stopRun', async (arg, selected) => {
+    register(COMMANDS.stopRun, async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, (r) => isActive(r), 'Stop which run?');
       for (const run of runs) {
         const outcome = training.stop(run.dir);
@@ -49,14 +50,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         else void vscode.window.showInformationMessage(`MLA: ${name} is not running.`);
       }
     }),
-    register('mla.resumeRun', async (arg) => {
+    register(COMMANDS.resumeRun, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, (r) => isResumable(r), 'Resume which run?');
       if (!run) return;
       const result = await training.resume(run.dir);
       if (!result.started && result.reason)
         void vscode.window.showWarningMessage(`MLA: cannot resume: ${result.reason}.`);
     }),
-    register('mla.rerun', async (arg) => {
+    register(COMMANDS.rerun, async (arg) => {
       const runs = await runsOf(store, arg, undefined, () => true, 'Re-run which run?');
       const configFile = runs.map((r) => r.resolved?.run.configFile).find((f) => f && fs.existsSync(f));
       if (!configFile) {
@@ -66,11 +67,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const seeds = runs.map((r) => r.seed).filter((s): s is number => s !== null);
       await training.train(vscode.Uri.file(configFile), seeds.length > 0 ? seeds : undefined);
     }),
-    register('mla.openDashboard', async (arg) => {
+    register(COMMANDS.openDashboard, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Open the dashboard of which run?');
       if (run) panels.open('run', [run.dir]);
     }),
-    register('mla.compareSeeds', async (arg, selected) => {
+    register(COMMANDS.compareSeeds, async (arg, selected) => {
       const runs = await groupRunsOf(store, arg, selected);
       if (runs.length > 0)
         panels.open(
@@ -78,7 +79,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           runs.map((r) => r.dir),
         );
     }),
-    register('mla.inspectFusion', async (arg) => {
+    register(COMMANDS.inspectFusion, async (arg) => {
       const [run] = await runsOf(
         store,
         arg,
@@ -88,7 +89,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (run) panels.open('fusion', [run.dir]);
     }),
-    register('mla.validateConfig', async (arg) => {
+    register(COMMANDS.validateConfig, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : (activeConfig() ?? (await pickConfig()));
       if (!uri) return;
       const found = await deps.diagnostics.validate(await vscode.workspace.openTextDocument(uri));
@@ -105,7 +106,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         );
       }
     }),
-    register('mla.createExample', async () => {
+    register(COMMANDS.createExample, async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) {
         void vscode.window.showErrorMessage(
@@ -129,7 +130,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           if (pick) void training.train(doc.uri);
         });
     }),
-    register('mla.deleteRun', async (arg, selected) => {
+    register(COMMANDS.deleteRun, async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');
       if (runs.length === 0) return;
       const active = runs.filter(isActive);
@@ -151,7 +152,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         store.forget(run.dir);
       }
     }),
-    register('mla.revealRun', async (arg) => {
+    register(COMMANDS.revealRun, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
       if (run)
         await vscode.commands.executeCommand(
@@ -159,11 +160,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           vscode.Uri.file(path.join(run.dir, RUN_FILES.config)),
         );
     }),
-    register('mla.revealRunInExplorer', async (arg) => {
+    register(COMMANDS.revealRunInExplorer, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
       if (run) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.dir));
     }),
-    register('mla.openConfig', async (arg) => {
+    register(COMMANDS.openConfig, async (arg) => {
       const configNode = configOfNode(arg);
       if (configNode) {
         await vscode.window.showTextDocument(configNode);
@@ -175,7 +176,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
-    register('mla.showLog', async (arg) => {
+    register(COMMANDS.showLog, async (arg) => {
       if (!arg) {
         deps.output.show(true);
         return;
@@ -186,8 +187,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           preview: true,
         });
     }),
-    register('mla.refreshRuns', () => store.rescan()),
-    register('mla.openDocs', async () => {
+    register(COMMANDS.refreshRuns, () => store.rescan()),
+    register(COMMANDS.openDocs, async () => {
       const readme = vscode.Uri.joinPath(deps.context.extensionUri, 'README.md');
       await vscode.commands.executeCommand('markdown.showPreview', readme);
     }),
@@ -221,7 +222,7 @@ export async function pickConfig(): Promise<vscode.Uri | undefined> {
       'MLA: no *.mla.json config in this workspace.',
       'Create Example Project',
     );
-    if (pick) await vscode.commands.executeCommand('mla.createExample');
+    if (pick) await vscode.commands.executeCommand(COMMANDS.createExample);
     return undefined;
   }
   if (uris.length === 1) return uris[0];

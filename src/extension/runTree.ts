@@ -6,6 +6,7 @@ import { groupRunsByConfig, type SeedGroup } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { formatMeanStd } from '../shared/format';
 import { meanStd } from '../shared/stats';
+import { COMMANDS } from './commandIds';
 import type { RunStore } from './runStore';
 import {
   backendOf,
@@ -137,7 +138,11 @@ function runItem(run: RunInfo): vscode.TreeItem {
   item.id = `run:${run.dir}`;
   item.resourceUri = vscode.Uri.file(run.dir);
   item.tooltip = runTooltip(run);
-  item.command = { command: 'mla.openDashboard', title: 'Open Dashboard', arguments: [{ kind: 'run', run }] };
+  item.command = {
+    command: COMMANDS.openDashboard,
+    title: 'Open Dashboard',
+    arguments: [{ kind: 'run', run }],
+  };
   return item;
 }
 

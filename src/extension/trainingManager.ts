@@ -9,6 +9,7 @@ import { validateConfig } from '../core/config/validate';
 import { livenessOf } from '../core/runs/liveness';
 import { readStatus } from '../core/runs/reader';
 import type { RunStatus } from '../core/runs/types';
+import { FOCUS_RUNS_VIEW } from './commandIds';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
@@ -50,7 +51,7 @@ export class TrainingManager implements vscode.Disposable {
   ) {
     this.statusItem = vscode.window.createStatusBarItem('mla.training', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'MLA Studio training';
-    this.statusItem.command = 'mla.runs.focus';
+    this.statusItem.command = FOCUS_RUNS_VIEW;
   }
 
   get activeProcesses(): readonly TrainerProcess[] {

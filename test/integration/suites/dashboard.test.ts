@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostToWebview, SeriesFrame } from '../../../src/protocol/dashboard';
 import { api, runsOf, waitFor, writeConfig } from './support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 type Posted<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 
@@ -9,11 +10,11 @@ describe('dashboard: live run view', () => {
   it('opens for a running run with a strict CSP, streams chart frames and the header, and stops', async () => {
     const mla = await api();
     const uri = writeConfig('it-dash', { training: { epochs: 100_000 }, seeds: [0] });
-    await vscode.commands.executeCommand('mla.train', uri);
+    await vscode.commands.executeCommand(COMMANDS.train, uri);
     const run = await waitFor('the run to start', () =>
       runsOf(mla, 'it-dash').find((r) => r.status?.state === 'running'),
     );
-    await vscode.commands.executeCommand('mla.openDashboard', { kind: 'run', run });
+    await vscode.commands.executeCommand(COMMANDS.openDashboard, { kind: 'run', run });
     const panel = await waitFor('the panel', () => mla.panels.get('run', [run.dir]));
     const html = panel.panel.webview.html;
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'/);

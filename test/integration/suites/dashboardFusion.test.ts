@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { FusionRecord } from '../../../src/core/runs/types';
 import type { HostToWebview } from '../../../src/protocol/dashboard';
 import { api, runsOf, waitFor, writeConfig } from './support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 type Posted<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 
@@ -12,13 +13,13 @@ describe('dashboard: fusion inspector', () => {
   it('sends fusion.jsonl with class names and re-evaluates a kept checkpoint with mla eval', async () => {
     const mla = await api();
     await vscode.commands.executeCommand(
-      'mla.train',
+      COMMANDS.train,
       writeConfig('it-fusion', { training: { epochs: 3 }, seeds: [0] }),
     );
     const run = await waitFor('the run to complete', () =>
       runsOf(mla, 'it-fusion').find((r) => r.summary !== null && r.status?.state === 'completed'),
     );
-    await vscode.commands.executeCommand('mla.inspectFusion', { kind: 'run', run });
+    await vscode.commands.executeCommand(COMMANDS.inspectFusion, { kind: 'run', run });
     const panel = await waitFor('the panel', () => mla.panels.get('fusion', [run.dir]));
     const first = (await waitFor('the fusion records', () =>
       panel.traffic.posted.find((m) => m.type === 'fusionRecords'),
