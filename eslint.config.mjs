@@ -37,7 +37,7 @@ export default tseslint.config(
     // else of the host (no node modules, no core that reads files, no vscode).
     files: ['webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [{ name: 'vscode', message: 'The webview talks to the host through src/protocol only.' }],
@@ -51,6 +51,12 @@ export default tseslint.config(
                 '!**/src/shared/*',
               ],
               message: 'The webview may import only src/protocol and src/shared (browser-safe).',
+            },
+            {
+              // The host's decoders would otherwise land in the webview's bundle.
+              group: ['**/src/protocol/*'],
+              allowTypeImports: true,
+              message: 'The webview takes only types from src/protocol (values live in src/shared).',
             },
             { group: ['node:*'], message: 'The webview runs in a browser: no node modules.' },
           ],
