@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { SeriesFrame } from '../../src/protocol/dashboard';
 import { duration, exact, formatMeanStd, pct } from '../../webview/dashboard/logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame } from '../../webview/dashboard/logic/liveCharts';
+import { isCurrentAnswer } from '../../webview/dashboard/logic/requests';
 import { restoreUi } from '../../webview/dashboard/logic/uiState';
 
 function frame(x: number[], series: SeriesFrame['series'], extra: Partial<SeriesFrame> = {}): SeriesFrame {
@@ -105,5 +106,14 @@ describe('formatting and saved state', () => {
     assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test' });
     assert.equal(bad.fusion.list, 'misclassified');
     assert.equal(restoreUi(base, null).view, 'run');
+  });
+});
+
+describe('answers to requests', () => {
+  it('takes the latest request’s answer, later ones and unasked updates; drops replaced requests', () => {
+    assert.equal(isCurrentAnswer(12, 12), true);
+    assert.equal(isCurrentAnswer(13, 12), true); // a request of a reloaded webview
+    assert.equal(isCurrentAnswer(null, 12), true); // new epochs of the followed request
+    assert.equal(isCurrentAnswer(11, 12), false); // a zoom replaced by another
   });
 });

@@ -17,7 +17,9 @@ export function post(message: WebviewToHost): void {
   api.postMessage(message);
 }
 
-let lastRequestId = 0;
+// Ids grow across reloads of the webview (a hidden panel is torn down and rebuilt), so an answer to a request
+// of an earlier instance still reads as older than any request of this one.
+let lastRequestId = Date.now();
 
 /** A fresh id for a request (`requestSeries`, `evalCheckpoint`); the host's answer carries it back. */
 export function nextRequestId(): number {

@@ -20,6 +20,7 @@ import {
 } from '../logic/fusion';
 import { num, pct } from '../logic/format';
 import type { UiState } from '../logic/uiState';
+import { isCurrentAnswer } from '../logic/requests';
 import { nextRequestId, post } from '../vscodeApi';
 
 const LIST_LIMIT = 60;
@@ -27,7 +28,7 @@ const BINS = 10;
 
 export class FusionView {
   private source: FusionSource | null = null;
-  /** The latest `evalCheckpoint`: only its progress and records are shown. */
+  /** The latest `evalCheckpoint`: progress and records of earlier ones are not shown. */
   private evalRequest = 0;
   private records: FusionRecord[] = [];
   private byIndex = new Map<number, FusionRecord>();
@@ -68,7 +69,7 @@ export class FusionView {
 
   /** `requestId`: the evaluation these records answer, or null for the run's fusion.jsonl. */
   onRecords(source: FusionSource, records: FusionRecord[], requestId: number | null): void {
-    if (requestId !== null && requestId !== this.evalRequest) return;
+    if (!isCurrentAnswer(requestId, this.evalRequest)) return;
     this.source = source;
     this.records = records;
     this.byIndex = new Map(records.map((r) => [r.index, r]));
@@ -76,8 +77,9 @@ export class FusionView {
   }
 
   onProgress(requestId: number, epoch: number, state: EvalState, message: string): void {
-    // Progress of an evaluation the view has since replaced by another is not shown.
-    if (requestId !== this.evalRequest) return;
+    // Progress of an evaluation the view has since replaced by another is not shown; one started before a
+    // reload of the webview still is.
+    if (!isCurrentAnswer(requestId, this.evalRequest)) return;
     const children: Node[] = [];
     if (state === 'running') {
       children.push(

@@ -7,6 +7,7 @@ import { button, el } from '../dom';
 import { duration } from '../logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
 import type { UiState } from '../logic/uiState';
+import { isCurrentAnswer } from '../logic/requests';
 import { nextRequestId, post } from '../vscodeApi';
 import { latestTable } from './latestTable';
 
@@ -38,7 +39,7 @@ export class LiveView {
   onSeries(frame: SeriesFrame, requestId: number | null): void {
     const section = this.sections.get(frame.runDir);
     // An answer to a request the view has since replaced (a zoom, then another) is not drawn.
-    if (section && (requestId === null || requestId === section.requestId)) section.draw(frame);
+    if (section && isCurrentAnswer(requestId, section.requestId)) section.draw(frame);
   }
 
   redraw(): void {
@@ -64,7 +65,7 @@ class RunSection {
   private readonly charts = new Map<string, { chart: LineChart; spec: LiveChartSpec; lines: string }>();
   private readonly chartBoxes = new Map<string, HTMLElement>();
   private frame: SeriesFrame | null = null;
-  /** The latest `requestSeries` of this run: only its answer (and the updates after it) is drawn. */
+  /** The latest `requestSeries` of this run: answers to earlier ones are not drawn. */
   requestId = 0;
   private timer: number | undefined;
 
