@@ -33,6 +33,51 @@ export default tseslint.config(
     },
   },
   {
+    // The webview is browser code: it may import the protocol and the browser-safe shared folder, nothing
+    // else of the host (no node modules, no core that reads files, no vscode).
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview talks to the host through src/protocol only.' }],
+          patterns: [
+            {
+              group: [
+                '**/src/**',
+                '!**/src/protocol',
+                '!**/src/protocol/*',
+                '!**/src/shared',
+                '!**/src/shared/*',
+              ],
+              message: 'The webview may import only src/protocol and src/shared (browser-safe).',
+            },
+            {
+              // The host's decoders would otherwise land in the webview's bundle.
+              group: ['**/src/protocol/*'],
+              allowTypeImports: true,
+              message: 'The webview takes only types from src/protocol (values live in src/shared).',
+            },
+            { group: ['node:*'], message: 'The webview runs in a browser: no node modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Browser-safe code shared by the host, the trainer and the webview.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/shared runs in the webview too.' }],
+          patterns: [{ group: ['node:*'], message: 'src/shared runs in the webview too: no node modules.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -7,14 +7,16 @@ import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
 import { refusalToRead } from '../core/io/bounded-read';
 import { LIMITS } from '../core/io/limits';
+import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
+import { COMMANDS, type CommandId } from './commandIds';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
 import type { RunStore } from './runStore';
-import { buildTree, type RunTreeNode } from './runTree';
-import { configOf, displayStateOf, pct, shownAccuracy } from './runView';
+import { type RunTreeNode } from './runTree';
+import { isActive, isResumable, pct, shownAccuracy } from './runView';
 import type { TrainingManager } from './trainingManager';
 
 export interface CommandDeps {
@@ -30,14 +32,14 @@ type NodeArg = RunTreeNode | vscode.Uri | undefined;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { store, training, panels } = deps;
-  const register = (id: string, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
+  const register = (id: CommandId, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
     vscode.commands.registerCommand(id, run);
   return [
-    register('mla.train', async (arg) => {
+    register(COMMANDS.train, async (arg) => {
       const config = arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? (await pickConfig()));
       if (config) await training.train(config);
     }),
-    register('mla.stopRun', async (arg, selected) => {
+    register(COMMANDS.stopRun, async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, (r) => isActive(r), 'Stop which run?');
       for (const run of runs) {
         const outcome = training.stop(run.dir);
@@ -51,16 +53,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         else void vscode.window.showInformationMessage(`MLA: ${name} is not running.`);
       }
     }),
-    register('mla.resumeRun', async (arg) => {
+    register(COMMANDS.resumeRun, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, (r) => isResumable(r), 'Resume which run?');
       if (!run) return;
       const result = await training.resume(run.dir);
       if (!result.started && result.reason)
         void vscode.window.showWarningMessage(`MLA: cannot resume: ${result.reason}.`);
     }),
-    register('mla.rerun', async (arg) => {
+    register(COMMANDS.rerun, async (arg) => {
       const runs = await runsOf(store, arg, undefined, () => true, 'Re-run which run?');
-      const configFile = runs.map((r) => configOf(r).run?.configFile).find((f) => f && fs.existsSync(f));
+      const configFile = runs.map((r) => r.resolved?.run.configFile).find((f) => f && fs.existsSync(f));
       if (!configFile) {
         void vscode.window.showErrorMessage('MLA: the config this run was trained from no longer exists.');
         return;
@@ -68,11 +70,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const seeds = runs.map((r) => r.seed).filter((s): s is number => s !== null);
       await training.train(vscode.Uri.file(configFile), seeds.length > 0 ? seeds : undefined);
     }),
-    register('mla.openDashboard', async (arg) => {
+    register(COMMANDS.openDashboard, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Open the dashboard of which run?');
       if (run) panels.open('run', [run.dir]);
     }),
-    register('mla.compareSeeds', async (arg, selected) => {
+    register(COMMANDS.compareSeeds, async (arg, selected) => {
       const runs = await groupRunsOf(store, arg, selected);
       if (runs.length > 0)
         panels.open(
@@ -80,7 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           runs.map((r) => r.dir),
         );
     }),
-    register('mla.inspectFusion', async (arg) => {
+    register(COMMANDS.inspectFusion, async (arg) => {
       const [run] = await runsOf(
         store,
         arg,
@@ -90,7 +92,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (run) panels.open('fusion', [run.dir]);
     }),
-    register('mla.validateConfig', async (arg) => {
+    register(COMMANDS.validateConfig, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : (activeConfig() ?? (await pickConfig()));
       if (!uri) return;
       const found = await deps.diagnostics.validate(await vscode.workspace.openTextDocument(uri));
@@ -107,7 +109,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         );
       }
     }),
-    register('mla.createExample', async () => {
+    register(COMMANDS.createExample, async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) {
         void vscode.window.showErrorMessage(
@@ -131,7 +133,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           if (pick) void training.train(doc.uri);
         });
     }),
-    register('mla.deleteRun', async (arg, selected) => {
+    register(COMMANDS.deleteRun, async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');
       if (runs.length === 0) return;
       const active = runs.filter((run) => isActive(run) || activeHolder(run.dir) !== null);
@@ -156,7 +158,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         store.forget(run.dir);
       }
     }),
-    register('mla.revealRun', async (arg) => {
+    register(COMMANDS.revealRun, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
       if (run)
         await vscode.commands.executeCommand(
@@ -164,11 +166,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           vscode.Uri.file(path.join(run.dir, RUN_FILES.config)),
         );
     }),
-    register('mla.revealRunInExplorer', async (arg) => {
+    register(COMMANDS.revealRunInExplorer, async (arg) => {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Reveal which run folder?');
       if (run) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.dir));
     }),
-    register('mla.openConfig', async (arg) => {
+    register(COMMANDS.openConfig, async (arg) => {
       const configNode = configOfNode(arg);
       if (configNode) {
         await vscode.window.showTextDocument(configNode);
@@ -176,12 +178,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       const [run] = await runsOf(store, arg, undefined, () => true, 'Open the config of which run?');
       if (!run) return;
-      const original = configOf(run).run?.configFile;
+      const original = run.resolved?.run.configFile;
       const file = original && fs.existsSync(original) ? original : path.join(run.dir, RUN_FILES.config);
       if (refusedForEditor(file)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
-    register('mla.showLog', async (arg) => {
+    register(COMMANDS.showLog, async (arg) => {
       if (!arg) {
         deps.output.show(true);
         return;
@@ -192,22 +194,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (refusedForEditor(log)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
     }),
-    register('mla.refreshRuns', () => store.rescan()),
-    register('mla.openDocs', async () => {
+    register(COMMANDS.refreshRuns, () => store.rescan()),
+    register(COMMANDS.openDocs, async () => {
       const readme = vscode.Uri.joinPath(deps.context.extensionUri, 'README.md');
       await vscode.commands.executeCommand('markdown.showPreview', readme);
     }),
   ];
-}
-
-function isActive(run: RunInfo): boolean {
-  const s = displayStateOf(run);
-  return s === 'running' || s === 'remote';
-}
-
-function isResumable(run: RunInfo): boolean {
-  const s = displayStateOf(run);
-  return (s === 'stopped' || s === 'failed' || s === 'stale') && run.checkpoints.length > 0;
 }
 
 function activeConfig(): vscode.Uri | undefined {
@@ -220,7 +212,7 @@ function configOfNode(arg: NodeArg): vscode.Uri | undefined {
   if (!arg || arg instanceof vscode.Uri || arg.kind !== 'config') return undefined;
   for (const group of arg.groups) {
     for (const run of group.runs) {
-      const file = configOf(run).run?.configFile;
+      const file = run.resolved?.run.configFile;
       if (file && fs.existsSync(file)) return vscode.Uri.file(file);
     }
   }
@@ -237,7 +229,7 @@ export async function pickConfig(): Promise<vscode.Uri | undefined> {
       'MLA: no *.mla.json config in this workspace.',
       'Create Example Project',
     );
-    if (pick) await vscode.commands.executeCommand('mla.createExample');
+    if (pick) await vscode.commands.executeCommand(COMMANDS.createExample);
     return undefined;
   }
   if (uris.length === 1) return uris[0];
@@ -273,7 +265,7 @@ async function runsOf(
   const item = await vscode.window.showQuickPick(
     candidates.map((run) => ({
       label: `${run.name ?? run.id} · seed ${run.seed ?? '?'}`,
-      description: `${displayStateOf(run)} · ${pct(shownAccuracy(run))}`,
+      description: `${run.displayState} · ${pct(shownAccuracy(run))}`,
       detail: run.id,
       run,
     })),
@@ -298,13 +290,11 @@ async function groupRunsOf(
   const nodes = selected && selected.length > 1 ? selected : arg ? [arg] : [];
   if (nodes.length === 1 && nodes[0] && !(nodes[0] instanceof vscode.Uri) && nodes[0].kind === 'run') {
     // One run: compare the seeds launched with it.
-    const run = nodes[0].run;
-    const group = configOf(run).run?.group;
-    return store.all.filter((r) => r.name === run.name && configOf(r).run?.group === group);
+    return seedGroupOf(nodes[0].run, store.all);
   }
   const runs = nodes.flatMap((n) => runsUnder(n));
   if (runs.length > 0) return runs;
-  const groups = buildTree(store.all).flatMap((c) => c.groups);
+  const groups = seedGroupsOf(store.all);
   if (groups.length === 0) {
     void vscode.window.showInformationMessage('MLA: no runs to compare yet.');
     return [];

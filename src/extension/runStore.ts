@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../core/runs/paths';
-import { readRun, type RunInfo } from '../core/runs/reader';
+import { listRunDirs, readRun, type RunInfo } from '../core/runs/reader';
 import { allRunsDirs } from './settings';
 
 const RUN_FILE_GLOB = '*/{status.json,metrics.jsonl,summary.json,config.json}';
@@ -58,7 +58,7 @@ export class RunStore implements vscode.Disposable {
   /** Reads every run folder again (startup, "Refresh"). */
   async rescan(): Promise<void> {
     const dirs = new Set<string>();
-    for (const runsDir of allRunsDirs()) for (const dir of await runFolders(runsDir)) dirs.add(dir);
+    for (const runsDir of allRunsDirs()) for (const dir of await listRunDirs(runsDir)) dirs.add(dir);
     const found = await vscode.workspace.findFiles('**/.mla/runs/*/config.json', '**/node_modules/**');
     for (const uri of found) dirs.add(path.dirname(uri.fsPath));
     const before = new Set(this.runs.keys());
@@ -147,7 +147,7 @@ export class RunStore implements vscode.Disposable {
       if ((await statusStamp(dir)) !== this.statusStamps.get(dir)) this.markDirty(dir);
     }
     for (const runsDir of allRunsDirs()) {
-      for (const dir of await runFolders(runsDir)) if (!this.runs.has(dir)) this.markDirty(dir);
+      for (const dir of await listRunDirs(runsDir)) if (!this.runs.has(dir)) this.markDirty(dir);
     }
   }
 }
@@ -157,17 +157,5 @@ async function statusStamp(runDir: string): Promise<number> {
     return (await fs.promises.stat(path.join(runDir, RUN_FILES.status))).mtimeMs;
   } catch {
     return 0;
-  }
-}
-
-/** The run folders directly under a runs folder (names only; none when it does not exist). */
-async function runFolders(runsDir: string): Promise<string[]> {
-  try {
-    const entries = await fs.promises.readdir(runsDir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => path.join(runsDir, e.name));
-  } catch {
-    return [];
   }
 }

@@ -2,19 +2,29 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { meanStd } from '../core/eval/metrics';
+import { groupRunsByConfig, type SeedGroup } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
+import { formatMeanStd } from '../shared/format';
+import { meanStd } from '../shared/stats';
+import { COMMANDS } from './commandIds';
 import type { RunStore } from './runStore';
-import { configOf, displayStateOf, durationOf, formatSeconds, pct, shownAccuracy } from './runView';
+import {
+  backendOf,
+  durationOf,
+  epochsOf,
+  formatSeconds,
+  isActive,
+  isResumable,
+  methodOf,
+  pct,
+  shownAccuracy,
+} from './runView';
 
 export type RunTreeNode =
   { kind: 'config'; name: string; groups: SeedGroupNode[] } | SeedGroupNode | { kind: 'run'; run: RunInfo };
 
-export interface SeedGroupNode {
+export interface SeedGroupNode extends SeedGroup {
   kind: 'group';
-  config: string;
-  group: string;
-  runs: RunInfo[];
 }
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -69,29 +79,11 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 }
 
 export function buildTree(runs: RunInfo[]): Extract<RunTreeNode, { kind: 'config' }>[] {
-  const byConfig = new Map<string, Map<string, RunInfo[]>>();
-  for (const run of runs) {
-    const name = run.name ?? 'unnamed';
-    const group = configOf(run).run?.group ?? run.status?.startedAt ?? run.id;
-    if (!byConfig.has(name)) byConfig.set(name, new Map());
-    const groups = byConfig.get(name)!;
-    if (!groups.has(group)) groups.set(group, []);
-    groups.get(group)!.push(run);
-  }
-  return [...byConfig.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, groups]) => ({
-      kind: 'config' as const,
-      name,
-      groups: [...groups.entries()]
-        .sort(([a], [b]) => b.localeCompare(a)) // newest first
-        .map(([group, members]) => ({
-          kind: 'group' as const,
-          config: name,
-          group,
-          runs: members.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0) || a.id.localeCompare(b.id)),
-        })),
-    }));
+  return groupRunsByConfig(runs).map(({ name, groups }) => ({
+    kind: 'config' as const,
+    name,
+    groups: groups.map((g) => ({ kind: 'group' as const, ...g })),
+  }));
 }
 
 function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
@@ -101,7 +93,7 @@ function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon('symbol-namespace');
   item.contextValue = 'mla.config';
   item.id = `config:${name}`;
-  const configFile = groups[0]?.runs.map((r) => configOf(r).run?.configFile).find((f) => f);
+  const configFile = groups[0]?.runs.map((r) => r.resolved?.run.configFile).find((f) => f);
   if (configFile) item.tooltip = configFile;
   return item;
 }
@@ -110,15 +102,12 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
   const when = new Date(node.group);
   const label = Number.isNaN(when.getTime()) ? node.group : when.toLocaleString();
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-  const done = node.runs.map(shownAccuracy).filter((v): v is number => v !== null);
+  const accuracy = meanStd(node.runs.map(shownAccuracy));
   const seeds = `${node.runs.length} seed${node.runs.length === 1 ? '' : 's'}`;
-  if (done.length > 1) {
-    const { mean, std } = meanStd(done);
-    item.description = `${seeds} · ${(100 * mean).toFixed(1)} ± ${(100 * std).toFixed(1)}%`;
-  } else {
-    item.description = seeds;
-  }
-  const running = node.runs.some((r) => ['running', 'remote'].includes(displayStateOf(r)));
+  // A group's figure needs two seeds: one run's accuracy is on its own row already.
+  item.description =
+    accuracy.n > 1 ? `${seeds} · ${formatMeanStd(accuracy.mean, accuracy.std, { unit: '%' })}` : seeds;
+  const running = node.runs.some(isActive);
   item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : 'layers');
   item.contextValue = 'mla.group';
   item.id = `group:${node.config}:${node.group}`;
@@ -127,14 +116,13 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
 }
 
 function runItem(run: RunInfo): vscode.TreeItem {
-  const state = displayStateOf(run);
-  const config = configOf(run);
+  const state = run.displayState;
   const item = new vscode.TreeItem(
     run.seed !== null ? `seed ${run.seed}` : run.id,
     vscode.TreeItemCollapsibleState.None,
   );
   const acc = shownAccuracy(run);
-  const epochs = run.status?.epochs ?? config.training?.epochs ?? 0;
+  const epochs = epochsOf(run);
   const epoch = run.lastEpoch?.epoch ?? 0;
   const parts = [
     acc !== null ? pct(acc) : null,
@@ -146,25 +134,26 @@ function runItem(run: RunInfo): vscode.TreeItem {
   ];
   item.description = parts.filter((p): p is string => p !== null).join(' · ');
   item.iconPath = STATE_ICONS[state] ?? new vscode.ThemeIcon('circle-outline');
-  const resumable =
-    (state === 'stopped' || state === 'failed' || state === 'stale') && run.checkpoints.length > 0;
-  item.contextValue = `mla.run.${state}${resumable ? '.resumable' : ''}`;
+  item.contextValue = `mla.run.${state}${isResumable(run) ? '.resumable' : ''}`;
   item.id = `run:${run.dir}`;
   item.resourceUri = vscode.Uri.file(run.dir);
   item.tooltip = runTooltip(run);
-  item.command = { command: 'mla.openDashboard', title: 'Open Dashboard', arguments: [{ kind: 'run', run }] };
+  item.command = {
+    command: COMMANDS.openDashboard,
+    title: 'Open Dashboard',
+    arguments: [{ kind: 'run', run }],
+  };
   return item;
 }
 
 export function runTooltip(run: RunInfo): vscode.MarkdownString {
-  const config = configOf(run);
-  const state = displayStateOf(run);
+  const state = run.displayState;
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${run.name ?? run.id}** · seed ${run.seed ?? '?'} · ${state}\n\n`);
-  const epochs = run.status?.epochs ?? config.training?.epochs ?? 0;
+  const epochs = epochsOf(run);
   const rows: [string, string][] = [
-    ['method', config.method ?? 'mla'],
-    ['backend', config.run?.backend ?? 'unknown'],
+    ['method', methodOf(run)],
+    ['backend', backendOf(run)],
     [
       'epochs',
       `${run.lastEpoch?.epoch ?? 0}/${epochs}${run.summary ? ` (best ${run.summary.bestEpoch})` : ''}`,

@@ -1,46 +1,52 @@
-// How a run folder reads to a person, in one place for the tree, its tooltips and the dashboard.
+// How a run folder reads to a person, in one place for the tree, its tooltips and the dashboard. The state
+// rule and the config record are the core reader's; this only shapes them for the protocol.
 
 import type { RunInfo } from '../core/runs/reader';
-import type { DisplayState, RunView } from '../protocol/dashboard';
-
-interface ConfigShape {
-  method?: string;
-  mla?: { order?: string[]; fusion?: { type?: string } };
-  run?: { backend?: string; group?: string; configFile?: string };
-  training?: { epochs?: number };
-}
-
-export function configOf(run: RunInfo): ConfigShape {
-  return (run.config ?? {}) as ConfigShape;
-}
-
-export function displayStateOf(run: RunInfo): DisplayState {
-  if (run.liveness === 'stale') return 'stale';
-  if (run.liveness === 'remote') return 'remote';
-  return run.status?.state ?? 'running';
-}
+import type { RunView } from '../protocol/dashboard';
 
 export function toRunView(run: RunInfo, classes: string[] = []): RunView {
-  const config = configOf(run);
-  const state = displayStateOf(run);
+  const config = run.resolved;
   return {
     runDir: run.dir,
     runId: run.id,
     name: run.name ?? run.id,
     seed: run.seed,
-    method: config.method ?? 'mla',
-    backend: config.run?.backend ?? 'unknown',
-    state,
+    method: methodOf(run),
+    backend: backendOf(run),
+    state: run.displayState,
     stateDetail: run.reason ?? run.error,
     epoch: run.lastEpoch?.epoch ?? run.status?.epoch ?? 0,
-    epochs: run.status?.epochs ?? config.training?.epochs ?? 0,
+    epochs: epochsOf(run),
     startedAt: run.status?.startedAt ?? null,
     endedAt: run.status?.endedAt ?? null,
-    modalities: config.mla?.order ?? Object.keys(run.lastEpoch?.test.unimodal ?? {}),
+    modalities: config?.mla.order ?? Object.keys(run.lastEpoch?.test.unimodal ?? {}),
     classes,
-    fusionType: config.method === 'joint' ? 'concat-head' : (config.mla?.fusion?.type ?? 'entropy'),
+    fusionType: config?.method === 'joint' ? 'concat-head' : (config?.mla.fusion.type ?? 'entropy'),
     summary: run.summary,
   };
+}
+
+export function methodOf(run: RunInfo): string {
+  return run.resolved?.method ?? run.summary?.method ?? 'mla';
+}
+
+/** The backend that ran (config.json's `run.backend`). */
+export function backendOf(run: RunInfo): string {
+  return run.resolved?.run.backend ?? run.summary?.backend ?? 'unknown';
+}
+
+export function epochsOf(run: RunInfo): number {
+  return run.status?.epochs ?? run.resolved?.training.epochs ?? 0;
+}
+
+export function isActive(run: RunInfo): boolean {
+  return run.displayState === 'running' || run.displayState === 'remote';
+}
+
+/** Stopped, failed or stale, with a checkpoint to go on from. */
+export function isResumable(run: RunInfo): boolean {
+  const s = run.displayState;
+  return (s === 'stopped' || s === 'failed' || s === 'stale') && run.checkpoints.length > 0;
 }
 
 /** The fused test accuracy to show: the summary's (best epoch) when there is one, else the last epoch's. */
@@ -49,7 +55,7 @@ export function shownAccuracy(run: RunInfo): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export { pct, compactDuration as formatSeconds } from '../core/util/format';
+export { pct, compactDuration as formatSeconds } from '../shared/format';
 
 export function durationOf(run: RunInfo): number | null {
   if (run.summary) return run.summary.wallSeconds;

@@ -1,23 +1,16 @@
 // One trainer child process (`node dist/trainer.js train … --json`): its event lines, its log in the
 // output channel, and Stop (SIGTERM: the trainer checkpoints and exits) then Kill (SIGKILL) on a second Stop.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
-import type { BackendChoice } from '../core/config/types';
 import { decodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
+import { launchArgv, type TrainerLaunch } from '../protocol/trainerLaunch';
 import type { NodeRuntime } from './nodeRuntime';
+import { pct } from '../shared/format';
+import { commandLine, spawnNode } from './spawnNode';
 
-export type TrainerLaunch =
-  | {
-      kind: 'train';
-      configPath: string;
-      seed: number;
-      runsDir: string;
-      group: string;
-      backend?: BackendChoice;
-    }
-  | { kind: 'resume'; runDir: string };
+export type { TrainerLaunch } from '../protocol/trainerLaunch';
 
 export interface TrainerExit {
   code: number | null;
@@ -39,32 +32,11 @@ export class TrainerProcess implements vscode.Disposable {
     runtime: NodeRuntime,
     private readonly output: vscode.OutputChannel,
   ) {
-    const args =
-      launch.kind === 'train'
-        ? [
-            'train',
-            launch.configPath,
-            '--seed',
-            String(launch.seed),
-            '--runs-dir',
-            launch.runsDir,
-            '--group',
-            launch.group,
-          ]
-        : ['train', '--resume', launch.runDir];
-    if (launch.kind === 'train' && launch.backend) args.push('--backend', launch.backend);
-    args.push('--json');
+    const args = launchArgv(launch);
     this.runDir = launch.kind === 'resume' ? launch.runDir : null;
-    // Detached: its own process group, so that a window reload (which restarts the extension host) does not
-    // take the training down with it. The run folder tells the next window how it goes.
-    this.child = spawn(runtime.command, [trainerScript, ...args], {
-      env: { ...process.env, ...runtime.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    this.child.unref();
-    this.log(`$ ${runtime.command} ${[trainerScript, ...args].join(' ')}`);
+    // Detached: the training outlives a window reload; the run folder tells the next window how it goes.
+    this.child = spawnNode(runtime, trainerScript, args, { detached: true });
+    this.log(`$ ${commandLine(runtime, trainerScript, args)}`);
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => this.onStdout(line));
     readline.createInterface({ input: this.child.stderr! }).on('line', (line) => this.log(line));
     this.exited = new Promise((resolve) => {
@@ -132,8 +104,4 @@ export class TrainerProcess implements vscode.Disposable {
   private log(line: string): void {
     this.output.appendLine(`[${this.label}] ${line}`);
   }
-}
-
-function pct(v: number): string {
-  return Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
 }

@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
-import { readJsonFile } from '../core/runs/atomic';
-import { RUN_FILES } from '../core/runs/paths';
+import { livenessOf } from '../core/runs/liveness';
+import { readStatus } from '../core/runs/reader';
 import type { RunStatus } from '../core/runs/types';
-import { checkIdentity } from '../core/runs/process-identity';
+import { FOCUS_RUNS_VIEW } from './commandIds';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
@@ -51,7 +51,7 @@ export class TrainingManager implements vscode.Disposable {
   ) {
     this.statusItem = vscode.window.createStatusBarItem('mla.training', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'MLA Studio training';
-    this.statusItem.command = 'mla.runs.focus';
+    this.statusItem.command = FOCUS_RUNS_VIEW;
   }
 
   get activeProcesses(): readonly TrainerProcess[] {
@@ -134,10 +134,9 @@ export class TrainingManager implements vscode.Disposable {
     }
     const proc = this.processFor(runDir);
     if (proc) return proc.stop();
-    const status = readStatus(runDir);
-    // Only a process that is verifiably this run's trainer (host, boot, start time) is signalled: a reused
-    // pid or a folder copied from a same-named host reads as a stale run instead.
-    if (!status || status.state !== 'running' || checkIdentity(status) !== 'same') return 'not-running';
+    const status = statusOf(runDir);
+    // Only a trainer on this machine whose process is alive can be signalled.
+    if (!status || livenessOf(status) !== 'alive') return 'not-running';
     const count = (this.externalStops.get(runDir) ?? 0) + 1;
     this.externalStops.set(runDir, count);
     const signal = count === 1 ? 'SIGTERM' : 'SIGKILL';
@@ -283,9 +282,10 @@ export class TrainingManager implements vscode.Disposable {
   }
 }
 
-function readStatus(runDir: string): RunStatus | null {
+/** A damaged status.json reads as none: there is no process to signal that it could name. */
+function statusOf(runDir: string): RunStatus | null {
   try {
-    return readJsonFile(path.join(runDir, RUN_FILES.status)) as RunStatus;
+    return readStatus(runDir);
   } catch {
     return null;
   }

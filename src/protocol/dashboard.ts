@@ -1,14 +1,26 @@
-// Messages between the extension host and the dashboard webview. Both sides import these types; the host
-// validates every message from the webview with `parseWebviewMessage` before acting on it (a webview is
-// untrusted input: it renders data and could be driven by it).
+// Messages between the extension host and the dashboard webview. Messages from the webview are declared
+// as codecs (their types are inferred from them) and decoded by `parseWebviewMessage` before the host acts
+// on them: a webview is untrusted input, it renders data and could be driven by it. Messages to the webview
+// come from the host's own code and are typed, not decoded.
 
-import type { EpochRecord, FusionRecord, RunState, RunSummary, SplitScores } from '../core/runs/types';
+import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
+import type { SeriesFrame } from '../shared/series';
+import * as c from './codec';
+
+const dashboardView = c.literal('run', 'compare', 'fusion');
 
 /** What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights. */
-export type DashboardView = 'run' | 'compare' | 'fusion';
+export type DashboardView = c.Infer<typeof dashboardView>;
 
-/** How a run reads to a person: the file state, or `stale` when a `running` trainer is gone. */
-export type DisplayState = RunState | 'stale' | 'remote';
+// The run-folder records the messages carry, so the webview needs no other import for them.
+export type {
+  DisplayState,
+  EpochRecord,
+  FusionRecord,
+  RunSummary,
+  SplitScores,
+  SummaryScores,
+} from '../core/runs/types';
 
 export interface RunView {
   runDir: string;
@@ -30,37 +42,7 @@ export interface RunView {
   summary: RunSummary | null;
 }
 
-/**
- * Series of the live view, keyed `<group>:<name>`: `trainLoss:<m>` / `trainLoss:fused` (joint),
- * `trainAcc:<m>` / `trainAcc:fused`, `val:<m>` / `val:fused`, `test:<m>` / `test:fused`, `lr:`, `speed:`,
- * `weight:<m>`. Missing values are null.
- */
-export type SeriesGroup = 'trainLoss' | 'trainAcc' | 'val' | 'test' | 'lr' | 'speed' | 'weight';
-
-export function seriesKey(group: SeriesGroup, name = ''): string {
-  return `${group}:${name}`;
-}
-
-/** The live view's chart data for one run: raw points, or min/max per bucket when there are too many. */
-export interface SeriesFrame {
-  runDir: string;
-  /** Epochs (x). */
-  x: number[];
-  series: Record<string, (number | null)[]>;
-  /** Exponential moving averages of `series` (over the raw points), when smoothing > 0. */
-  smoothed: Record<string, (number | null)[]> | null;
-  smoothing: number;
-  /** Epoch range asked for; null = everything (the view follows new epochs). */
-  from: number | null;
-  to: number | null;
-  /** Epochs the run has in total, and in the range. */
-  total: number;
-  inRange: number;
-  /** True when each bucket of epochs is drawn as its min and max (too many points for the width). */
-  downsampled: boolean;
-  /** True: `x`/`series` continue the previous frame (new epochs only); false: they replace it. */
-  append: boolean;
-}
+export { seriesKey, type SeriesFrame, type SeriesGroup } from '../shared/series';
 
 /** One seed group (or a picked set of runs) of the comparison: rows of the paper table. */
 export interface CompareGroup {
@@ -94,40 +76,20 @@ export type HostToWebview =
   | { type: 'init'; view: DashboardView; runs: RunView[] }
   /** Header data of the live view: state, the latest epoch's record and an estimate of the time left. */
   | { type: 'runUpdate'; run: RunView; latest: EpochRecord | null; etaSeconds: number | null }
-  | { type: 'series'; frame: SeriesFrame }
+  /** `requestId`: the `requestSeries` this answers; null for new epochs of the request being followed. */
+  | { type: 'series'; requestId: number | null; frame: SeriesFrame }
   | { type: 'compareData'; groups: CompareGroup[] }
-  | { type: 'fusionRecords'; source: FusionSource; records: FusionRecord[] }
-  | { type: 'evalProgress'; runDir: string; epoch: number; state: EvalState; message: string }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
-
-export type ExportFormat = 'csv' | 'markdown';
-
-export type WebviewToHost =
-  | { type: 'ready' }
-  /** The webview drew a run up to `epoch` (lets the host, and tests, know an update arrived on screen). */
-  | { type: 'rendered'; runDir: string; epoch: number }
-  | { type: 'stop'; runDir: string }
-  | { type: 'resume'; runDir: string }
-  /** Chart data for epochs [from, to] (null: all), at most about `points` points per series. */
+  /** `requestId`: the `evalCheckpoint` these records answer; null for the run's fusion.jsonl. */
+  | { type: 'fusionRecords'; requestId: number | null; source: FusionSource; records: FusionRecord[] }
   | {
-      type: 'requestSeries';
+      type: 'evalProgress';
+      requestId: number;
       runDir: string;
-      from: number | null;
-      to: number | null;
-      points: number;
-      smoothing: number;
+      epoch: number;
+      state: EvalState;
+      message: string;
     }
-  | { type: 'requestFusion'; runDir: string }
-  | { type: 'evalCheckpoint'; runDir: string; epoch: number }
-  | { type: 'cancelEval'; runDir: string }
-  | { type: 'exportText'; format: ExportFormat; action: 'save' | 'copy'; fileName: string; content: string }
-  | { type: 'exportPng'; fileName: string; dataUrl: string };
-
-/** Persisted by the webview (`setState`) and handed back to the serializer after a window reload. */
-export interface DashboardState {
-  view: DashboardView;
-  runDirs: string[];
-}
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
 
 /** Upper bounds on what a webview may ask for: a message cannot make the host allocate without limit. */
 export const LIMITS = {
@@ -139,62 +101,75 @@ export const LIMITS = {
 
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
 
-/** Returns the message when it is one the host understands, else null (and the host ignores it). */
+const runDir = c.string;
+/** Numbers the webview picks for its requests; answers carry it back (null: an update nobody asked for). */
+const requestId = c.integer(0);
+const epochBound = c.nullable(c.refine(c.number, (v) => v >= 0, 'an epoch ≥ 0 or null'));
+const fileName = c.refine(c.string, (v) => safeFileName(v) !== null, 'a plain file name');
+
+const exportFormat = c.literal('csv', 'markdown');
+export type ExportFormat = c.Infer<typeof exportFormat>;
+
+const webviewToHost = c.tagged({
+  ready: c.object({}),
+  /** The webview drew a run up to `epoch` (lets the host, and tests, know an update arrived on screen). */
+  rendered: c.object({ runDir, epoch: c.integer(0) }),
+  stop: c.object({ runDir }),
+  resume: c.object({ runDir }),
+  /** Chart data for epochs [from, to] (null: all), at most about `points` points per series. */
+  requestSeries: c.object({
+    requestId,
+    runDir,
+    from: epochBound,
+    to: epochBound,
+    points: c.integer(LIMITS.points.min, LIMITS.points.max),
+    smoothing: c.refine(c.number, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+  }),
+  requestFusion: c.object({ runDir }),
+  evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1) }),
+  cancelEval: c.object({ runDir }),
+  exportText: c.object({
+    format: exportFormat,
+    action: c.literal('save', 'copy'),
+    fileName,
+    content: c.refine(
+      c.string,
+      (v) => v.length <= LIMITS.textBytes,
+      `at most ${LIMITS.textBytes} characters`,
+    ),
+  }),
+  exportPng: c.object({
+    fileName,
+    dataUrl: c.refine(c.string, (v) => v.length <= LIMITS.pngBytes && PNG_DATA_URL.test(v), 'a PNG data URL'),
+  }),
+});
+
+export type WebviewToHost = c.Infer<typeof webviewToHost>;
+
+const dashboardState = c.object({
+  view: dashboardView,
+  runDirs: c.refine(c.array(c.string), (dirs) => dirs.length > 0, 'at least one run folder'),
+});
+
+/** Persisted by the webview (`setState`) and handed back to the serializer after a window reload. */
+export type DashboardState = c.Infer<typeof dashboardState>;
+
+/**
+ * The message when it is one the host understands, about a run this panel shows; else null (and the host
+ * ignores it). A webview is untrusted input: a message cannot steer the host to an arbitrary folder.
+ */
 export function parseWebviewMessage(
   value: unknown,
   allowedRunDirs: ReadonlySet<string>,
 ): WebviewToHost | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const m = value as Record<string, unknown>;
-  // Only runs this panel shows: a message cannot steer the host to an arbitrary folder.
-  const runDir = typeof m.runDir === 'string' && allowedRunDirs.has(m.runDir) ? m.runDir : null;
-  switch (m.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'rendered':
-      return runDir !== null && isCount(m.epoch) ? { type: 'rendered', runDir, epoch: m.epoch } : null;
-    case 'stop':
-    case 'resume':
-    case 'requestFusion':
-    case 'cancelEval':
-      return runDir !== null ? { type: m.type, runDir } : null;
-    case 'requestSeries': {
-      if (runDir === null) return null;
-      if (!isEpochBound(m.from) || !isEpochBound(m.to)) return null;
-      if (m.from !== null && m.to !== null && m.from > m.to) return null;
-      if (!Number.isInteger(m.points) || (m.points as number) < LIMITS.points.min) return null;
-      if ((m.points as number) > LIMITS.points.max) return null;
-      if (typeof m.smoothing !== 'number' || !(m.smoothing >= 0 && m.smoothing < 1)) return null;
-      return {
-        type: 'requestSeries',
-        runDir,
-        from: m.from,
-        to: m.to,
-        points: m.points as number,
-        smoothing: m.smoothing,
-      };
-    }
-    case 'evalCheckpoint':
-      return runDir !== null && isCount(m.epoch) && m.epoch >= 1
-        ? { type: 'evalCheckpoint', runDir, epoch: m.epoch }
-        : null;
-    case 'exportText': {
-      if (m.format !== 'csv' && m.format !== 'markdown') return null;
-      if (m.action !== 'save' && m.action !== 'copy') return null;
-      const fileName = safeFileName(m.fileName);
-      if (fileName === null || typeof m.content !== 'string') return null;
-      if (m.content.length > LIMITS.textBytes) return null;
-      return { type: 'exportText', format: m.format, action: m.action, fileName, content: m.content };
-    }
-    case 'exportPng': {
-      const fileName = safeFileName(m.fileName);
-      if (fileName === null || typeof m.dataUrl !== 'string') return null;
-      if (m.dataUrl.length > LIMITS.pngBytes || !PNG_DATA_URL.test(m.dataUrl)) return null;
-      return { type: 'exportPng', fileName, dataUrl: m.dataUrl };
-    }
-    default:
-      return null;
+  const decoded = c.decode(webviewToHost, value);
+  if (!decoded.ok) return null;
+  const message = decoded.value;
+  if ('runDir' in message && !allowedRunDirs.has(message.runDir)) return null;
+  if (message.type === 'requestSeries' && message.from !== null && message.to !== null) {
+    if (message.from > message.to) return null;
   }
+  return message;
 }
 
 /**
@@ -207,20 +182,7 @@ export function safeFileName(value: unknown): string | null {
   return value;
 }
 
-function isCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
-}
-
-function isEpochBound(value: unknown): value is number | null {
-  return value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0);
-}
-
 export function parseDashboardState(value: unknown): DashboardState | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const s = value as Record<string, unknown>;
-  const views: DashboardView[] = ['run', 'compare', 'fusion'];
-  if (!views.includes(s.view as DashboardView)) return null;
-  if (!Array.isArray(s.runDirs) || !s.runDirs.every((d) => typeof d === 'string') || s.runDirs.length === 0)
-    return null;
-  return { view: s.view as DashboardView, runDirs: s.runDirs as string[] };
+  const decoded = c.decode(dashboardState, value);
+  return decoded.ok ? decoded.value : null;
 }

@@ -2,7 +2,7 @@
 // epoch's accuracies) redrawn a few times a second; otherwise one plain line per epoch, for logs and CI.
 
 import type { BatchProgress } from '../core/train/session';
-import { pct } from '../core/util/format';
+import { pct } from '../shared/format';
 import type { EpochRecord } from '../core/runs/types';
 
 const REDRAW_MS = 150;

@@ -3,11 +3,11 @@
 
 import * as path from 'node:path';
 import type { BackendSelection } from '../core/backend/types';
-import { meanStd } from '../core/eval/metrics';
+import { aggregateSeeds, type SeedStat } from '../shared/aggregate';
 import type { RunOutcome } from '../core/train/runner';
 import type { TrainerHooks } from '../core/train/session';
 import { encodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
-import { pct } from '../core/util/format';
+import { formatMeanStd, pct } from '../shared/format';
 import { formatDuration, ProgressReporter } from './progress';
 import { listenForStop } from './stopSignal';
 
@@ -129,12 +129,10 @@ export class TrainUi {
     }
     const done = outcomes.filter((o) => o.summary && o.state === 'completed').map((o) => o.summary!);
     if (done.length > 1) {
-      const fmt = (xs: number[]) => {
-        const { mean, std } = meanStd(xs);
-        return `${(100 * mean).toFixed(1)} ± ${(100 * std).toFixed(1)}%`;
-      };
-      lines.push(`over ${done.length} seeds: test fused ${fmt(done.map((s) => s.test.fused))}`);
-      for (const m of order) lines.push(`  ${m}: ${fmt(done.map((s) => s.test.unimodal[m]))}`);
+      const seeds = aggregateSeeds(done, order);
+      const fmt = (stat: SeedStat) => formatMeanStd(stat.mean, stat.std, { unit: '%' });
+      lines.push(`over ${done.length} seeds: test fused ${fmt(seeds.fused.test)}`);
+      for (const m of order) lines.push(`  ${m}: ${fmt(seeds.unimodal[m].test)}`);
     }
     lines.push(`total time ${formatDuration((Date.now() - this.started) / 1000)}`);
     process.stdout.write(lines.join('\n') + '\n');

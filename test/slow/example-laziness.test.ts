@@ -3,14 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { meanStd } from '../../src/core/eval/metrics';
+import { formatMeanStd } from '../../src/shared/format';
+import { meanStd } from '../../src/shared/stats';
 import { pool, trainSeed } from '../support/cli';
 import { exampleWorkspace, tempDir } from '../support/training';
 
 const SEEDS = [0, 1, 2];
 
 function fmt(s: { mean: number; std: number }): string {
-  return `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}%`;
+  return formatMeanStd(s.mean, s.std, { unit: '%' });
 }
 
 describe('built-in example, 3 seeds', () => {

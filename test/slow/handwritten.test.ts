@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { meanStd } from '../../src/core/eval/metrics';
+import { formatMeanStd } from '../../src/shared/format';
+import { meanStd } from '../../src/shared/stats';
 import type { RunSummary } from '../../src/core/runs/types';
 import { peerAvailable, peerSeed, pool, trainSeed, type PeerSummary } from '../support/cli';
 import { SHARED, tempDir } from '../support/training';
@@ -22,7 +23,7 @@ function stats(scores: Scores[], pick: (s: Scores) => number) {
 }
 
 function fmt(s: { mean: number; std: number }): string {
-  return `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}`;
+  return formatMeanStd(s.mean, s.std);
 }
 
 describe('handwritten (UCI Multiple Features), 3 seeds', () => {

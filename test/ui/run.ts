@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { writeExampleProject } from '../../src/core/data/exampleProject';
 import type { EpochRecord, FusionRecord, RunSummary } from '../../src/core/runs/types';
+import { formatMeanStd } from '../../src/shared/format';
+import { meanStd as meanStdOf } from '../../src/shared/stats';
 import { startServer, stopServer } from '../integration/harness/codeServer';
 import {
   openWorkbench,
@@ -55,9 +57,8 @@ function pct(v: number): string {
 }
 
 function meanStd(values: number[]): string {
-  const m = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
-  return `${(100 * m).toFixed(1)} ± ${(100 * sd).toFixed(1)}`;
+  const { mean, std } = meanStdOf(values);
+  return formatMeanStd(mean, std);
 }
 
 function train(ws: string, config: string, args: string[]): void {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { minMaxBuckets } from '../../src/extension/dashboard/downsample';
-import { smoothEma } from '../../src/extension/dashboard/smoothing';
-import { estimateEtaSeconds } from '../../src/extension/dashboard/eta';
+import { minMaxBuckets } from '../../src/core/series/downsample';
+import { smoothEma } from '../../src/core/series/smoothing';
+import { estimateEtaSeconds } from '../../src/core/series/eta';
 
 describe('minMaxBuckets', () => {
   it('returns short ranges unchanged, NaN as null', () => {

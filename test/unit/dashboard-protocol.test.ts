@@ -14,6 +14,7 @@ describe('parseWebviewMessage', () => {
       parseWebviewMessage(
         {
           type: 'requestSeries',
+          requestId: 7,
           runDir: '/runs/a',
           from: null,
           to: 50,
@@ -23,19 +24,51 @@ describe('parseWebviewMessage', () => {
         },
         allowed,
       ),
-      { type: 'requestSeries', runDir: '/runs/a', from: null, to: 50, points: 800, smoothing: 0.5 },
+      {
+        type: 'requestSeries',
+        requestId: 7,
+        runDir: '/runs/a',
+        from: null,
+        to: 50,
+        points: 800,
+        smoothing: 0.5,
+      },
     );
-    assert.ok(parseWebviewMessage({ type: 'evalCheckpoint', runDir: '/runs/a', epoch: 3 }, allowed));
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'evalCheckpoint', requestId: 0, runDir: '/runs/a', epoch: 3 }, allowed),
+      { type: 'evalCheckpoint', requestId: 0, runDir: '/runs/a', epoch: 3 },
+    );
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', runDir: 5 }, allowed), { type: 'ready' });
   });
 
   it('rejects other runs, out-of-range numbers and malformed exports', () => {
     const bad = [
       { type: 'resume', runDir: '/runs/b' },
-      { type: 'requestSeries', runDir: '/runs/a', from: 5, to: 1, points: 100, smoothing: 0 },
-      { type: 'requestSeries', runDir: '/runs/a', from: null, to: null, points: 1e7, smoothing: 0 },
-      { type: 'requestSeries', runDir: '/runs/a', from: null, to: null, points: 100, smoothing: 1 },
-      { type: 'evalCheckpoint', runDir: '/runs/a', epoch: 0 },
-      { type: 'evalCheckpoint', runDir: '/runs/a', epoch: 1.5 },
+      { type: 'requestSeries', requestId: 1, runDir: '/runs/a', from: 5, to: 1, points: 100, smoothing: 0 },
+      {
+        type: 'requestSeries',
+        requestId: 1,
+        runDir: '/runs/a',
+        from: null,
+        to: null,
+        points: 1e7,
+        smoothing: 0,
+      },
+      {
+        type: 'requestSeries',
+        requestId: 1,
+        runDir: '/runs/a',
+        from: null,
+        to: null,
+        points: 100,
+        smoothing: 1,
+      },
+      // Without a request id an answer could not be matched to its request.
+      { type: 'requestSeries', runDir: '/runs/a', from: null, to: null, points: 100, smoothing: 0 },
+      { type: 'evalCheckpoint', requestId: 1, runDir: '/runs/a', epoch: 0 },
+      { type: 'evalCheckpoint', requestId: 1, runDir: '/runs/a', epoch: 1.5 },
+      { type: 'evalCheckpoint', requestId: -1, runDir: '/runs/a', epoch: 2 },
+      { type: 'rendered', runDir: '/runs/b', epoch: 2 },
       { type: 'exportText', format: 'html', action: 'save', fileName: 'a.html', content: '' },
       { type: 'exportText', format: 'csv', action: 'save', fileName: '/etc/passwd', content: '' },
       { type: 'exportPng', fileName: 'a.png', dataUrl: 'data:text/html;base64,AAAA' },

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochRecord } from '../../src/core/runs/types';
-import { LiveRunFeed } from '../../src/extension/dashboard/liveRunFeed';
-import { recordValues, SeriesStore } from '../../src/extension/dashboard/seriesStore';
+import { LiveRunFeed } from '../../src/core/series/liveRunFeed';
+import { recordValues, SeriesStore } from '../../src/core/series/seriesStore';
 
 function record(epoch: number, extra: Partial<EpochRecord> = {}): EpochRecord {
   return {

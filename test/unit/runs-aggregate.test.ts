@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  aggregateEpochCurves,
-  aggregateSeeds,
-  formatMeanStd,
-  sampleStd,
-} from '../../src/core/runs/aggregate';
+import { aggregateEpochCurves, aggregateSeeds } from '../../src/shared/aggregate';
+import { formatMeanStd } from '../../src/shared/format';
+import { sampleStd } from '../../src/shared/stats';
 import { epochRecord, summary } from './runs-fixtures';
 
 const close = (actual: number, expected: number, tol = 1e-12): void =>
@@ -45,7 +42,7 @@ test('mean and sample std (n − 1) of three seeds, by hand', () => {
   close(agg.seconds.mean, 33);
   close(agg.seconds.std, 3);
   assert.equal(formatMeanStd(agg.fused.test.mean, agg.fused.test.std), '98.8 ± 0.8');
-  assert.equal(formatMeanStd(agg.fused.test.mean, agg.fused.test.std, 2), '98.83 ± 0.76');
+  assert.equal(formatMeanStd(agg.fused.test.mean, agg.fused.test.std, { digits: 2 }), '98.83 ± 0.76');
 });
 
 test('one seed has no std; none has no mean', () => {

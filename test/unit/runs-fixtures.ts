@@ -1,5 +1,6 @@
 // Records for run-folder tests, complete enough to type-check against src/core/runs/types.ts.
 import * as os from 'node:os';
+import type { RunConfigRecord } from '../../src/core/runs/run-config';
 import type { EpochRecord, RunStatus, RunSummary, SummaryScores } from '../../src/core/runs/types';
 
 export function epochRecord(epoch: number, valFused: number, testFused = valFused): EpochRecord {
@@ -52,5 +53,50 @@ export function summary(
     val: scores(valFused),
     last: { test: scores(testFused), val: scores(valFused) },
     fusion: { type: 'entropy', perSample: true, epoch: extra.bestEpoch ?? 5 },
+  };
+}
+
+/** config.json as the trainer writes it: a two-modality MLA config (a, b) and the run's own facts. */
+export function runConfig(
+  name: string,
+  seed: number,
+  group: string,
+  extra: { method?: 'mla' | 'joint'; backend?: string; dataset?: string } = {},
+): RunConfigRecord {
+  const mlp = { type: 'mlp' as const, hidden: [8], dropout: 0, activation: 'relu' as const };
+  return {
+    name,
+    dataset: extra.dataset ?? '/data/toy/dataset.json',
+    inlineDataset: null,
+    datasetBaseDir: '/data/toy',
+    method: extra.method ?? 'mla',
+    model: { featureDim: 8, encoders: { a: mlp, b: mlp } },
+    mla: {
+      order: ['a', 'b'],
+      hgm: { mode: 'replace' },
+      fusion: { type: 'entropy' },
+      replicateTorchZeroGradQuirk: false,
+    },
+    preprocess: { scale: 'standardize', missingRate: 0 },
+    training: {
+      epochs: 10,
+      batchSize: 16,
+      optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 },
+      lrSchedule: { type: 'none' },
+      valFraction: 0.1,
+    },
+    seeds: [seed],
+    backend: 'auto',
+    run: {
+      runId: `${name}_s${seed}`,
+      seed,
+      group,
+      configFile: `/work/${name}.mla.json`,
+      backend: extra.backend ?? 'wasm',
+      backendsTried: [],
+      versions: { mlaStudio: '0.1.0', tfjs: '4.22.0', node: 'v20.0.0' },
+      host: os.hostname(),
+      createdAt: group,
+    },
   };
 }

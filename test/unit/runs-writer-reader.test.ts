@@ -7,7 +7,8 @@ import { after, test } from 'node:test';
 import { saveCheckpoint } from '../../src/core/runs/checkpoint';
 import { readJsonl } from '../../src/core/runs/jsonl';
 import { STALE_MESSAGE } from '../../src/core/runs/liveness';
-import { groupRunsByConfig, listRuns, readRun } from '../../src/core/runs/reader';
+import { groupRunsByConfig } from '../../src/core/runs/groups';
+import { listRunDirs, readRun } from '../../src/core/runs/reader';
 import type { FusionRecord, StepRecord } from '../../src/core/runs/types';
 import { RunWriter } from '../../src/core/runs/writer';
 import { epochRecord, status, summary } from './runs-fixtures';
@@ -137,7 +138,7 @@ async function deadPid(): Promise<number> {
   return child.pid;
 }
 
-test('a running status whose process is gone reads as stale (shown failed); another host stays running', async () => {
+test('a running status whose process is gone reads as stale; another host stays running', async () => {
   const runsDir = freshRunsDir();
   const pid = await deadPid();
   const local = RunWriter.create(runsDir, 'local', { name: 'x', seed: 0 });
@@ -145,8 +146,8 @@ test('a running status whose process is gone reads as stale (shown failed); anot
   local.close();
   const info = await readRun(local.dir);
   assert.equal(info.liveness, 'stale');
-  assert.equal(info.displayState, 'failed');
-  assert.equal(info.stateLabel, 'failed');
+  assert.equal(info.displayState, 'stale');
+  assert.equal(info.stateLabel, 'stale');
   assert.equal(info.reason, STALE_MESSAGE);
 
   const remote = RunWriter.create(runsDir, 'remote', { name: 'x', seed: 1 });
@@ -154,7 +155,7 @@ test('a running status whose process is gone reads as stale (shown failed); anot
   remote.close();
   const far = await readRun(remote.dir);
   assert.equal(far.liveness, 'remote');
-  assert.equal(far.displayState, 'running');
+  assert.equal(far.displayState, 'remote');
   assert.equal(far.stateLabel, 'running (remote)');
 
   const failed = RunWriter.create(runsDir, 'failed', { name: 'x', seed: 2 });
@@ -165,9 +166,9 @@ test('a running status whose process is gone reads as stale (shown failed); anot
   assert.equal(f.reason, 'out of memory');
 });
 
-test('listRuns reads every folder, a broken one as an entry with an error; groups by config and seed', async () => {
+test('every run folder is listed and read, a broken one as an entry with an error; groups by config and seed', async () => {
   const runsDir = freshRunsDir();
-  assert.deepEqual(await listRuns(runsDir), []); // not created yet
+  assert.deepEqual(await listRunDirs(runsDir), []); // not created yet
   for (const [id, name, seed] of [
     ['2026-01-01T00-00-02-000Z_b_s1', 'b', 1],
     ['2026-01-01T00-00-01-000Z_a_s1', 'a', 1],
@@ -187,7 +188,7 @@ test('listRuns reads every folder, a broken one as an entry with an error; group
   );
   fs.writeFileSync(path.join(runsDir, 'stray-file.txt'), 'x');
 
-  const runs = await listRuns(runsDir);
+  const runs = await Promise.all((await listRunDirs(runsDir)).map(readRun));
   assert.deepEqual(
     runs.map((r) => r.id),
     [
@@ -207,13 +208,14 @@ test('listRuns reads every folder, a broken one as an entry with an error; group
   assert.equal(runs[3].summary, null);
   assert.equal(runs[3].liveness, 'unknown');
 
+  // No `run.group` in these configs: each run's start time is its launch, and all three started together.
   const groups = groupRunsByConfig(runs);
   assert.deepEqual(
-    groups.map((g) => [g.name, g.runs.map((r) => r.seed)]),
+    groups.map((c) => [c.name, c.groups.map((g) => g.runs.map((r) => r.seed))]),
     [
-      ['a', [0, 1]],
-      ['b', [1]],
-      ['2026-01-01T00-00-03-000Z_a_s2', [null]],
+      ['a', [[0, 1]]],
+      ['b', [[1]]],
+      ['unnamed', [[null]]],
     ],
   );
 });

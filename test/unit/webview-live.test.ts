@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SeriesFrame } from '../../src/protocol/dashboard';
-import { duration, exact, meanStdPct, pct } from '../../webview/dashboard/logic/format';
+import { duration, exact, formatMeanStd, pct } from '../../webview/dashboard/logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame } from '../../webview/dashboard/logic/liveCharts';
+import { isCurrentAnswer } from '../../webview/dashboard/logic/requests';
 import { restoreUi } from '../../webview/dashboard/logic/uiState';
 
 function frame(x: number[], series: SeriesFrame['series'], extra: Partial<SeriesFrame> = {}): SeriesFrame {
@@ -82,8 +83,8 @@ describe('formatting and saved state', () => {
     assert.equal(duration(65), '1m 5s');
     assert.equal(exact(0.000012346), '1.235e-5');
     assert.equal(exact(0.123456), '0.1235');
-    assert.equal(meanStdPct(0.973, 0.004), '97.3 ± 0.4');
-    assert.equal(meanStdPct(0.973, NaN), '97.3');
+    assert.equal(formatMeanStd(0.973, 0.004), '97.3 ± 0.4');
+    assert.equal(formatMeanStd(0.973, NaN), '97.3');
   });
 
   it('restores valid choices and drops malformed ones', () => {
@@ -105,5 +106,14 @@ describe('formatting and saved state', () => {
     assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test' });
     assert.equal(bad.fusion.list, 'misclassified');
     assert.equal(restoreUi(base, null).view, 'run');
+  });
+});
+
+describe('answers to requests', () => {
+  it('takes the latest request’s answer, later ones and unasked updates; drops replaced requests', () => {
+    assert.equal(isCurrentAnswer(12, 12), true);
+    assert.equal(isCurrentAnswer(13, 12), true); // a request of a reloaded webview
+    assert.equal(isCurrentAnswer(null, 12), true); // new epochs of the followed request
+    assert.equal(isCurrentAnswer(11, 12), false); // a zoom replaced by another
   });
 });

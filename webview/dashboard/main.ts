@@ -63,16 +63,16 @@ onMessage((message: HostToWebview) => {
       live?.onRunUpdate(message.run, message.latest, message.etaSeconds);
       return;
     case 'series':
-      live?.onSeries(message.frame);
+      live?.onSeries(message.frame, message.requestId);
       return;
     case 'compareData':
       compare?.onData(message.groups);
       return;
     case 'fusionRecords':
-      fusion?.onRecords(message.source, message.records);
+      fusion?.onRecords(message.source, message.records, message.requestId);
       return;
     case 'evalProgress':
-      fusion?.onProgress(message.epoch, message.state, message.message);
+      fusion?.onProgress(message.requestId, message.epoch, message.state, message.message);
       return;
     case 'notice': {
       const note = notice(message.level, message.message);

@@ -17,6 +17,16 @@ export function post(message: WebviewToHost): void {
   api.postMessage(message);
 }
 
+// Ids grow across reloads of the webview (a hidden panel is torn down and rebuilt), so an answer to a request
+// of an earlier instance still reads as older than any request of this one.
+let lastRequestId = Date.now();
+
+/** A fresh id for a request (`requestSeries`, `evalCheckpoint`); the host's answer carries it back. */
+export function nextRequestId(): number {
+  lastRequestId += 1;
+  return lastRequestId;
+}
+
 export function onMessage(handler: (message: HostToWebview) => void): void {
   window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data));
 }

@@ -94,16 +94,6 @@ export function crossEntropyRows(
   return out;
 }
 
-/** Mean and sample standard deviation (n − 1, as papers report over seeds); n = 1 gives std 0. */
-export function meanStd(values: number[]): { mean: number; std: number; n: number } {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, std: 0, n };
-  const ss = values.reduce((a, v) => a + (v - mean) * (v - mean), 0);
-  return { mean, std: Math.sqrt(ss / (n - 1)), n };
-}
-
 function checkSameLength(pred: ArrayLike<number>, labels: ArrayLike<number>, what: string): void {
   if (pred.length !== labels.length) {
     throw new Error(`${what}: ${pred.length} predictions for ${labels.length} labels`);

@@ -3,7 +3,7 @@
 
 import * as os from 'node:os';
 import { checkIdentity } from './process-identity';
-import type { RunState, RunStatus } from './types';
+import type { DisplayState, RunStatus } from './types';
 
 export { isProcessAlive } from './process-identity';
 
@@ -27,13 +27,22 @@ export function livenessOf(status: RunStatus | null, hostname = os.hostname()): 
   return checkIdentity(status, hostname) === 'same' ? 'alive' : 'stale';
 }
 
-/** What the UI shows: a stale run is failed, with STALE_MESSAGE as the reason. */
-export function displayStateOf(
-  status: RunStatus | null,
-  liveness: Liveness,
-): { state: RunState | null; label: string; reason: string | null } {
-  if (status === null) return { state: null, label: 'unknown', reason: null };
-  if (liveness === 'stale') return { state: 'failed', label: 'failed', reason: STALE_MESSAGE };
-  if (liveness === 'remote') return { state: 'running', label: 'running (remote)', reason: null };
-  return { state: status.state, label: status.state, reason: status.error ?? null };
+export interface ShownState {
+  state: DisplayState;
+  /** The state in words: `running (remote)` for a run on another machine, else the state itself. */
+  label: string;
+  /** Why it failed or went stale: status.error, or STALE_MESSAGE. */
+  reason: string | null;
+}
+
+/**
+ * The one rule for what a run shows. A stale run is `stale`, not `failed`: nothing recorded a failure,
+ * the trainer was killed (or its machine rebooted), and its checkpoints resume it. Before status.json
+ * exists (the trainer has just created the folder) a run shows as running.
+ */
+export function displayStateOf(status: RunStatus | null, liveness: Liveness): ShownState {
+  if (liveness === 'stale') return { state: 'stale', label: 'stale', reason: STALE_MESSAGE };
+  if (liveness === 'remote') return { state: 'remote', label: 'running (remote)', reason: null };
+  const state = status?.state ?? 'running';
+  return { state, label: state, reason: status?.error ?? null };
 }

@@ -13,7 +13,8 @@ import { displayStateOf, livenessOf } from './liveness';
 import type { Liveness } from './liveness';
 import { RUN_FILES } from './paths';
 import { checkStatus, checkSummary, isEpochRecordShape, isRecord } from './record-checks';
-import type { EpochRecord, RunState, RunStatus, RunSummary } from './types';
+import { checkRunConfig, type RunConfigRecord } from './run-config';
+import type { DisplayState, EpochRecord, RunStatus, RunSummary } from './types';
 
 export interface RunInfo {
   /** The folder name, e.g. `2026-11-27T10-04-05-123Z_handwritten-mla_s0`. */
@@ -22,14 +23,20 @@ export interface RunInfo {
   /** Config name and seed, from config.json (top level, or under `run`/`config`/`resolved`), else summary.json. */
   name: string | null;
   seed: number | null;
+  /** config.json as read (any object). */
   config: Record<string, unknown> | null;
+  /**
+   * config.json as the trainer writes it (the resolved config and the `run` facts), checked; null when the
+   * folder has none or another layout (then views fall back to status.json and summary.json).
+   */
+  resolved: RunConfigRecord | null;
   status: RunStatus | null;
   liveness: Liveness;
-  /** The state to show: a stale run shows as `failed`; null before status.json exists. */
-  displayState: RunState | null;
-  /** `running`, `running (remote)`, `completed`, `stopped`, `failed` or `unknown`. */
+  /** The state to show (see `displayStateOf`): `stale` when a `running` trainer is gone. */
+  displayState: DisplayState;
+  /** `running`, `running (remote)`, `completed`, `stopped`, `failed` or `stale`. */
   stateLabel: string;
-  /** Why it failed or stopped: status.error, or "the trainer process ended without finishing". */
+  /** Why it failed or went stale: status.error, or "the trainer process ended without finishing". */
   reason: string | null;
   summary: RunSummary | null;
   /** One record per epoch (the last one written wins, as a resumed run may redo an epoch), in order. */
@@ -61,9 +68,12 @@ export async function readRun(runDir: string): Promise<RunInfo> {
     if (!isRecord(raw)) throw new Error(`${file(RUN_FILES.config)}: the document must be an object`);
     return raw;
   }, null);
-  const status = present(file(RUN_FILES.status))
-    ? attempt(() => checkStatus(readJsonFile(file(RUN_FILES.status)), file(RUN_FILES.status)), null)
-    : null;
+  // Only a record with the trainer's `run` facts is checked as one: a folder of another layout is not damage.
+  const resolved =
+    config !== null && 'run' in config
+      ? attempt(() => checkRunConfig(config, file(RUN_FILES.config)), null)
+      : null;
+  const status = attempt(() => readStatus(runDir), null);
   const summary = present(file(RUN_FILES.summary))
     ? attempt(() => checkSummary(readJsonFile(file(RUN_FILES.summary)), file(RUN_FILES.summary)), null)
     : null;
@@ -92,6 +102,7 @@ export async function readRun(runDir: string): Promise<RunInfo> {
     name: identity.name,
     seed: identity.seed,
     config,
+    resolved,
     status,
     liveness,
     displayState: shown.state,
@@ -116,32 +127,29 @@ function present(file: string): boolean {
   }
 }
 
-/** Every run folder under `runsDir`, oldest first (run ids sort by start time); none if it does not exist. */
-export async function listRuns(runsDir: string): Promise<RunInfo[]> {
+/**
+ * status.json of a run folder, checked; null when there is none (yet). A damaged one throws a message with
+ * the file and the place.
+ */
+export function readStatus(runDir: string): RunStatus | null {
+  const file = path.join(runDir, RUN_FILES.status);
+  if (!present(file)) return null;
+  return checkStatus(readJsonFile(file), file);
+}
+
+/** The run folders under `runsDir`, oldest first (run ids sort by start time); none if it does not exist. */
+export async function listRunDirs(runsDir: string): Promise<string[]> {
   let entries: fs.Dirent[];
   try {
     entries = await fsp.readdir(runsDir, { withFileTypes: true });
   } catch {
     return [];
   }
-  const dirs = entries
+  return entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
-    .sort();
-  return Promise.all(dirs.map((name) => readRun(path.join(runsDir, name))));
-}
-
-/** Runs grouped by config name (the seed group "compare seeds" works on), each group sorted by seed. */
-export function groupRunsByConfig(runs: RunInfo[]): { name: string; runs: RunInfo[] }[] {
-  const groups = new Map<string, RunInfo[]>();
-  for (const run of runs) {
-    const key = run.name ?? run.id;
-    groups.set(key, [...(groups.get(key) ?? []), run]);
-  }
-  return [...groups.entries()].map(([name, members]) => ({
-    name,
-    runs: members.sort((a, b) => (a.seed ?? Infinity) - (b.seed ?? Infinity) || a.id.localeCompare(b.id)),
-  }));
+    .sort()
+    .map((name) => path.join(runsDir, name));
 }
 
 function lastPerEpoch(records: EpochRecord[]): EpochRecord[] {

@@ -1,7 +1,8 @@
-// Checks of the whole-file records a reader loads (status.json, summary.json). The reader only trusts
-// fields it checked; a wrong one gives a message with the file, the JSON pointer and what was expected.
+// Checks of the records a reader loads (status.json, summary.json, config.json, the lines of metrics.jsonl
+// and fusion.jsonl). The reader only trusts fields it checked; a wrong one gives a message with the file,
+// the JSON pointer and what was expected.
 
-import type { RunState, RunStatus, RunSummary } from './types';
+import type { FusionRecord, RunState, RunStatus, RunSummary } from './types';
 
 const STATES: readonly RunState[] = ['running', 'completed', 'stopped', 'failed'];
 
@@ -9,7 +10,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-class Checker {
+export class Checker {
   constructor(private readonly file: string) {}
 
   fail(pointer: string, expected: string): never {
@@ -32,6 +33,12 @@ class Checker {
     return STATES.includes(value as RunState)
       ? (value as RunState)
       : this.fail(pointer, `one of ${STATES.join(', ')}`);
+  }
+
+  strings(value: unknown, pointer: string): string[] {
+    if (!Array.isArray(value)) return this.fail(pointer, 'an array of strings');
+    value.forEach((v, i) => this.string(v, `${pointer}/${i}`));
+    return value as string[];
   }
 
   numberMap(value: unknown, pointer: string): Record<string, number> {
@@ -85,5 +92,20 @@ export function isEpochRecordShape(value: object): boolean {
     typeof r.epoch === 'number' &&
     typeof fusedOf(r.val) === 'number' &&
     typeof fusedOf(r.test) === 'number'
+  );
+}
+
+/** A line of fusion.jsonl is usable when the fields the fusion inspector draws have their types. */
+export function isFusionRecord(value: unknown): value is FusionRecord {
+  if (!isRecord(value)) return false;
+  return (
+    Number.isInteger(value.index) &&
+    Number.isInteger(value.label) &&
+    Number.isInteger(value.prediction) &&
+    typeof value.correct === 'boolean' &&
+    Array.isArray(value.fused) &&
+    isRecord(value.probs) &&
+    isRecord(value.weights) &&
+    isRecord(value.entropy)
   );
 }

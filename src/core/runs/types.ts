@@ -3,6 +3,13 @@
 
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
 
+/**
+ * How a run reads to a person: the state status.json records, except `stale` (it says running, but its
+ * process on this machine is gone: neither finished nor failed, and resumable from its last checkpoint)
+ * and `remote` (running on another machine, which this one cannot check).
+ */
+export type DisplayState = RunState | 'stale' | 'remote';
+
 export interface RunStatus {
   state: RunState;
   pid: number;

@@ -2,6 +2,7 @@
 // resolved config, the backend and the versions, keep status.json true at every state change, and turn
 // any failure into `status: "failed"` with a readable message.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -10,11 +11,11 @@ import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
 import { readTextBoundedSync } from '../io/bounded-read';
-import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
 import { readJsonl } from '../runs/jsonl';
-import { writeFileAtomic } from '../runs/atomic';
+import { readJsonFile, writeFileAtomic } from '../runs/atomic';
 import { newRunId, RUN_FILES } from '../runs/paths';
+import { checkRunConfig, type RunConfigRecord } from '../runs/run-config';
 import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
 import { latestCheckpoint } from '../runs/checkpoint';
@@ -23,21 +24,7 @@ import { ownIdentity } from '../runs/process-identity';
 import { runSession, type TrainerHooks } from './session';
 import { VERSION } from '../version';
 
-/** What `config.json` holds: the resolved config, plus what this run actually was. */
-export interface RunConfigRecord extends ResolvedConfig {
-  run: {
-    runId: string;
-    seed: number;
-    /** Runs launched together (the seeds of one "train"): what the explorer groups and "compare seeds" uses. */
-    group: string;
-    configFile: string;
-    backend: string;
-    backendsTried: BackendSelection['tried'];
-    versions: { mlaStudio: string; tfjs: string; node: string };
-    host: string;
-    createdAt: string;
-  };
-}
+export type { RunConfigRecord } from '../runs/run-config';
 
 export interface RunOutcome {
   runDir: string;
@@ -98,18 +85,12 @@ export interface ResumeRunOptions {
 /** Reads what `resumeRun` needs from a run folder; throws a message naming the file when it cannot. */
 export function readRunConfig(runDir: string): RunConfigRecord {
   const file = path.join(runDir, RUN_FILES.config);
-  let text: string;
   try {
-    text = readTextBoundedSync(file, { limit: LIMITS.document, what: 'a run config' });
-  } catch (error) {
-    if (error instanceof FileAccessError && error.problem !== 'not-found') throw error;
+    fs.lstatSync(file);
+  } catch {
     throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
   }
-  const record = JSON.parse(text) as RunConfigRecord;
-  if (typeof record !== 'object' || record === null || typeof record.run?.seed !== 'number') {
-    throw new Error(`${file}: expected a run config with "run.seed"`);
-  }
-  return record;
+  return checkRunConfig(readJsonFile(file), file);
 }
 
 export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {

@@ -1,13 +1,15 @@
 // Re-evaluates a kept checkpoint for the fusion inspector: `node dist/trainer.js eval <run> --checkpoint N
 // --json --out FILE` in a child process (the extension host never loads TensorFlow.js), cancellable.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readFusionFile, type FusionFile } from '../../core/runs/fusion-file';
 import type { SplitScores } from '../../core/runs/types';
+import { decodeEvalResult } from '../../protocol/evalResult';
 import type { NodeRuntime } from '../nodeRuntime';
-import { readFusionFile, type FusionFile } from './fusionSource';
+import { spawnNode } from '../spawnNode';
 
 export interface EvalResult extends FusionFile {
   epoch: number;
@@ -26,13 +28,9 @@ export class CheckpointEval {
   constructor(runtime: NodeRuntime, trainerScript: string, runDir: string, epoch: number) {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-eval-'));
     const out = path.join(outDir, `fusion-epoch-${epoch}.jsonl`);
-    const args = [trainerScript, 'eval', runDir, '--checkpoint', String(epoch), '--json', '--out', out];
+    const args = ['eval', runDir, '--checkpoint', String(epoch), '--json', '--out', out];
     this.result = new Promise<EvalResult>((resolve, reject) => {
-      const child = spawn(runtime.command, args, {
-        env: { ...process.env, ...runtime.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
+      const child = spawnNode(runtime, trainerScript, args);
       this.child = child;
       let stdout = '';
       let stderr = '';
@@ -46,12 +44,10 @@ export class CheckpointEval {
             const why = stderr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? signal}`;
             throw new Error(`mla eval failed: ${why}`);
           }
-          const scores = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Partial<EvalResult>;
-          if (typeof scores.epoch !== 'number' || !scores.val || !scores.test)
-            throw new Error('mla eval printed no scores');
+          const scores = decodeEvalResult(stdout.trim().split('\n').pop() ?? '');
           resolve({
             epoch: scores.epoch,
-            partial: scores.partial === true,
+            partial: scores.partial,
             val: scores.val,
             test: scores.test,
             ...readFusionFile(out),

@@ -1,30 +1,28 @@
-// Dashboard panels: one webview per (view, runs). The live view tails metrics.jsonl itself (by offset, a
-// few times a second while the run is running) and sends chart frames cut to what the webview shows; the
-// comparison and the fusion inspector are fed from the run store and the run folders. Every message the
-// webview sends is validated before the host acts on it.
+// Dashboard panels: one webview per (view, runs). The panel owns the webview and its transport, validates
+// every message the webview sends before acting on it, handles what all views share (ready, rendered,
+// stop, resume, exports) and hands the rest to its view's controller (live run, comparison, fusion).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_FILES } from '../../core/runs/paths';
 import {
   parseDashboardState,
   parseWebviewMessage,
   type DashboardState,
   type DashboardView,
-  type HostToWebview,
   type WebviewToHost,
 } from '../../protocol/dashboard';
-import { resolveNodeRuntime } from '../nodeRuntime';
 import type { RunStore } from '../runStore';
 import { toRunView } from '../runView';
-import { readSettings } from '../settings';
 import type { TrainingManager } from '../trainingManager';
-import { compareGroups } from './compareData';
-import { CheckpointEval, EvalCancelled } from './evalRunner';
 import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from './exports';
-import { classNamesOf, keptCheckpointEpochs, readFusionFile } from './fusionSource';
 import { dashboardHtml } from './html';
-import { LiveRunFeed } from './liveRunFeed';
+import { PanelTransport, type PanelTraffic } from './transport';
+import { CompareController } from './views/compareController';
+import type { ViewContext, ViewController } from './views/controller';
+import { FusionController } from './views/fusionController';
+import { LiveController } from './views/liveController';
+
+export type { PanelTraffic } from './transport';
 
 export const DASHBOARD_VIEW_TYPE = 'mla.dashboard';
 const TITLES: Record<DashboardView, string> = {
@@ -32,19 +30,6 @@ const TITLES: Record<DashboardView, string> = {
   compare: 'Compare Seeds',
   fusion: 'Fusion Weights',
 };
-/** The live view re-reads metrics.jsonl this often while a run is running: an epoch shows within a second. */
-const LIVE_POLL_MS = 400;
-const COMPARE_DEBOUNCE_MS = 300;
-/** Messages kept in the traffic log (tests, diagnosis); older ones are dropped so memory stays bounded. */
-const TRAFFIC_LIMIT = 400;
-
-/** Host ↔ webview traffic of a panel, kept for the integration tests and for diagnosing a blank panel. */
-export interface PanelTraffic {
-  posted: HostToWebview[];
-  received: WebviewToHost[];
-  /** Messages from the webview that failed validation (ignored). */
-  rejected: number;
-}
 
 export class DashboardPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
@@ -143,18 +128,19 @@ interface PanelDeps {
   onDispose: () => void;
 }
 
+const CONTROLLERS: Record<DashboardView, (context: ViewContext) => ViewController> = {
+  run: (context) => new LiveController(context),
+  compare: (context) => new CompareController(context),
+  fusion: (context) => new FusionController(context),
+};
+
 export class DashboardPanel implements vscode.Disposable {
-  readonly traffic: PanelTraffic = { posted: [], received: [], rejected: 0 };
   /** Highest epoch the webview reported as drawn, per run. */
   readonly rendered = new Map<string, number>();
+  private readonly transport: PanelTransport;
+  private readonly controller: ViewController;
   private readonly allowed: ReadonlySet<string>;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly feeds = new Map<string, LiveRunFeed>();
-  private readonly evals = new Map<string, CheckpointEval>();
-  private ready = false;
-  private poller: NodeJS.Timeout | undefined;
-  private compareTimer: NodeJS.Timeout | undefined;
-  private compareSignature = '';
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -162,20 +148,32 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly deps: PanelDeps,
   ) {
     this.allowed = new Set(state.runDirs);
-    if (state.view === 'run') for (const dir of state.runDirs) this.feeds.set(dir, new LiveRunFeed(dir));
+    this.transport = new PanelTransport(panel.webview);
+    this.controller = CONTROLLERS[state.view]({
+      transport: this.transport,
+      store: deps.store,
+      runDirs: state.runDirs,
+      trainerScript: deps.trainerScript,
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
-      deps.store.onDidChange((dirs) => this.onStoreChange(dirs)),
+      deps.store.onDidChange((dirs) => {
+        if (this.transport.ready) this.controller.onStoreChange(dirs);
+      }),
       // Without retainContextWhenHidden a hidden webview is torn down; it says `ready` again when shown.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) this.transport.ready = false;
       }),
       panel.onDidDispose(() => {
         deps.onDispose();
         this.dispose();
       }),
     );
-    if (state.view === 'run') this.poller = setInterval(() => this.pollLive(), LIVE_POLL_MS);
+  }
+
+  /** Host ↔ webview traffic, kept for the integration tests and for diagnosing a blank panel. */
+  get traffic(): PanelTraffic {
+    return this.transport.traffic;
   }
 
   reveal(): void {
@@ -183,9 +181,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.poller) clearInterval(this.poller);
-    if (this.compareTimer) clearTimeout(this.compareTimer);
-    for (const e of this.evals.values()) e.cancel();
+    this.controller.dispose();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -196,21 +192,22 @@ export class DashboardPanel implements vscode.Disposable {
   async handleMessage(raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw, this.allowed);
     if (!message) {
-      this.traffic.rejected++;
+      this.transport.traffic.rejected++;
       return;
     }
-    remember(this.traffic.received, message);
+    this.transport.received(message);
     try {
-      await this.act(message);
+      if (!(await this.controller.handle(message))) await this.act(message);
     } catch (error) {
-      this.post({ type: 'notice', level: 'error', message: (error as Error).message });
+      this.transport.notice('error', (error as Error).message);
     }
   }
 
+  /** What every view answers the same way. */
   private async act(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.ready = true;
+        this.transport.ready = true;
         this.sendInit();
         return;
       case 'rendered':
@@ -218,238 +215,36 @@ export class DashboardPanel implements vscode.Disposable {
         return;
       case 'stop': {
         const outcome = this.deps.training.stop(message.runDir);
-        if (outcome === 'not-running')
-          this.post({ type: 'notice', level: 'info', message: 'The run is not running.' });
+        if (outcome === 'not-running') this.transport.notice('info', 'The run is not running.');
         return;
       }
       case 'resume': {
         const result = await this.deps.training.resume(message.runDir);
-        if (!result.started)
-          this.post({ type: 'notice', level: 'error', message: `Cannot resume: ${result.reason}` });
+        if (!result.started) this.transport.notice('error', `Cannot resume: ${result.reason}`);
         return;
       }
-      case 'requestSeries': {
-        const feed = this.feedOf(message.runDir);
-        feed.poll();
-        this.post({ type: 'series', frame: feed.frameFor(message) });
-        return;
-      }
-      case 'requestFusion':
-        this.sendFusion(message.runDir);
-        return;
-      case 'evalCheckpoint':
-        await this.evaluate(message.runDir, message.epoch);
-        return;
-      case 'cancelEval':
-        this.evals.get(message.runDir)?.cancel();
-        return;
       case 'exportText': {
         const { format, action, fileName, content } = message;
         const done = await exportText(this.deps.pickSaveTarget, format, action, fileName, content);
-        if (done) this.post({ type: 'notice', level: 'info', message: done });
+        if (done) this.transport.notice('info', done);
         return;
       }
       case 'exportPng': {
         const done = await exportPng(this.deps.pickSaveTarget, message.fileName, message.dataUrl);
-        if (done) this.post({ type: 'notice', level: 'info', message: done });
+        if (done) this.transport.notice('info', done);
         return;
       }
+      default:
+        // A view's own message sent to another view (a requestSeries to the comparison): nothing to do.
+        return;
     }
-  }
-
-  /** Messages to a webview that is not (or no longer) listening are dropped: `ready` resends everything. */
-  private post(message: HostToWebview): void {
-    if (!this.ready) return;
-    remember(this.traffic.posted, message);
-    void this.panel.webview.postMessage(message);
-  }
-
-  private runs() {
-    return this.state.runDirs.map((d) => this.deps.store.get(d)).filter((r) => r !== undefined);
   }
 
   private sendInit(): void {
-    const runs = this.runs();
-    this.post({ type: 'init', view: this.state.view, runs: runs.map((r) => toRunView(r)) });
-    if (this.state.view === 'run') {
-      for (const run of runs) {
-        this.feedOf(run.dir).poll();
-        this.sendRunUpdate(run.dir);
-      }
-    } else if (this.state.view === 'compare') {
-      this.compareSignature = '';
-      this.sendCompare();
-    } else {
-      for (const run of runs) this.sendFusion(run.dir);
-    }
+    const runs = this.state.runDirs.map((d) => this.deps.store.get(d)).filter((r) => r !== undefined);
+    this.transport.post({ type: 'init', view: this.state.view, runs: runs.map((r) => toRunView(r)) });
+    this.controller.sendAll();
   }
-
-  private onStoreChange(dirs: string[]): void {
-    if (!this.ready) return;
-    if (this.state.view === 'compare') {
-      if (!this.compareTimer)
-        this.compareTimer = setTimeout(() => {
-          this.compareTimer = undefined;
-          this.sendCompare();
-        }, COMPARE_DEBOUNCE_MS);
-      return;
-    }
-    for (const dir of dirs) {
-      if (!this.allowed.has(dir)) continue;
-      if (this.state.view === 'run') {
-        this.pollFeed(dir);
-        this.sendRunUpdate(dir);
-      }
-    }
-  }
-
-  private feedOf(runDir: string): LiveRunFeed {
-    let feed = this.feeds.get(runDir);
-    if (!feed) {
-      feed = new LiveRunFeed(runDir);
-      this.feeds.set(runDir, feed);
-    }
-    return feed;
-  }
-
-  /** While a run is running, reads its new epochs without waiting for the run store's debounced re-read. */
-  private pollLive(): void {
-    if (!this.ready) return;
-    for (const dir of this.state.runDirs) {
-      const state = this.deps.store.get(dir)?.status?.state;
-      if (state === 'running' && this.pollFeed(dir)) this.sendRunUpdate(dir);
-    }
-  }
-
-  private pollFeed(runDir: string): boolean {
-    const feed = this.feedOf(runDir);
-    if (!feed.poll()) return false;
-    const frame = feed.update();
-    if (frame) this.post({ type: 'series', frame });
-    return true;
-  }
-
-  private sendRunUpdate(runDir: string): void {
-    const run = this.deps.store.get(runDir);
-    if (!run) return;
-    const feed = this.feedOf(runDir);
-    const view = toRunView(run);
-    const latest = feed.latest ?? run.lastEpoch;
-    // The header's epoch follows the freshest source (the tail can be ahead of the store's re-read).
-    if (latest && latest.epoch > view.epoch) view.epoch = latest.epoch;
-    const eta = view.state === 'running' ? feed.etaSeconds(view.epochs) : null;
-    this.post({ type: 'runUpdate', run: view, latest, etaSeconds: eta });
-  }
-
-  private sendCompare(): void {
-    const primary = this.runs();
-    const groups = compareGroups(primary, this.deps.store.all);
-    const signature = groups
-      .flatMap((g) =>
-        g.runs.map((r) => `${r.run.runDir}:${r.records.length}:${r.run.state}:${r.run.summary ? 1 : 0}`),
-      )
-      .join('|');
-    if (signature === this.compareSignature) return;
-    this.compareSignature = signature;
-    this.post({ type: 'compareData', groups });
-  }
-
-  private sendFusion(runDir: string): void {
-    const run = this.deps.store.get(runDir);
-    const file = path.join(runDir, RUN_FILES.fusion);
-    let records;
-    try {
-      records = readFusionFile(file).records;
-    } catch {
-      this.post({
-        type: 'notice',
-        level: 'info',
-        message: `No fusion records yet (${file}): they are written when an epoch improves the validation score.`,
-      });
-      return;
-    }
-    const epoch = run?.summary?.fusion.epoch ?? run?.epochs.filter((e) => e.best).at(-1)?.epoch ?? 0;
-    this.post({
-      type: 'fusionRecords',
-      source: this.fusionSource(runDir, epoch, 'fusion.jsonl', records[0]?.fused.length ?? 0, null),
-      records,
-    });
-  }
-
-  private fusionSource(
-    runDir: string,
-    epoch: number,
-    origin: 'fusion.jsonl' | 'eval',
-    classCount: number,
-    scores: Extract<HostToWebview, { type: 'fusionRecords' }>['source']['scores'],
-  ): Extract<HostToWebview, { type: 'fusionRecords' }>['source'] {
-    const run = this.deps.store.get(runDir);
-    const view = run ? toRunView(run) : null;
-    const fusionType = run?.summary?.fusion.type ?? view?.fusionType ?? 'entropy';
-    return {
-      runDir,
-      epoch,
-      origin,
-      fusionType,
-      perSample: run?.summary?.fusion.perSample ?? fusionType === 'entropy',
-      classes: classNamesOf(run?.config ?? null, classCount),
-      checkpoints: keptCheckpointEpochs(runDir),
-      scores,
-    };
-  }
-
-  private async evaluate(runDir: string, epoch: number): Promise<void> {
-    if (!keptCheckpointEpochs(runDir).includes(epoch)) {
-      this.post({ type: 'notice', level: 'error', message: `Epoch ${epoch} has no kept checkpoint.` });
-      return;
-    }
-    this.evals.get(runDir)?.cancel();
-    const progress = (state: 'running' | 'done' | 'failed' | 'cancelled', message: string) =>
-      this.post({ type: 'evalProgress', runDir, epoch, state, message });
-    let runtime;
-    try {
-      runtime = await resolveNodeRuntime(readSettings().nodePath);
-    } catch (error) {
-      progress('failed', (error as Error).message);
-      return;
-    }
-    progress('running', `Evaluating the checkpoint of epoch ${epoch}…`);
-    const job = new CheckpointEval(runtime, this.deps.trainerScript, runDir, epoch);
-    this.evals.set(runDir, job);
-    const started = Date.now();
-    const ticker = setInterval(
-      () =>
-        progress(
-          'running',
-          `Evaluating the checkpoint of epoch ${epoch}… ${Math.round((Date.now() - started) / 1000)} s`,
-        ),
-      1000,
-    );
-    try {
-      const result = await job.result;
-      progress('done', `Epoch ${epoch} evaluated in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      this.post({
-        type: 'fusionRecords',
-        source: this.fusionSource(runDir, result.epoch, 'eval', result.records[0]?.fused.length ?? 0, {
-          val: result.val,
-          test: result.test,
-          partial: result.partial,
-        }),
-        records: result.records,
-      });
-    } catch (error) {
-      if (error instanceof EvalCancelled) progress('cancelled', 'Evaluation cancelled.');
-      else progress('failed', (error as Error).message);
-    } finally {
-      clearInterval(ticker);
-      if (this.evals.get(runDir) === job) this.evals.delete(runDir);
-    }
-  }
-}
-
-function remember<T>(log: T[], message: T): void {
-  log.push(message);
-  if (log.length > TRAFFIC_LIMIT) log.splice(0, log.length - TRAFFIC_LIMIT);
 }
 
 function keyOf(view: DashboardView, runDirs: string[]): string {

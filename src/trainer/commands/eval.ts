@@ -7,7 +7,7 @@ import { selectBackend } from '../../core/backend/select';
 import { backendChoiceForResume, readRunConfig } from '../../core/train/runner';
 import { evaluateCheckpoint, type CheckpointChoice } from '../../core/train/evaluateCheckpoint';
 import { UsageError, parseIndexList, parsePositiveInt } from '../args';
-import { pct } from '../../core/util/format';
+import { pct } from '../../shared/format';
 import { EVAL_HELP } from '../usage';
 
 export async function evalCommand(argv: string[]): Promise<number> {

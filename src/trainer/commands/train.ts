@@ -2,7 +2,6 @@
 // seed one after another (or resume one run), printing progress and a per-seed summary.
 
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
 import { formatDiagnostic } from '../../core/config/format';
 import { applyOverrides } from '../../core/config/overrides';
@@ -17,26 +16,13 @@ import {
   startRun,
   type RunOutcome,
 } from '../../core/train/runner';
+import { parseTrainArgv } from '../../protocol/trainerLaunch';
 import { TrainUi } from '../trainUi';
 import { TRAIN_HELP } from '../usage';
 import { UsageError, parseBackend, parsePositiveInt, parseSeed, readConfigText } from '../args';
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string', multiple: true },
-      epochs: { type: 'string' },
-      'runs-dir': { type: 'string' },
-      backend: { type: 'string' },
-      resume: { type: 'string' },
-      group: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseTrainArgv(argv);
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { api, waitFor, workspaceFile, writeConfig } from '../suites/support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 describe('Restricted Mode', () => {
   it('refuses to train in an untrusted workspace, while validation still works', async () => {
@@ -11,7 +12,7 @@ describe('Restricted Mode', () => {
     const result = await mla.training.train(uri);
     assert.equal(result.started, false);
     assert.match(result.reason ?? '', /Restricted Mode/);
-    await vscode.commands.executeCommand('mla.train', uri);
+    await vscode.commands.executeCommand(COMMANDS.train, uri);
     assert.equal(mla.training.activeProcesses.length, 0);
     assert.equal(mla.store.all.filter((r) => r.name === 'it-restricted').length, 0);
 

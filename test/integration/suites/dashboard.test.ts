@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostToWebview, SeriesFrame } from '../../../src/protocol/dashboard';
 import { api, runsOf, waitFor, writeConfig } from './support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 type Posted<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 
@@ -9,11 +10,11 @@ describe('dashboard: live run view', () => {
   it('opens for a running run with a strict CSP, streams chart frames and the header, and stops', async () => {
     const mla = await api();
     const uri = writeConfig('it-dash', { training: { epochs: 100_000 }, seeds: [0] });
-    await vscode.commands.executeCommand('mla.train', uri);
+    await vscode.commands.executeCommand(COMMANDS.train, uri);
     const run = await waitFor('the run to start', () =>
       runsOf(mla, 'it-dash').find((r) => r.status?.state === 'running'),
     );
-    await vscode.commands.executeCommand('mla.openDashboard', { kind: 'run', run });
+    await vscode.commands.executeCommand(COMMANDS.openDashboard, { kind: 'run', run });
     const panel = await waitFor('the panel', () => mla.panels.get('run', [run.dir]));
     const html = panel.panel.webview.html;
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'/);
@@ -59,6 +60,7 @@ describe('dashboard: live run view', () => {
     const before = frames().length;
     await panel.handleMessage({
       type: 'requestSeries',
+      requestId: 9001,
       runDir: run.dir,
       from: 1,
       to: epoch,
@@ -70,6 +72,10 @@ describe('dashboard: live run view', () => {
         .slice(before)
         .find((f) => f.to === epoch),
     );
+    // The answer names the request it answers.
+    assert.ok(
+      panel.traffic.posted.some((m) => m.type === 'series' && m.requestId === 9001 && m.frame.to === epoch),
+    );
     checkZoomed(zoomed, epoch);
 
     // Invalid messages are dropped, not acted on.
@@ -77,6 +83,7 @@ describe('dashboard: live run view', () => {
     await panel.handleMessage({ type: 'stop', runDir: '/somewhere/else' });
     await panel.handleMessage({
       type: 'requestSeries',
+      requestId: 9002,
       runDir: run.dir,
       from: 1,
       to: 2,

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../../src/core/runs/reader';
 import type { HostToWebview } from '../../../src/protocol/dashboard';
 import { api, runsOf, waitFor, writeConfig } from './support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 type Posted<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 
@@ -17,11 +18,11 @@ describe('dashboard: compare seeds', () => {
   it('shows a seed group beside the joint runs of the same dataset and exports the table', async () => {
     const mla = await api();
     await vscode.commands.executeCommand(
-      'mla.train',
+      COMMANDS.train,
       writeConfig('it-cmp-mla', { training: { epochs: 4 }, seeds: [0, 1] }),
     );
     await vscode.commands.executeCommand(
-      'mla.train',
+      COMMANDS.train,
       writeConfig('it-cmp-joint', { method: 'joint', training: { epochs: 4 }, seeds: [0, 1] }),
     );
     const done = (name: string) =>
@@ -32,7 +33,7 @@ describe('dashboard: compare seeds', () => {
     const mlaRuns = await done('it-cmp-mla');
     const jointRuns = await done('it-cmp-joint');
     const group = (mlaRuns[0].config as { run: { group: string } }).run.group;
-    await vscode.commands.executeCommand('mla.compareSeeds', {
+    await vscode.commands.executeCommand(COMMANDS.compareSeeds, {
       kind: 'group',
       config: 'it-cmp-mla',
       group,

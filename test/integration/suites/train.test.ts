@@ -3,12 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, runsOf, treeRows, waitFor, writeConfig } from './support';
+import { COMMANDS } from '../../../src/extension/commandIds';
 
 describe('MLA: Train', () => {
   it('trains a 2-epoch config to completion and the explorer shows it completed with its accuracy', async () => {
     const mla = await api();
     const uri = writeConfig('it-train', { training: { epochs: 2 }, seeds: [0] });
-    await vscode.commands.executeCommand('mla.train', uri);
+    await vscode.commands.executeCommand(COMMANDS.train, uri);
     const run = await waitFor('the run to complete', () =>
       runsOf(mla, 'it-train').find((r) => r.status?.state === 'completed' && r.summary !== null),
     );
@@ -38,7 +39,7 @@ describe('MLA: Train', () => {
       const sub = mla.training.onDidChange(
         () => (maxActive = Math.max(maxActive, mla.training.activeProcesses.length)),
       );
-      await vscode.commands.executeCommand('mla.train', uri);
+      await vscode.commands.executeCommand(COMMANDS.train, uri);
       assert.equal(mla.training.activeProcesses.length + mla.training.queuedCount, 2);
       const runs = await waitFor('both seeds to complete', () => {
         const done = runsOf(mla, 'it-seeds').filter((r) => r.status?.state === 'completed');
@@ -62,7 +63,7 @@ describe('MLA: Train', () => {
     const mla = await api();
     const uri = writeConfig('it-invalid', { training: { epochs: 0 } });
     const before = mla.training.activeProcesses.length;
-    await vscode.commands.executeCommand('mla.train', uri);
+    await vscode.commands.executeCommand(COMMANDS.train, uri);
     assert.equal(mla.training.activeProcesses.length, before);
     const diagnostics = vscode.languages.getDiagnostics(uri);
     assert.ok(

@@ -1,9 +1,15 @@
 // The seed comparison's numbers: per seed group, the value of every run at the chosen epoch (best, last
 // or a given one), mean and sample std across seeds, and per-epoch mean ± std curves for the charts.
 
-import { aggregateEpochCurves, mean, sampleStd } from '../../../src/core/runs/aggregate';
-import type { EpochRecord, RunSummary, SummaryScores } from '../../../src/core/runs/types';
-import type { CompareGroup, RunView } from '../../../src/protocol/dashboard';
+import type {
+  CompareGroup,
+  EpochRecord,
+  RunSummary,
+  RunView,
+  SummaryScores,
+} from '../../../src/protocol/dashboard';
+import { aggregateEpochCurves } from '../../../src/shared/aggregate';
+import { meanStd, type MeanStd } from '../../../src/shared/stats';
 
 export type EpochChoice = { kind: 'best' } | { kind: 'last' } | { kind: 'epoch'; epoch: number };
 export type Split = 'test' | 'val';
@@ -17,10 +23,7 @@ export interface SeedValue {
   epoch: number | null;
 }
 
-export interface Cell {
-  mean: number;
-  std: number;
-  n: number;
+export interface Cell extends MeanStd {
   values: SeedValue[];
 }
 
@@ -74,8 +77,7 @@ export function scoresAt(
 }
 
 function cellOf(values: SeedValue[]): Cell {
-  const numbers = values.map((v) => v.value).filter((v): v is number => v !== null && Number.isFinite(v));
-  return { mean: mean(numbers), std: sampleStd(numbers), n: numbers.length, values };
+  return { ...meanStd(values.map((v) => v.value)), values };
 }
 
 export function buildTable(groups: CompareGroup[], choice: EpochChoice, split: Split): CompareTable {

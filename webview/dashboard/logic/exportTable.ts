@@ -2,7 +2,7 @@
 // Markdown (the paper layout: rows = configs, columns = modalities + multimodal, mean ± std).
 
 import { choiceLabel, FUSED, type Cell, type CompareTable } from './compare';
-import { meanStdPct } from './format';
+import { formatMeanStd } from './format';
 
 function columnTitle(column: string): string {
   return column === FUSED ? 'multimodal (fused)' : column;
@@ -62,17 +62,12 @@ export function tableToMarkdown(table: CompareTable): string {
   const header = ['method', ...table.columns.map(columnTitle), 'best epoch', 'duration (s)'];
   const lines = [`| ${header.map(mdEscape).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const row of table.rows) {
-    const plain = (c: Cell, digits: number) =>
-      !Number.isFinite(c.mean)
-        ? '–'
-        : Number.isFinite(c.std)
-          ? `${c.mean.toFixed(digits)} ± ${c.std.toFixed(digits)}`
-          : c.mean.toFixed(digits);
+    const plain = (c: Cell) => formatMeanStd(c.mean, c.std, { scale: 1 });
     const cells = [
       `${row.name} (${row.method})`,
-      ...table.columns.map((c) => meanStdPct(row.cells[c].mean, row.cells[c].std)),
-      plain(row.bestEpoch, 1),
-      plain(row.duration, 1),
+      ...table.columns.map((c) => formatMeanStd(row.cells[c].mean, row.cells[c].std)),
+      plain(row.bestEpoch),
+      plain(row.duration),
     ];
     lines.push(`| ${cells.map(mdEscape).join(' | ')} |`);
   }

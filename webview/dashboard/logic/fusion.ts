@@ -1,8 +1,8 @@
 // The fusion inspector's numbers: lists of test samples worth a look, per-sample detail, and what the
 // fusion weights do over the whole test set (their distribution; accuracy where they favour a modality).
 
-import { Rng } from '../../../src/core/util/random';
-import type { FusionRecord } from '../../../src/core/runs/types';
+import type { FusionRecord } from '../../../src/protocol/dashboard';
+import { Rng } from '../../../src/shared/random';
 
 export type SampleList = 'misclassified' | 'uncertain' | 'disagreeing' | 'random' | 'all';
 

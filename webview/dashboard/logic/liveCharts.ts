@@ -1,7 +1,7 @@
 // The live view's charts as data: which series each chart draws (per modality, then fused), in uPlot's
 // aligned form, from the host's frames; and frames merged when the host sends only new epochs.
 
-import { seriesKey, type SeriesFrame, type SeriesGroup } from '../../../src/protocol/dashboard';
+import { seriesKey, type SeriesFrame, type SeriesGroup } from '../../../src/shared/series';
 
 export interface LiveChartSpec {
   id: SeriesGroup;

@@ -17,7 +17,7 @@ import {
   type EpochChoice,
 } from '../logic/compare';
 import { tableToCsv, tableToMarkdown } from '../logic/exportTable';
-import { duration, meanStdPct } from '../logic/format';
+import { duration, formatMeanStd } from '../logic/format';
 import type { UiState } from '../logic/uiState';
 import { post } from '../vscodeApi';
 
@@ -176,7 +176,7 @@ export class CompareView {
           el(
             'td',
             { 'data-column': c, 'data-mean': String(cell.mean), 'data-std': String(cell.std) },
-            el('span', { class: 'mean-std' }, meanStdPct(cell.mean, cell.std)),
+            el('span', { class: 'mean-std' }, formatMeanStd(cell.mean, cell.std)),
             el('span', { class: 'seeds' }, seeds),
           ),
         );

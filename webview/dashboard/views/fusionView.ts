@@ -3,8 +3,7 @@
 // distribution of each modality's weight and the accuracy where the weights favour each modality. Other
 // kept checkpoints are re-evaluated by the host (`mla eval`), with progress and Cancel.
 
-import type { FusionRecord } from '../../../src/core/runs/types';
-import type { EvalState, FusionSource, RunView } from '../../../src/protocol/dashboard';
+import type { EvalState, FusionRecord, FusionSource, RunView } from '../../../src/protocol/dashboard';
 import { LineChart } from '../charts/lineChart';
 import { colorFor, chartTheme } from '../charts/theme';
 import { button, el, select } from '../dom';
@@ -21,13 +20,16 @@ import {
 } from '../logic/fusion';
 import { num, pct } from '../logic/format';
 import type { UiState } from '../logic/uiState';
-import { post } from '../vscodeApi';
+import { isCurrentAnswer } from '../logic/requests';
+import { nextRequestId, post } from '../vscodeApi';
 
 const LIST_LIMIT = 60;
 const BINS = 10;
 
 export class FusionView {
   private source: FusionSource | null = null;
+  /** The latest `evalCheckpoint`: progress and records of earlier ones are not shown. */
+  private evalRequest = 0;
   private records: FusionRecord[] = [];
   private byIndex = new Map<number, FusionRecord>();
   private readonly charts: LineChart[] = [];
@@ -43,7 +45,7 @@ export class FusionView {
   });
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly run: RunView,
     private readonly ui: UiState,
     private readonly persist: () => void,
@@ -65,14 +67,19 @@ export class FusionView {
     return Object.keys(this.records[0]?.probs ?? {});
   }
 
-  onRecords(source: FusionSource, records: FusionRecord[]): void {
+  /** `requestId`: the evaluation these records answer, or null for the run's fusion.jsonl. */
+  onRecords(source: FusionSource, records: FusionRecord[], requestId: number | null): void {
+    if (!isCurrentAnswer(requestId, this.evalRequest)) return;
     this.source = source;
     this.records = records;
     this.byIndex = new Map(records.map((r) => [r.index, r]));
     this.render();
   }
 
-  onProgress(epoch: number, state: EvalState, message: string): void {
+  onProgress(requestId: number, epoch: number, state: EvalState, message: string): void {
+    // Progress of an evaluation the view has since replaced by another is not shown; one started before a
+    // reload of the webview still is.
+    if (!isCurrentAnswer(requestId, this.evalRequest)) return;
     const children: Node[] = [];
     if (state === 'running') {
       children.push(
@@ -125,7 +132,15 @@ export class FusionView {
             }),
             button(
               'Evaluate',
-              () => post({ type: 'evalCheckpoint', runDir: this.run.runDir, epoch: picked.epoch }),
+              () => {
+                this.evalRequest = nextRequestId();
+                post({
+                  type: 'evalCheckpoint',
+                  requestId: this.evalRequest,
+                  runDir: this.run.runDir,
+                  epoch: picked.epoch,
+                });
+              },
               {
                 'data-control': 'evaluate',
                 'aria-label': 'Re-evaluate the chosen checkpoint on the test split',

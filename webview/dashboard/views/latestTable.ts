@@ -1,7 +1,6 @@
 // The latest epoch's figures per modality, as a table (also what screen readers get instead of charts).
 
-import type { EpochRecord } from '../../../src/core/runs/types';
-import type { RunView } from '../../../src/protocol/dashboard';
+import type { EpochRecord, RunView } from '../../../src/protocol/dashboard';
 import { el } from '../dom';
 import { num, pct } from '../logic/format';
 

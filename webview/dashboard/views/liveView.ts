@@ -1,14 +1,14 @@
 // The live run view: header (state, method, backend, seed, epoch x/y, time left, Stop/Resume), the chart
 // controls (smoothing, log scale for losses, zoom) and one chart per metric, fed by the host's frames.
 
-import type { EpochRecord } from '../../../src/core/runs/types';
-import type { RunView, SeriesFrame } from '../../../src/protocol/dashboard';
+import type { EpochRecord, RunView, SeriesFrame } from '../../../src/protocol/dashboard';
 import { LineChart } from '../charts/lineChart';
 import { button, el } from '../dom';
 import { duration } from '../logic/format';
 import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
 import type { UiState } from '../logic/uiState';
-import { post } from '../vscodeApi';
+import { isCurrentAnswer } from '../logic/requests';
+import { nextRequestId, post } from '../vscodeApi';
 import { latestTable } from './latestTable';
 
 const REQUEST_DEBOUNCE_MS = 120;
@@ -19,7 +19,7 @@ export class LiveView {
   constructor(
     private readonly root: HTMLElement,
     runs: RunView[],
-    private readonly ui: UiState,
+    ui: UiState,
     private readonly persist: () => void,
   ) {
     root.replaceChildren();
@@ -35,8 +35,11 @@ export class LiveView {
     this.sections.get(run.runDir)?.update(run, latest, eta);
   }
 
-  onSeries(frame: SeriesFrame): void {
-    this.sections.get(frame.runDir)?.draw(frame);
+  /** `requestId`: the request this frame answers, or null for new epochs of the one being followed. */
+  onSeries(frame: SeriesFrame, requestId: number | null): void {
+    const section = this.sections.get(frame.runDir);
+    // An answer to a request the view has since replaced (a zoom, then another) is not drawn.
+    if (section && isCurrentAnswer(requestId, section.requestId)) section.draw(frame);
   }
 
   redraw(): void {
@@ -62,6 +65,8 @@ class RunSection {
   private readonly charts = new Map<string, { chart: LineChart; spec: LiveChartSpec; lines: string }>();
   private readonly chartBoxes = new Map<string, HTMLElement>();
   private frame: SeriesFrame | null = null;
+  /** The latest `requestSeries` of this run: answers to earlier ones are not drawn. */
+  requestId = 0;
   private timer: number | undefined;
 
   constructor(
@@ -101,8 +106,10 @@ class RunSection {
 
   request(): void {
     const points = Math.max(200, Math.min(4000, Math.round(this.element.clientWidth || window.innerWidth)));
+    this.requestId = nextRequestId();
     post({
       type: 'requestSeries',
+      requestId: this.requestId,
       runDir: this.run.runDir,
       from: this.ui.live.from,
       to: this.ui.live.to,

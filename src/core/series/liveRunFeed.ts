@@ -3,11 +3,11 @@
 // A view that follows a short run gets only the new points; anything else gets a fresh frame.
 
 import * as path from 'node:path';
-import { JsonlTail } from '../../core/runs/jsonl-tail';
-import { RUN_FILES } from '../../core/runs/paths';
-import { isEpochRecordShape } from '../../core/runs/record-checks';
-import type { EpochRecord } from '../../core/runs/types';
-import type { SeriesFrame } from '../../protocol/dashboard';
+import { JsonlTail } from '../runs/jsonl-tail';
+import { RUN_FILES } from '../runs/paths';
+import { isEpochRecordShape } from '../runs/record-checks';
+import type { EpochRecord } from '../runs/types';
+import type { SeriesFrame } from '../../shared/series';
 import { estimateEtaSeconds } from './eta';
 import { SeriesStore, type FrameRequest } from './seriesStore';
 

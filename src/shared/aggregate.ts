@@ -1,13 +1,11 @@
 // "Compare seeds": mean and sample standard deviation over the runs of one config, as the paper's tables
-// report them (mean ± std over seeds), and per-epoch curves for ± std bands.
+// report them (mean ± std over seeds), and per-epoch curves for ± std bands. The rule for one seed is the
+// one of ./stats: its std is undefined.
 
-import type { EpochRecord, RunSummary } from './types';
+import type { EpochRecord, RunSummary } from '../core/runs/types';
+import { meanStd, type MeanStd } from './stats';
 
-/** `std` is the sample standard deviation (n − 1); NaN when n < 2, where it is undefined. */
-export interface SeedStat {
-  mean: number;
-  std: number;
-  n: number;
+export interface SeedStat extends MeanStd {
   values: { seed: number; value: number }[];
 }
 
@@ -24,16 +22,6 @@ export interface SeedAggregate {
   seconds: SeedStat;
 }
 
-export function mean(values: number[]): number {
-  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-export function sampleStd(values: number[]): number {
-  if (values.length < 2) return NaN;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1));
-}
-
 /** Missing or non-finite values (a modality a summary lacks) are left out, so `n` may differ per figure. */
 function statOf(summaries: RunSummary[], pick: (s: RunSummary) => number | undefined): SeedStat {
   const values: { seed: number; value: number }[] = [];
@@ -41,8 +29,7 @@ function statOf(summaries: RunSummary[], pick: (s: RunSummary) => number | undef
     const value = pick(s);
     if (typeof value === 'number' && Number.isFinite(value)) values.push({ seed: s.seed, value });
   }
-  const numbers = values.map((v) => v.value);
-  return { mean: mean(numbers), std: sampleStd(numbers), n: numbers.length, values };
+  return { ...meanStd(values.map((v) => v.value)), values };
 }
 
 /** Pass the summaries of one seed group; which runs count (e.g. only completed ones) is the caller's choice. */
@@ -63,19 +50,9 @@ export function aggregateSeeds(summaries: RunSummary[], modalities: string[]): S
   };
 }
 
-/** Fractions shown as percentages: `98.9 ± 0.1`; just `98.9` when std is undefined (one seed); `–` for none. */
-export function formatMeanStd(mean: number, std: number, digits = 1): string {
-  if (!Number.isFinite(mean)) return '–';
-  const m = (mean * 100).toFixed(digits);
-  return Number.isFinite(std) ? `${m} ± ${(std * 100).toFixed(digits)}` : m;
-}
-
-export interface CurvePoint {
+/** One epoch of a ± std band: the std over the seeds that reached this epoch (NaN when only one did). */
+export interface CurvePoint extends MeanStd {
   epoch: number;
-  mean: number;
-  /** Sample std over the seeds that reached this epoch; NaN when only one did. */
-  std: number;
-  n: number;
 }
 
 /**
@@ -98,5 +75,5 @@ export function aggregateEpochCurves(
   }
   return [...perEpoch.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([epoch, values]) => ({ epoch, mean: mean(values), std: sampleStd(values), n: values.length }));
+    .map(([epoch, values]) => ({ epoch, ...meanStd(values) }));
 }

@@ -3,8 +3,8 @@
 // Fed with epoch records in file order; a record for an epoch already held (a resumed run redoing it)
 // rewinds the columns to that epoch, as readers of metrics.jsonl do ("the last record of an epoch wins").
 
-import type { EpochRecord } from '../../core/runs/types';
-import { seriesKey, type SeriesFrame } from '../../protocol/dashboard';
+import type { EpochRecord } from '../runs/types';
+import { seriesKey, type SeriesFrame } from '../../shared/series';
 import { minMaxBuckets } from './downsample';
 import { smoothEma } from './smoothing';
 

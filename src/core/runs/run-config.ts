@@ -1,0 +1,45 @@
+// `config.json` of a run folder (FORMATS.md §4): the resolved config, plus what this run actually was. The
+// trainer writes it at the start; every reader (the run explorer, the dashboard, `mla`) takes a run's
+// method, modalities, backend and seed group from it through `checkRunConfig`.
+
+import type { BackendAttempt } from '../backend/types';
+import type { ResolvedConfig } from '../config/types';
+import { Checker } from './record-checks';
+
+export interface RunConfigRecord extends ResolvedConfig {
+  run: {
+    runId: string;
+    seed: number;
+    /** Runs launched together (the seeds of one "train"): what the explorer groups and "compare seeds" uses. */
+    group: string;
+    configFile: string;
+    backend: string;
+    backendsTried: BackendAttempt[];
+    versions: { mlaStudio: string; tfjs: string; node: string };
+    host: string;
+    createdAt: string;
+  };
+}
+
+const METHODS: readonly string[] = ['mla', 'joint'] satisfies readonly ResolvedConfig['method'][];
+
+/**
+ * Checks the fields that readers use (name, method, dataset, modality order, fusion rule, epochs and the
+ * `run` facts) and returns the record; a wrong one throws a message with the file and the JSON pointer.
+ */
+export function checkRunConfig(raw: unknown, file: string): RunConfigRecord {
+  const c = new Checker(file);
+  const record = c.object(raw, '');
+  c.string(record.name, '/name');
+  if (!METHODS.includes(record.method as string)) c.fail('/method', `one of ${METHODS.join(', ')}`);
+  if (record.dataset !== null) c.string(record.dataset, '/dataset');
+  c.string(record.datasetBaseDir, '/datasetBaseDir');
+  const mla = c.object(record.mla, '/mla');
+  c.strings(mla.order, '/mla/order');
+  c.string(c.object(mla.fusion, '/mla/fusion').type, '/mla/fusion/type');
+  c.number(c.object(record.training, '/training').epochs, '/training/epochs');
+  const run = c.object(record.run, '/run');
+  c.number(run.seed, '/run/seed');
+  for (const key of ['runId', 'group', 'configFile', 'backend'] as const) c.string(run[key], `/run/${key}`);
+  return record as unknown as RunConfigRecord;
+}

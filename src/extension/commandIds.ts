@@ -1,0 +1,26 @@
+// The ids of the extension's commands, as package.json contributes them: the registrations, the run tree's
+// click action and the integration tests name them through these constants.
+
+export const COMMANDS = {
+  train: 'mla.train',
+  stopRun: 'mla.stopRun',
+  resumeRun: 'mla.resumeRun',
+  rerun: 'mla.rerun',
+  openDashboard: 'mla.openDashboard',
+  compareSeeds: 'mla.compareSeeds',
+  inspectFusion: 'mla.inspectFusion',
+  validateConfig: 'mla.validateConfig',
+  createExample: 'mla.createExample',
+  deleteRun: 'mla.deleteRun',
+  revealRun: 'mla.revealRun',
+  revealRunInExplorer: 'mla.revealRunInExplorer',
+  openConfig: 'mla.openConfig',
+  showLog: 'mla.showLog',
+  refreshRuns: 'mla.refreshRuns',
+  openDocs: 'mla.openDocs',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** VS Code's own command that focuses the run explorer view (`mla.runs`). */
+export const FOCUS_RUNS_VIEW = 'mla.runs.focus';

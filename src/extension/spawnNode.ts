@@ -1,0 +1,34 @@
+// The one way the extension starts a child process: the trainer script under the chosen Node.js runtime
+// (never the extension host itself), stdout and stderr piped, no console window on Windows.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { NodeRuntime } from './nodeRuntime';
+
+export interface SpawnNodeOptions {
+  /**
+   * Its own process group, outliving the window: a reload (which restarts the extension host) must not
+   * take a training run down with it.
+   */
+  detached?: boolean;
+}
+
+export function spawnNode(
+  runtime: NodeRuntime,
+  script: string,
+  args: readonly string[],
+  options: SpawnNodeOptions = {},
+): ChildProcess {
+  const child = spawn(runtime.command, [script, ...args], {
+    env: { ...process.env, ...runtime.env },
+    detached: options.detached === true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  if (options.detached) child.unref();
+  return child;
+}
+
+/** The command line as a person would type it, for the log. */
+export function commandLine(runtime: NodeRuntime, script: string, args: readonly string[]): string {
+  return [runtime.command, script, ...args].join(' ');
+}
