@@ -23,7 +23,7 @@ Options:
   --epochs N        override training.epochs (with --resume: train up to N epochs in total)
   --runs-dir DIR    where run folders go; default: .mla/runs in the config's workspace
                     (the nearest folder above the config with .git, .vscode or .mla)
-  --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu (default: the config's, then auto)
+  --backend B       auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the config's, then auto)
   --resume DIR      continue a stopped or interrupted run from its latest checkpoint
   --json            print one JSON event per line on stdout instead of the progress display
   --group ID        seed-group id recorded in each run (default: one per command)
