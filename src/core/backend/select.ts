@@ -80,7 +80,7 @@ async function selectByMeasurement(
     } catch (error) {
       attempt.ok = false;
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      attempt.reason = `${attempt.reason}; but a training step failed there: ${message}`;
+      attempt.reason = `loaded, but a training step failed there: ${message} (${attempt.reason})`;
     }
   }
   const measured = tried.filter((t) => t.ok && t.msPerStep !== undefined);

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, ResolvedConfig } from '../config/types';
+import { attemptLine } from '../backend/describe';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
@@ -197,9 +198,9 @@ export async function loadRunDataset(config: ResolvedConfig): Promise<Dataset> {
 }
 
 function logBackend(writer: RunWriter, backend: BackendSelection): void {
-  for (const t of backend.tried)
-    writer.log(`backend ${t.name}: ${t.ok ? 'loaded' : 'not used'} (${t.reason})`);
-  writer.log(`backend in use: ${backend.name}`);
+  for (const t of backend.tried) writer.log(attemptLine(t));
+  const used = backend.tried.find((t) => t.name === backend.name);
+  writer.log(`backend in use: ${backend.name}${used?.adapter !== undefined ? ` on ${used.adapter}` : ''}`);
 }
 
 /**

@@ -1,0 +1,165 @@
+// How `auto` measures a backend: the run's own model (its encoders, head, optimizer, method and HGM) takes
+// full training steps on a batch of the run's shapes, filled with synthetic values (speed does not depend on
+// them), first a couple of warm-up steps (a GPU compiles its shaders for each new shape there), then timed ones
+// until the budget is spent. Each step ends with an asynchronous read of its loss, so the time includes the
+// device finishing its work.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, ResolvedConfig } from '../config/types';
+import type { StepMeasure } from '../backend/types';
+import type { Dataset } from '../data/types';
+import { HgmProjector } from '../mla/hgm';
+import { createOptimizer } from '../optim/optimizer';
+import { Rng } from '../util/random';
+import { Network } from './network';
+import type { PreparedModality } from './prepare';
+import { jointStep, mlaStep, type HostStepTotals, type StepTotals } from './steps';
+
+const WARMUP_STEPS = 2;
+const MAX_TIMED_STEPS = 8;
+
+/** The shapes a step of this run works on: one batch, every modality. */
+export interface ProbeShapes {
+  batch: number;
+  classes: number;
+  modalities: { name: string; sampleShape: number[] }[];
+}
+
+export function probeShapes(config: ResolvedConfig, dataset: Dataset): ProbeShapes {
+  const trainRows = dataset.splits.train.length;
+  const batch = Math.max(1, Math.min(config.training.batchSize, trainRows || config.training.batchSize));
+  const modalities = config.mla.order.map((name) => {
+    const m = dataset.modalities.find((d) => d.name === name);
+    if (!m) throw new Error(`step probe: the dataset has no modality "${name}"`);
+    return { name, sampleShape: m.sampleShape };
+  });
+  return { batch, classes: dataset.classes.length, modalities };
+}
+
+/** The largest batch input in bytes: the part of the memory estimate that is known before the model runs. */
+export function largestInputBytes(shapes: ProbeShapes): number {
+  const sizes = shapes.modalities.map((m) => m.sampleShape.reduce((a, b) => a * b, 1));
+  return 4 * shapes.batch * Math.max(0, ...sizes);
+}
+
+export function stepMeasureFor(config: ResolvedConfig, shapes: ProbeShapes): StepMeasure {
+  return async (_backend: BackendName, budgetMs: number) => {
+    const probe = new StepProbe(config, shapes);
+    try {
+      return await timeSteps(() => probe.step(), budgetMs);
+    } finally {
+      probe.dispose();
+    }
+  };
+}
+
+/**
+ * Runs `step` WARMUP_STEPS times, then until `budgetMs` (counted from the start) is spent or MAX_TIMED_STEPS
+ * ran, and returns the median timed step in ms. At least one step is timed, even past the budget.
+ */
+export async function timeSteps(
+  step: () => Promise<void>,
+  budgetMs: number,
+  now: () => number = () => performance.now(),
+): Promise<number> {
+  const start = now();
+  let last = 0;
+  for (let i = 0; i < WARMUP_STEPS && (i === 0 || now() - start < budgetMs / 2); i++) {
+    const t0 = now();
+    await step();
+    last = now() - t0;
+  }
+  const timed: number[] = [];
+  do {
+    const t0 = now();
+    await step();
+    timed.push(now() - t0);
+  } while (timed.length < MAX_TIMED_STEPS && now() - start < budgetMs);
+  if (timed.length === 0) return last;
+  timed.sort((a, b) => a - b);
+  return timed[Math.floor(timed.length / 2)];
+}
+
+class StepProbe {
+  private readonly net: Network;
+  private readonly optimizer;
+  private readonly projector: HgmProjector | null;
+  private readonly xs: tf.Tensor[];
+  private readonly y: tf.Tensor2D;
+  private stepIndex = 0;
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly shapes: ProbeShapes,
+  ) {
+    const rng = Rng.fromSeed(0, 'step-probe');
+    const prepared: PreparedModality[] = shapes.modalities.map((m) => {
+      const sampleSize = m.sampleShape.reduce((a, b) => a * b, 1);
+      const features = new Float32Array(shapes.batch * sampleSize);
+      for (let i = 0; i < features.length; i++) features[i] = rng.nextU32() / 2 ** 31 - 1;
+      return {
+        name: m.name,
+        sampleShape: m.sampleShape,
+        sampleSize,
+        features,
+        present: new Uint8Array(shapes.batch).fill(1),
+        hasMissing: false,
+        scaler: { mode: 'none', shift: [], scale: [] },
+      };
+    });
+    this.net = Network.build(config, prepared, shapes.classes, 0);
+    this.optimizer = createOptimizer(config.training.optimizer);
+    const isMla = config.method === 'mla';
+    this.projector =
+      isMla && config.mla.hgm.mode !== 'off' ? new HgmProjector(config.model.featureDim) : null;
+    this.xs = prepared.map((m) => tf.tensor(m.features, [shapes.batch, ...m.sampleShape], 'float32'));
+    const oneHot = new Float32Array(shapes.batch * shapes.classes);
+    for (let i = 0; i < shapes.batch; i++) oneHot[i * shapes.classes + (i % shapes.classes)] = 1;
+    this.y = tf.tensor2d(oneHot, [shapes.batch, shapes.classes]);
+  }
+
+  async step(): Promise<void> {
+    const b = this.stepIndex++;
+    const totals: (StepTotals | HostStepTotals)[] = [];
+    if (this.config.method === 'mla') {
+      const hgm = this.projector ? { projector: this.projector, mode: this.config.mla.hgm.mode } : null;
+      this.shapes.modalities.forEach((m, k) => {
+        totals.push(
+          mlaStep(this.net, this.optimizer, hgm, {
+            modality: m.name,
+            x: this.xs[k],
+            y: this.y,
+            lr: this.config.training.optimizer.lr,
+            batch: b,
+            batches: 1000,
+            seed: (b * 7919 + k) >>> 0,
+            quirkEncoders: [],
+          }),
+        );
+      });
+    } else {
+      const masks = this.xs.map(() => null);
+      totals.push(
+        jointStep(this.net, this.optimizer, {
+          xs: this.xs,
+          masks,
+          y: this.y,
+          lr: this.config.training.optimizer.lr,
+          seed: b,
+        }),
+      );
+    }
+    for (const t of totals) {
+      if ('host' in t) continue;
+      await t.lossSum.data();
+      tf.dispose([t.lossSum, t.correct]);
+      const unimodal = (t as { unimodal?: { lossSum: tf.Scalar; correct: tf.Scalar }[] }).unimodal;
+      if (unimodal) tf.dispose(unimodal.flatMap((u) => [u.lossSum, u.correct]));
+    }
+  }
+
+  dispose(): void {
+    this.net.dispose();
+    this.optimizer.dispose();
+    tf.dispose([...this.xs, this.y]);
+  }
+}
