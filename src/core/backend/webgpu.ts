@@ -50,7 +50,7 @@ interface AdapterLike {
   limits: Record<(typeof KEY_LIMITS)[number], number>;
 }
 interface GpuLike {
-  requestAdapter(options: { powerPreference: 'high-performance' }): Promise<AdapterLike | null>;
+  requestAdapter(options: { powerPreference: 'high-performance' | 'low-power' }): Promise<AdapterLike | null>;
 }
 interface DawnModule {
   create(flags: string[]): GpuLike;
@@ -61,11 +61,30 @@ interface DawnModule {
 const DAWN_PACKAGE = 'webgpu';
 
 let gpu: GpuLike | null = null;
-let adapterReport: AdapterReport | null = null;
 
-/** The adapter of the last successful or refused attempt (null before one, or when none was found). */
-export function webgpuAdapter(): AdapterReport | null {
-  return adapterReport;
+/** Every adapter Dawn offers (the high-performance and the low-power choice), or why there is none. */
+export async function listWebgpuAdapters(
+  host: GpuHost = REAL_HOST,
+): Promise<{ adapters: AdapterReport[]; reason: string | null }> {
+  const electron = electronReason(host);
+  if (electron) return { adapters: [], reason: electron };
+  const loaded = await loadDawn();
+  if (typeof loaded === 'string') return { adapters: [], reason: loaded };
+  const adapters: AdapterReport[] = [];
+  for (const powerPreference of ['high-performance', 'low-power'] as const) {
+    const adapter = await loaded.requestAdapter({ powerPreference });
+    if (adapter === null) continue;
+    const report = reportOf(adapter);
+    if (!adapters.some((a) => a.label === report.label)) adapters.push(report);
+  }
+  return { adapters, reason: adapters.length === 0 ? noAdapterReason(host) : null };
+}
+
+function reportOf(adapter: AdapterLike): AdapterReport {
+  const { label, software } = classifyAdapter(adapter.info);
+  const limits: Record<string, number> = {};
+  for (const key of KEY_LIMITS) limits[key] = adapter.limits[key];
+  return { label, software, limits };
 }
 
 export async function tryWebgpuBackend(options: WebgpuOptions = {}): Promise<AttemptResult> {
@@ -78,9 +97,6 @@ export async function tryWebgpuBackend(options: WebgpuOptions = {}): Promise<Att
   const adapter = await loaded.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) return { ok: false, reason: `webgpu: ${noAdapterReason(host)}` };
   const { label, software } = classifyAdapter(adapter.info);
-  const limits: Record<string, number> = {};
-  for (const key of KEY_LIMITS) limits[key] = adapter.limits[key];
-  adapterReport = { label, software, limits };
   if (software && !softwareAllowed(host.env)) {
     return { ok: false, reason: `webgpu: ${softwareAdapterReason(label, host)}`, adapter: label };
   }
