@@ -5,7 +5,15 @@ import * as vscode from 'vscode';
 import { meanStd } from '../core/eval/metrics';
 import type { RunInfo } from '../core/runs/reader';
 import type { RunStore } from './runStore';
-import { configOf, displayStateOf, durationOf, formatSeconds, pct, shownAccuracy } from './runView';
+import {
+  backendLabel,
+  configOf,
+  displayStateOf,
+  durationOf,
+  formatSeconds,
+  pct,
+  shownAccuracy,
+} from './runView';
 
 export type RunTreeNode =
   { kind: 'config'; name: string; groups: SeedGroupNode[] } | SeedGroupNode | { kind: 'run'; run: RunInfo };
@@ -164,7 +172,8 @@ export function runTooltip(run: RunInfo): vscode.MarkdownString {
   const epochs = run.status?.epochs ?? config.training?.epochs ?? 0;
   const rows: [string, string][] = [
     ['method', config.method ?? 'mla'],
-    ['backend', config.run?.backend ?? 'unknown'],
+    // Adapter names carry markdown characters (parentheses, ~, +).
+    ['backend', escape(backendLabel(config))],
     [
       'epochs',
       `${run.lastEpoch?.epoch ?? 0}/${epochs}${run.summary ? ` (best ${run.summary.bestEpoch})` : ''}`,
@@ -181,5 +190,5 @@ export function runTooltip(run: RunInfo): vscode.MarkdownString {
 }
 
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }

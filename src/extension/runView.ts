@@ -6,12 +6,25 @@ import type { DisplayState, RunView } from '../protocol/dashboard';
 interface ConfigShape {
   method?: string;
   mla?: { order?: string[]; fusion?: { type?: string } };
-  run?: { backend?: string; group?: string; configFile?: string };
+  run?: {
+    backend?: string;
+    backendsTried?: { name?: string; adapter?: string }[];
+    group?: string;
+    configFile?: string;
+  };
   training?: { epochs?: number };
 }
 
 export function configOf(run: RunInfo): ConfigShape {
   return (run.config ?? {}) as ConfigShape;
+}
+
+/** The backend as config.json records it, with the GPU it ran on: "webgpu · nvidia · hopper · NVIDIA H100". */
+export function backendLabel(config: ConfigShape): string {
+  const name = config.run?.backend;
+  if (name === undefined) return 'unknown';
+  const adapter = config.run?.backendsTried?.find((t) => t.name === name)?.adapter;
+  return adapter ? `${name} · ${adapter}` : name;
 }
 
 export function displayStateOf(run: RunInfo): DisplayState {
@@ -29,7 +42,7 @@ export function toRunView(run: RunInfo, classes: string[] = []): RunView {
     name: run.name ?? run.id,
     seed: run.seed,
     method: config.method ?? 'mla',
-    backend: config.run?.backend ?? 'unknown',
+    backend: backendLabel(config),
     state,
     stateDetail: run.reason ?? run.error,
     epoch: run.lastEpoch?.epoch ?? run.status?.epoch ?? 0,

@@ -1,0 +1,27 @@
+// The backend as the run explorer's tooltip and the dashboard header show it: the name config.json records,
+// with the adapter of the attempt that was used ("webgpu · <adapter>").
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { backendLabel } from '../../src/extension/runView';
+
+test('a webgpu run shows its adapter; other backends and older records show the name alone', () => {
+  const adapter = 'mesa · software · llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6)';
+  assert.equal(
+    backendLabel({
+      run: {
+        backend: 'webgpu',
+        backendsTried: [{ name: 'tensorflow-gpu' }, { name: 'webgpu', adapter }, { name: 'wasm' }],
+      },
+    }),
+    `webgpu · ${adapter}`,
+  );
+  // wasm won the measurement: the webgpu attempt's adapter is not wasm's.
+  assert.equal(
+    backendLabel({
+      run: { backend: 'wasm', backendsTried: [{ name: 'webgpu', adapter }, { name: 'wasm' }] },
+    }),
+    'wasm',
+  );
+  assert.equal(backendLabel({ run: { backend: 'cpu' } }), 'cpu');
+  assert.equal(backendLabel({}), 'unknown');
+});
