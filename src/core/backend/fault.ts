@@ -17,3 +17,11 @@ export function backendFault(): string | null {
 export function clearBackendFault(): void {
   fault = null;
 }
+
+/** Thrown by the training loop when it finds a fault; its message is the one-line reason. */
+export class BackendFault extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendFault';
+  }
+}

@@ -162,25 +162,35 @@ function registerTfBackend(): string | null {
 
 interface WebgpuBackendLike {
   device: DeviceLike;
+  /** Set by the tfjs backend's dispose(): a loss after it is the expected end, not a fault. */
+  disposed: boolean;
 }
 
 let watched: DeviceLike | null = null;
 
-/** A lost device or an out-of-memory error arrives outside any call: it becomes the run's failure reason. */
+/** A lost device or an error the driver raises outside any call becomes the run's failure reason. */
 function watchDevice(label: string): void {
-  const device = (tf.backend() as unknown as WebgpuBackendLike).device;
+  const backend = tf.backend() as unknown as WebgpuBackendLike;
+  const device = backend.device;
   if (device === watched) return;
   watched = device;
   void device.lost.then((info) => {
-    if (info.reason === 'destroyed') return;
-    reportBackendFault(`the GPU device was lost (${label}): ${info.message || info.reason}`);
+    if (!backend.disposed) reportBackendFault(deviceLostReason(label, info));
   });
-  device.onuncapturederror = (event) => {
-    const error = event.error;
-    const oom = error.constructor.name === 'GPUOutOfMemoryError' || /out of memory/i.test(error.message);
-    if (oom) reportBackendFault(`the GPU ran out of memory (${label}): ${firstLine(error)}`);
-    else reportBackendFault(`the GPU reported an error (${label}): ${firstLine(error)}`);
-  };
+  device.onuncapturederror = (event) => reportBackendFault(uncapturedErrorReason(label, event.error));
+}
+
+export function deviceLostReason(label: string, info: { reason: string; message: string }): string {
+  const detail = [info.reason, info.message].filter((s) => s !== '' && s !== undefined).join(': ');
+  return `the GPU device was lost (${label})${detail ? `: ${firstLine(detail)}` : ''}`;
+}
+
+/** GPUOutOfMemoryError by its class, or by its message where the class is not exposed. */
+export function uncapturedErrorReason(label: string, error: { message: string }): string {
+  const oom = error.constructor?.name === 'GPUOutOfMemoryError' || /out of memory/i.test(error.message);
+  return oom
+    ? `the GPU ran out of memory (${label}): ${firstLine(error)}`
+    : `the GPU reported an error (${label}): ${firstLine(error)}`;
 }
 
 function firstLine(error: unknown): string {
