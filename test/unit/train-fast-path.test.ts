@@ -213,7 +213,7 @@ async function compare(c: Case): Promise<void> {
       });
       if (fast.projector && slow.projector) {
         assert.equal(fast.projector.firstStepDone, slow.projector.firstStepDone);
-        close(fast.projector.matrix, slow.projector.matrix, `${where}: HGM projector`);
+        close(await fast.projector.read(), await slow.projector.read(), `${where}: HGM projector`);
       }
       x.dispose();
     }
@@ -234,6 +234,7 @@ async function compare(c: Case): Promise<void> {
   for (const s of [fast, slow]) {
     s.net.dispose();
     s.opt.dispose();
+    s.projector?.dispose();
   }
 }
 

@@ -2,13 +2,15 @@
 // updated with the active modality's stop-gradient batch-mean feature r by one recursive-least-squares step
 // and Frobenius-normalised; the head kernel's gradient then becomes P·G ("replace") or G + P·G ("add").
 //
-// P lives on the JS heap as a Float32Array and the update is plain JS, with only P·G done by TF.js. Measured
-// per modality step (mean feature read-back + update + projection, batch 64) against the same thing kept
-// on device in TF.js ops: wasm d=128: 0.18 vs 0.53 ms, d=512: 1.5 vs 4.3 ms (C = 6), 2.7 vs 5.7 ms (C = 101);
-// the cpu backend favours JS too. It also keeps the math testable without a backend and the checkpoint
-// needs the numbers on the JS side anyway.
+// P is a tensor on the active backend and never comes back to JS during training, so the step needs no
+// read-back on any backend. Where the backend's memory is reachable (wasm, cpu: backend/host.ts) the update
+// is the float64 JS loop of `updateProjector` over that memory; elsewhere (webgpu, libtensorflow) it is the
+// same arithmetic as tensor ops in float32 (`updateProjectorOnDevice`). Measured per modality step (update +
+// projection, batch 64), the JS loop against the tensor ops on wasm: d=128: 0.18 vs 0.53 ms, d=512: 1.5 vs
+// 4.3 ms (C = 6), 2.7 vs 5.7 ms (C = 101); the cpu backend favours JS too.
 
 import * as tf from '@tensorflow/tfjs';
+import { tensorHost, type TensorHost } from '../backend/host';
 
 export type ProjectionMode = 'replace' | 'add';
 
@@ -47,9 +49,7 @@ export function updateProjector(P: Float32Array, r: Float32Array, alpha: number)
       sumSq += v * v;
     }
   }
-  if (!(sumSq > 0) || !Number.isFinite(sumSq)) {
-    throw new Error(`HGM: projector update gave a zero or non-finite matrix (‖P‖²_F = ${sumSq})`);
-  }
+  checkNorm(sumSq);
   const scale = 1 / Math.sqrt(sumSq);
   const out = new Float32Array(d * d);
   for (let i = 0; i < d; i++) {
@@ -61,30 +61,46 @@ export function updateProjector(P: Float32Array, r: Float32Array, alpha: number)
 }
 
 /**
+ * The same step as tensor ops in float32, for backends whose memory JS cannot reach. It cannot check the
+ * norm without a read-back: a zero or non-finite P shows when it is next read (`HgmProjector.read`).
+ */
+export function updateProjectorOnDevice(P: tf.Tensor2D, r: tf.Tensor1D, alpha: number): tf.Tensor2D {
+  const d = r.shape[0];
+  if (P.shape[0] !== d || P.shape[1] !== d) {
+    throw new Error(`HGM: projector is [${P.shape}], expected ${d}×${d} for a ${d}-d feature`);
+  }
+  return tf.tidy(() => {
+    const column = tf.reshape(r, [d, 1]);
+    const k = tf.matMul(P, column);
+    const denom = tf.add(tf.sum(tf.mul(column, k)), tf.scalar(alpha));
+    const next = tf.sub(P, tf.matMul(tf.div(k, denom), k, false, true));
+    return tf.div(next, tf.sqrt(tf.sum(tf.square(next))));
+  });
+}
+
+function checkNorm(sumSq: number): void {
+  if (!(sumSq > 0) || !Number.isFinite(sumSq)) {
+    throw new Error(`HGM: projector update gave a zero or non-finite matrix (‖P‖²_F = ${sumSq})`);
+  }
+}
+
+/**
  * Projects the head kernel's gradient, stored [d, C] as a TF.js Dense kernel (the transpose of torch's
  * weight): torch's G·Pᵀ becomes P·G here. The caller owns (and disposes) the returned tensor.
  */
 export function projectKernelGrad(
-  P: Float32Array,
+  P: tf.Tensor2D,
   gradKernel: tf.Tensor2D,
   mode: ProjectionMode,
 ): tf.Tensor2D {
   const d = gradKernel.shape[0];
-  if (P.length !== d * d) {
-    throw new Error(`HGM: projector has ${P.length} values, but the head kernel has ${d} input rows`);
+  if (P.shape[0] !== d || P.shape[1] !== d) {
+    throw new Error(`HGM: projector is [${P.shape}], but the head kernel has ${d} input rows`);
   }
   return tf.tidy(() => {
-    const projected = tf.matMul<tf.Tensor2D>(tf.tensor2d(P, [d, d]), gradKernel);
+    const projected = tf.matMul<tf.Tensor2D>(P, gradKernel);
     return mode === 'replace' ? projected : tf.add<tf.Tensor2D>(gradKernel, projected);
   });
-}
-
-/** The mean over the batch rows of `features` [n, d], read back to JS (a stop-gradient copy by construction). */
-export function batchMeanFeature(features: tf.Tensor2D): Float32Array {
-  const mean = tf.tidy(() => tf.mean(features, 0));
-  const values = mean.dataSync() as Float32Array;
-  mean.dispose();
-  return values;
 }
 
 export interface HgmProjectorState {
@@ -95,53 +111,80 @@ export interface HgmProjectorState {
 }
 
 export class HgmProjector {
-  private P: Float32Array;
+  private P: tf.Tensor2D;
   /** False until the run's very first modality step, which neither updates P nor projects (MLA-SPEC §2.1). */
   firstStepDone = false;
 
-  constructor(readonly dim: number) {
+  constructor(
+    readonly dim: number,
+    matrix?: Float32Array,
+  ) {
     if (!Number.isInteger(dim) || dim < 1)
       throw new Error(`HGM: feature dimension must be ≥ 1, found ${dim}`);
-    this.P = new Float32Array(dim * dim);
-    for (let i = 0; i < dim; i++) this.P[i * dim + i] = 1;
+    this.P = tf.keep(
+      matrix ? tf.tensor2d(matrix, [dim, dim], 'float32') : tf.eye(dim, dim, undefined, 'float32'),
+    );
   }
 
-  get matrix(): Float32Array {
+  /** P on the backend (owned by the projector: valid until its next update or `dispose`). */
+  get tensor(): tf.Tensor2D {
     return this.P;
   }
 
+  /** P's values, read asynchronously; rejects a zero or non-finite P (only a device update can make one). */
+  async read(): Promise<Float32Array> {
+    const values = (await this.P.data()) as Float32Array;
+    let sumSq = 0;
+    for (let i = 0; i < values.length; i++) sumSq += values[i] * values[i];
+    checkNorm(sumSq);
+    return values;
+  }
+
+  async state(): Promise<HgmProjectorState> {
+    return { dim: this.dim, firstStepDone: this.firstStepDone, matrix: Array.from(await this.read()) };
+  }
+
   /**
-   * One modality step: updates P with `meanFeature` (α from `hgmAlpha`) and returns the projected kernel
-   * gradient. On the run's first step it only records that the step happened and returns `null`: use the
-   * gradient as it is. Never disposes `gradKernel`.
+   * One modality step: updates P with the batch mean of `features` [n, d] (α from `hgmAlpha`) and returns
+   * the projected kernel gradient. On the run's first step it only records that the step happened and
+   * returns `null`: use the gradient as it is. Never disposes `features` or `gradKernel`.
    */
   step(
-    meanFeature: Float32Array,
+    features: tf.Tensor2D,
     alpha: number,
     gradKernel: tf.Tensor2D,
     mode: ProjectionMode,
   ): tf.Tensor2D | null {
-    return this.advance(meanFeature, alpha) ? projectKernelGrad(this.P, gradKernel, mode) : null;
+    this.checkDim(features.shape[1]);
+    if (this.skipFirst()) return null;
+    const host = tensorHost();
+    const mean = tf.tidy(() => tf.mean(features, 0) as tf.Tensor1D);
+    try {
+      this.replace(
+        host
+          ? this.updatedOnHost(host, host.view(mean), alpha)
+          : updateProjectorOnDevice(this.P, mean, alpha),
+      );
+    } finally {
+      mean.dispose();
+    }
+    return projectKernelGrad(this.P, gradKernel, mode);
   }
 
   /**
-   * The projector half of `step`: updates P and returns true, or on the run's first step only records it
-   * and returns false (the gradient is then used as it is). The fused fast path projects on its own.
+   * The projector half of `step` for the fast path, which has the mean feature in JS already: updates P
+   * and returns true, or on the run's first step only records it and returns false (the gradient is then
+   * used as it is). The fast path projects with `tensor` on its own.
    */
-  advance(meanFeature: Float32Array, alpha: number): boolean {
-    if (meanFeature.length !== this.dim) {
-      throw new Error(`HGM: mean feature has ${meanFeature.length} values, the projector is ${this.dim}-d`);
-    }
-    if (!this.firstStepDone) {
-      this.firstStepDone = true;
-      return false;
-    }
-    this.P = updateProjector(this.P, meanFeature, alpha);
+  advanceOnHost(host: TensorHost, meanFeature: Float32Array, alpha: number): boolean {
+    this.checkDim(meanFeature.length);
+    if (this.skipFirst()) return false;
+    this.replace(this.updatedOnHost(host, meanFeature, alpha));
     return true;
   }
 
-  toJSON(): HgmProjectorState {
-    return { dim: this.dim, firstStepDone: this.firstStepDone, matrix: Array.from(this.P) };
+  dispose(): void {
+    this.P.dispose();
   }
 
   /** `where` names the checkpoint file in error messages. */
@@ -160,9 +203,29 @@ export class HgmProjector {
     }
     const bad = state.matrix.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (bad >= 0) throw new Error(`${where}: /matrix/${bad}: expected a finite number`);
-    const projector = new HgmProjector(state.dim);
-    projector.P = Float32Array.from(state.matrix);
+    const projector = new HgmProjector(state.dim, Float32Array.from(state.matrix));
     projector.firstStepDone = state.firstStepDone;
     return projector;
+  }
+
+  private checkDim(d: number): void {
+    if (d !== this.dim) throw new Error(`HGM: mean feature has ${d} values, the projector is ${this.dim}-d`);
+  }
+
+  private skipFirst(): boolean {
+    if (this.firstStepDone) return false;
+    this.firstStepDone = true;
+    return true;
+  }
+
+  /** The float64 update over the backend's memory; the view of P is read before the upload allocates. */
+  private updatedOnHost(host: TensorHost, meanFeature: Float32Array, alpha: number): tf.Tensor2D {
+    const next = updateProjector(host.view(this.P), meanFeature, alpha);
+    return host.toTensor(host.upload(next, [this.dim, this.dim])) as tf.Tensor2D;
+  }
+
+  private replace(next: tf.Tensor2D): void {
+    this.P.dispose();
+    this.P = tf.keep(next);
   }
 }

@@ -33,6 +33,7 @@ export class SlotStore {
 
   async export(names: Map<tf.Variable, string>): Promise<OptimizerState> {
     const params: OptimizerState['params'] = {};
+    const reads: Promise<void>[] = [];
     for (const [variable, state] of this.states) {
       const name = names.get(variable);
       if (name === undefined) {
@@ -41,10 +42,17 @@ export class SlotStore {
       if (name in params) throw new Error(`optimizer state: two variables are named "${name}"`);
       const slots: Record<string, SlotState> = {};
       for (const [slotName, slot] of Object.entries(state.slots)) {
-        slots[slotName] = { shape: [...slot.shape], values: Array.from(await slot.data()) };
+        // Every read started before any is awaited; the slots keep their order in the object.
+        slots[slotName] = { shape: [...slot.shape], values: [] };
+        reads.push(
+          slot.data().then((v) => {
+            slots[slotName].values = Array.from(v);
+          }),
+        );
       }
       params[name] = { step: state.step, slots };
     }
+    await Promise.all(reads);
     return { type: this.optimizerType, params };
   }
 

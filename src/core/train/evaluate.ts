@@ -27,13 +27,17 @@ export interface SplitOutputs {
   weights: Float32Array[] | null;
 }
 
-export function predictSplit(
+/**
+ * Every chunk's forward pass is queued before any is read, and each chunk's outputs come back in one
+ * asynchronous read (no synchronous read: the webgpu backend has none).
+ */
+export async function predictSplit(
   net: Network,
   data: PreparedData,
   gatherers: RowGatherer[],
   rows: Int32Array,
   fusion: FusionConfig,
-): SplitOutputs {
+): Promise<SplitOutputs> {
   const n = rows.length;
   const C = net.classes;
   const M = net.order.length;
@@ -45,12 +49,14 @@ export function predictSplit(
   });
   const jointFused = net.method === 'joint' ? new Float32Array(n * C) : null;
   const ctx = { training: false, seed: 0 };
+  const chunks: { start: number; size: number; outputs: tf.Tensor }[] = [];
   for (let start = 0; start < n; start += EVAL_CHUNK) {
     const chunk = rows.subarray(start, Math.min(n, start + EVAL_CHUNK));
+    // [outputs, chunk rows, C]: the unimodal logits in `net.order`, then (joint) the fused ones.
     const outputs = tf.tidy(() => {
       const xs = gatherers.map((g) => g.gather(chunk));
       if (net.method === 'mla') {
-        return net.order.map((m, i) => net.head.apply(net.encoder(m).apply(xs[i], ctx)));
+        return tf.stack(net.order.map((m, i) => net.head.apply(net.encoder(m).apply(xs[i], ctx))));
       }
       const masks = data.modalities.map((m, i) =>
         m.hasMissing
@@ -59,11 +65,19 @@ export function predictSplit(
       );
       const feats = net.jointFeatures(xs, masks as (tf.Tensor2D | null)[], ctx);
       const uni = feats.map((f, i) => net.jointUnimodalLogits(i, f));
-      return [...uni, net.head.apply(tf.concat(feats, 1))];
+      return tf.stack([...uni, net.head.apply(tf.concat(feats, 1))]);
     });
-    for (let i = 0; i < M; i++) logits[i].set(outputs[i].dataSync() as Float32Array, start * C);
-    if (jointFused) jointFused.set(outputs[M].dataSync() as Float32Array, start * C);
-    tf.dispose(outputs);
+    chunks.push({ start, size: chunk.length, outputs });
+  }
+  try {
+    const values = await Promise.all(chunks.map((c) => c.outputs.data() as Promise<Float32Array>));
+    chunks.forEach(({ start, size }, c) => {
+      const block = size * C;
+      for (let i = 0; i < M; i++) logits[i].set(values[c].subarray(i * block, (i + 1) * block), start * C);
+      if (jointFused) jointFused.set(values[c].subarray(M * block, (M + 1) * block), start * C);
+    });
+  } finally {
+    tf.dispose(chunks.map((c) => c.outputs));
   }
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = data.labels[rows[i]];

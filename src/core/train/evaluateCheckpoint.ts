@@ -58,9 +58,9 @@ export async function evaluateCheckpoint(
     assignWeights(checkpoint, net);
     const gatherers = data.modalities.map((m) => new RowGatherer(m));
     opts.onProgress?.('evaluating the validation split');
-    const val = predictSplit(net, data, gatherers, data.val, record.mla.fusion);
+    const val = await predictSplit(net, data, gatherers, data.val, record.mla.fusion);
     opts.onProgress?.('evaluating the test split');
-    const test = predictSplit(net, data, gatherers, data.test, record.mla.fusion);
+    const test = await predictSplit(net, data, gatherers, data.test, record.mla.fusion);
     const order = net.order;
     const extra = checkpoint.extra as { nextBatch?: number } | null;
     return {

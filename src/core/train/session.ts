@@ -87,7 +87,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     if (ref) {
       const restored = restoreSnapshot(await loadCheckpoint(ref.dir), net, optimizer);
       position = restored.position;
-      if (projector) projector = restored.projector;
+      if (projector) {
+        projector.dispose();
+        projector = restored.projector;
+      } else restored.projector?.dispose();
       writer.log(`resumed from ${ref.dir} (epoch ${position.epochsDone}, batch ${position.nextBatch})`);
     }
   }
@@ -122,7 +125,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           position = {
             ...position,
             nextBatch: b,
-            partial: totals.read(),
+            partial: await totals.read(),
             partialSeconds: epochSeconds,
             elapsed: elapsed(),
           };
@@ -189,17 +192,17 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
             epoch: epoch + 1,
             batch: b + 1,
             batches,
-            loss: means(totals.read()).loss,
+            loss: means(await totals.read()).loss,
             elapsed: round(elapsed(), 3),
           });
         }
       }
       epochSeconds += (performance.now() - epochStart) / 1000;
-      const trained = means(totals.read());
+      const trained = means(await totals.read());
       totals.dispose();
 
-      const val = predictSplit(net, data, gatherers, data.val, config.mla.fusion);
-      const test = predictSplit(net, data, gatherers, data.test, config.mla.fusion);
+      const val = await predictSplit(net, data, gatherers, data.val, config.mla.fusion);
+      const test = await predictSplit(net, data, gatherers, data.test, config.mla.fusion);
       const valScores = scoreSplit(val, order);
       const testScores = scoreSplit(test, order);
       // Model selection on validation, earliest epoch on ties; without a validation split, the last epoch.
@@ -249,6 +252,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   } finally {
     net.dispose();
     optimizer.dispose();
+    projector?.dispose();
   }
 
   async function stop(): Promise<SessionResult> {

@@ -42,12 +42,17 @@ export async function writeSnapshot(
   seed: number,
 ): Promise<string> {
   const named = net.namedVariables();
-  const tensors: NamedTensor[] = named.map((v) => ({
+  // Every read is started before any is awaited: one round trip for all of them where the device is remote.
+  const [values, state, matrix] = await Promise.all([
+    Promise.all(named.map((v) => v.variable.data() as Promise<Float32Array>)),
+    optimizer.exportState(new Map(named.map((v) => [v.variable, v.name]))),
+    projector ? projector.read() : null,
+  ]);
+  const tensors: NamedTensor[] = named.map((v, i) => ({
     name: v.name,
     shape: v.variable.shape,
-    values: v.variable.dataSync() as Float32Array,
+    values: values[i],
   }));
-  const state = await optimizer.exportState(new Map(named.map((v) => [v.variable, v.name])));
   const meta: OptimizerMeta = { type: state.type, steps: {}, slots: {} };
   for (const [param, entry] of Object.entries(state.params)) {
     meta.steps[param] = entry.step;
@@ -60,8 +65,8 @@ export async function writeSnapshot(
       });
     }
   }
-  if (projector) {
-    tensors.push({ name: PROJECTOR_TENSOR, shape: [projector.dim, projector.dim], values: projector.matrix });
+  if (projector && matrix) {
+    tensors.push({ name: PROJECTOR_TENSOR, shape: [projector.dim, projector.dim], values: matrix });
   }
   const hgm = projector ? { dim: projector.dim, firstStepDone: projector.firstStepDone } : null;
   // A checkpoint taken inside an epoch carries that epoch's number; finishing the epoch replaces it.

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { tensorHost, type TensorHost } from '../backend/host';
 import type { HgmMode } from '../config/types';
-import { batchMeanFeature, hgmAlpha, type HgmProjector } from '../mla/hgm';
+import { hgmAlpha, type HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
 import { fastJointApplies, fastJointMlpStep } from './fast/joint-mlp-step';
 import { fastMlaMlpStep, fastPathApplies } from './fast/mla-mlp-step';
@@ -71,9 +71,8 @@ export function mlaStep(
     }, variables);
     const updates = variables.map((variable) => ({ variable, grad: grads[variable.name] }));
     if (hgm && hgm.mode !== 'off') {
-      const r = batchMeanFeature(features!);
       const alpha = hgmAlpha(input.batch, input.batches);
-      const projected = hgm.projector.step(r, alpha, grads[kernel.name] as tf.Tensor2D, hgm.mode);
+      const projected = hgm.projector.step(features!, alpha, grads[kernel.name] as tf.Tensor2D, hgm.mode);
       if (projected) updates[updates.length - 2].grad = projected;
     }
     for (const m of input.quirkEncoders) {

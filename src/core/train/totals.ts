@@ -1,5 +1,5 @@
 // Running per-key sums of loss and correct counts for the current epoch, kept on the device so that a step
-// never waits for a read-back; `read()` syncs only when a record is written.
+// never waits for a read-back; `read()` reads them back, asynchronously, only when a record is written.
 
 import * as tf from '@tensorflow/tfjs';
 
@@ -66,13 +66,16 @@ export class EpochTotals {
     e.rows += rows;
   }
 
-  read(): Record<string, TotalsValue> {
+  /** The sums so far, with one read-back for every device sum together. */
+  async read(): Promise<Record<string, TotalsValue>> {
+    const onDevice = [...this.entries.values()].flatMap((e) => [e.loss, e.correct]);
+    const kept = onDevice.filter((t): t is tf.Scalar => t !== null);
+    const values = kept.length > 0 ? await readAll(kept) : new Float32Array(0);
+    let next = 0;
+    const valueOf = (t: tf.Scalar | null) => (t ? values[next++] : 0);
     const out: Record<string, TotalsValue> = {};
     for (const [k, e] of this.entries) {
-      const device = {
-        loss: e.loss ? e.loss.dataSync()[0] : 0,
-        correct: e.correct ? e.correct.dataSync()[0] : 0,
-      };
+      const device = { loss: valueOf(e.loss), correct: valueOf(e.correct) };
       const host = e.base ?? { loss: e.hostLoss ?? 0, correct: e.hostCorrect };
       out[k] = {
         loss: Math.fround(device.loss + host.loss),
@@ -87,6 +90,16 @@ export class EpochTotals {
     for (const e of this.entries.values())
       tf.dispose([e.loss, e.correct].filter((t): t is tf.Scalar => t !== null));
     this.entries.clear();
+  }
+}
+
+/** The scalars' values in order, by one asynchronous read of their stack (a copy: the values are exact). */
+async function readAll(scalars: tf.Scalar[]): Promise<Float32Array> {
+  const stacked = tf.stack(scalars);
+  try {
+    return (await stacked.data()) as Float32Array;
+  } finally {
+    stacked.dispose();
   }
 }
 

@@ -75,10 +75,8 @@ export function fastMlaMlpStep(
     if (hgm && hgm.mode !== 'off') {
       const sums = own(host.columnSums(features));
       const r = Float32Array.from(host.view(sums), (v) => v / B);
-      if (hgm.projector.advance(r, hgmAlpha(input.batch, input.batches))) {
-        const d = hgm.projector.dim;
-        const P = own(host.upload(hgm.projector.matrix, [d, d]));
-        const projected = own(host.matMul(P, kernelGrad, false, false));
+      if (hgm.projector.advanceOnHost(host, r, hgmAlpha(input.batch, input.batches))) {
+        const projected = own(host.matMul(hgm.projector.tensor, kernelGrad, false, false));
         if (hgm.mode === 'add') addInPlace(host.view(projected), host.view(kernelGrad));
         kernelGrad = projected;
       }
