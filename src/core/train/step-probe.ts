@@ -160,6 +160,7 @@ class StepProbe {
   dispose(): void {
     this.net.dispose();
     this.optimizer.dispose();
+    this.projector?.dispose();
     tf.dispose([...this.xs, this.y]);
   }
 }
