@@ -54,7 +54,7 @@ export function stepMeasureFor(config: ResolvedConfig, shapes: ProbeShapes): Ste
 
 /**
  * Runs `step` WARMUP_STEPS times, then until `budgetMs` (counted from the start) is spent or MAX_TIMED_STEPS
- * ran, and returns the median timed step in ms. At least one step is timed, even past the budget.
+ * ran, and returns the median timed step in ms. The warm-up and at least one timed step run even past the budget.
  */
 export async function timeSteps(
   step: () => Promise<void>,
@@ -62,19 +62,15 @@ export async function timeSteps(
   now: () => number = () => performance.now(),
 ): Promise<number> {
   const start = now();
-  let last = 0;
-  for (let i = 0; i < WARMUP_STEPS && (i === 0 || now() - start < budgetMs / 2); i++) {
-    const t0 = now();
-    await step();
-    last = now() - t0;
-  }
+  // Every warm-up step runs even past the budget: a GPU may still be compiling shaders in the second one, and a
+  // step timed then would make it look many times slower than it trains.
+  for (let i = 0; i < WARMUP_STEPS; i++) await step();
   const timed: number[] = [];
   do {
     const t0 = now();
     await step();
     timed.push(now() - t0);
   } while (timed.length < MAX_TIMED_STEPS && now() - start < budgetMs);
-  if (timed.length === 0) return last;
   timed.sort((a, b) => a - b);
   return timed[Math.floor(timed.length / 2)];
 }
