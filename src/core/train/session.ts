@@ -121,11 +121,13 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       const epochStart = performance.now();
       for (let b = startBatch; b < batches; b++) {
         if (b > startBatch && opts.hooks.shouldStop()) {
+          // The read waits for the device (a GPU's queued steps), so it comes before the clock stops.
+          const partial = await totals.read();
           epochSeconds += (performance.now() - epochStart) / 1000;
           position = {
             ...position,
             nextBatch: b,
-            partial: await totals.read(),
+            partial,
             partialSeconds: epochSeconds,
             elapsed: elapsed(),
           };
@@ -197,8 +199,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           });
         }
       }
-      epochSeconds += (performance.now() - epochStart) / 1000;
+      // The read waits for the device: a GPU's queued steps finish inside the epoch's clock.
       const trained = means(await totals.read());
+      epochSeconds += (performance.now() - epochStart) / 1000;
       totals.dispose();
 
       const val = await predictSplit(net, data, gatherers, data.val, config.mla.fusion);
