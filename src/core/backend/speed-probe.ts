@@ -25,17 +25,27 @@ export async function probeSpeed(
     const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
     let single: number;
     try {
-      await tf.matMul(a, b).data(); // warm-up: compiles the kernel for this shape
-      const t0 = now();
-      let repeats = 0;
-      do {
-        const c = tf.matMul(a, b);
-        await c.data();
-        c.dispose();
-        repeats++;
-      } while (now() - t0 < budgetMs / 10 && repeats < 20);
+      const warm = tf.matMul(a, b); // compiles the kernel for this shape
+      await warm.data();
+      warm.dispose();
+      let t0 = now();
+      const one = tf.matMul(a, b);
+      await one.data();
+      one.dispose();
+      single = Math.max(now() - t0, 1e-3);
+      // Queued back to back with one read at the end, as training runs them: on a GPU, reading back every
+      // product would measure the transfer rather than the matmul.
+      const repeats = Math.max(1, Math.min(50, Math.floor(budgetMs / 10 / single)));
+      t0 = now();
+      let c: tf.Tensor | null = null;
+      for (let i = 0; i < repeats; i++) {
+        const next = tf.matMul(a, b);
+        c?.dispose();
+        c = next;
+      }
+      await c!.data();
+      c!.dispose();
       const seconds = (now() - t0) / 1000;
-      single = (1000 * seconds) / repeats;
       const gflops = (2 * n ** 3 * repeats) / seconds / 1e9;
       if (gflops > best.gflops) best = { gflops, size: n };
     } finally {
