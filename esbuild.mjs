@@ -1,6 +1,7 @@
 // Bundles the trainer / `mla` command line and the extension (node, cjs) and the dashboard webview (browser).
 // TensorFlow.js stays external: the wasm backend loads its .wasm files from its package folder at run time,
-// and the native backends are optional packages.
+// and the native backends are optional packages. So does `webgpu`: an optional package whose index.js loads
+// its platform's prebuilt dawn.node from its own dist/ folder.
 import { build } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -12,7 +13,7 @@ const node = {
   target: 'node20',
   outdir: 'dist',
   sourcemap: true,
-  external: ['@tensorflow/*', 'vscode'],
+  external: ['@tensorflow/*', 'webgpu', 'vscode'],
   // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   logLevel: 'warning',

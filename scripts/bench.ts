@@ -3,8 +3,12 @@
 // run, ours and the peer's repeats interleaved, and medians are printed with the spread of the repeats.
 //   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
 //   BENCH_REPEATS=5 npm run bench   more repeats
+//   npm run bench -- --only e,f     only these parts: workloads a-f, and step (per-step time of the six-MLP
+//                                   config per backend), profile (where a wasm epoch goes), seeds, memory
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
-// method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP.
+// method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP, (e) ResNet-18
+// on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
+// webgpu included (named by its adapter; a software adapter only with MLA_WEBGPU_ALLOW_SOFTWARE=1).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,10 +16,35 @@ import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
-import { exampleConfig, prepareWorkloads, type Workload } from './bench/workloads';
-import type { MatmulResult, TrainResult } from './bench/worker';
+import {
+  exampleConfig,
+  isStructured,
+  prepareWorkloads,
+  WORKLOAD_KEYS,
+  type Workload,
+  type WorkloadKey,
+} from './bench/workloads';
+import type { MatmulResult, StepResult, TrainResult } from './bench/worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const SECTIONS = ['step', 'profile', 'seeds', 'memory'] as const;
+type Part = WorkloadKey | (typeof SECTIONS)[number];
+const ONLY = parseOnly();
+
+/** `--only e,f` (after `npm run bench --`): the parts to run; all of them by default. */
+function parseOnly(): Part[] {
+  const all: Part[] = [...WORKLOAD_KEYS, ...SECTIONS];
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return all;
+  const parts = (process.argv[i + 1] ?? '').split(',').filter((p) => p !== '');
+  const bad = parts.filter((p) => !all.includes(p as Part));
+  if (parts.length === 0 || bad.length > 0) {
+    throw new Error(
+      `--only: expected a comma-separated list of ${all.join(', ')}; found "${process.argv[i + 1] ?? ''}"`,
+    );
+  }
+  return parts as Part[];
+}
 const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
 /** Epochs per timed run; the first is warm-up and left out of every per-epoch figure. */
 const EPOCHS = { mlp: QUICK ? 3 : 5, structured: QUICK ? 2 : 3, cpu: 2 };
@@ -37,7 +66,7 @@ interface Series {
 
 async function availableBackends(): Promise<BackendName[]> {
   const out: BackendName[] = [];
-  for (const name of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as BackendName[]) {
+  for (const name of ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as BackendName[]) {
     try {
       await selectBackend(name);
       out.push(name);
@@ -56,7 +85,7 @@ async function benchWorkload(
   work: string,
 ): Promise<void> {
   console.log(`\n${w.title}`);
-  const structured = w.key === 'c' || w.key === 'd';
+  const structured = isStructured(w.key);
   const series = new Map<string, Series>();
   const peerSeries: Series = {
     name: 'PyTorch peer (1 thread)',
@@ -87,7 +116,7 @@ async function benchWorkload(
         String(epochs),
       ]);
       const s = series.get(backend) ?? {
-        name: `MLA Studio (${backend})`,
+        name: `MLA Studio (${backend}${matmul.get(backend)?.adapter ? ` · ${matmul.get(backend)!.adapter}` : ''})`,
         seconds: [],
         samplesPerSecond: [],
         flopsPerEpoch: run.result.flopsPerEpoch,
@@ -154,7 +183,7 @@ async function overhead(workloads: Workload[]): Promise<void> {
   console.log('\nWhere an epoch goes (wasm, one profiled run per workload; ms per epoch after the first)');
   const rows: string[][] = [];
   for (const w of workloads) {
-    const epochs = w.key === 'c' || w.key === 'd' ? EPOCHS.structured + 1 : EPOCHS.mlp;
+    const epochs = isStructured(w.key) ? EPOCHS.structured + 1 : EPOCHS.mlp;
     const run = await worker<TrainResult>([
       'train',
       '--config',
@@ -193,6 +222,26 @@ async function overhead(workloads: Workload[]): Promise<void> {
     '"outside" = not in a kernel nor its dispatch: autodiff bookkeeping, the fast-path steps\' loops, HGM, evaluation JS, checkpoint; ' +
       '"trainer" = batch gathering + loss/accuracy totals + metrics writes, timed directly.',
   );
+}
+
+/** What `auto` weighs: ms per training step of the six-MLP config on each backend, as it times them. */
+async function stepTimes(configFile: string, backends: BackendName[]): Promise<void> {
+  console.log('\nPer-step time, (a) six-MLP handwritten config, as `auto` times it (warm-up steps left out)');
+  const rows: string[][] = [];
+  for (const backend of backends) {
+    const run = await worker<StepResult>([
+      'step',
+      '--config',
+      configFile,
+      '--backend',
+      backend,
+      '--budget-ms',
+      '3000',
+    ]);
+    const r = run.result;
+    rows.push([r.adapter ? `${backend} · ${r.adapter}` : backend, r.msPerStep.toFixed(3)]);
+  }
+  console.log(table(['backend', 'ms/step'], rows));
 }
 
 async function parallelSeeds(configFile: string, work: string): Promise<void> {
@@ -283,17 +332,24 @@ async function main(): Promise<void> {
         [...matmul.values()]
           .map(
             (m) =>
-              `${m.backend} ${m.gflopsReused.toFixed(1)} (fresh weights every call: ${m.gflopsFresh.toFixed(1)})`,
+              `${m.backend}${m.adapter ? ` (${m.adapter})` : ''} ${m.gflopsReused.toFixed(1)} (fresh weights every call: ${m.gflopsFresh.toFixed(1)})`,
           )
           .join('; '),
     );
     const peerReason = peerUnavailable();
-    const workloads = await prepareWorkloads(work);
+    const keys = WORKLOAD_KEYS.filter((k) => ONLY.includes(k));
+    const needsA = ONLY.includes('step') || ONLY.includes('seeds');
+    const prepared = await prepareWorkloads(work, needsA && !keys.includes('a') ? [...keys, 'a'] : keys);
+    const workloads = prepared.filter((w) => keys.includes(w.key));
+    const six = prepared.find((w) => w.key === 'a');
     for (const w of workloads) await benchWorkload(w, backends, matmul, peerReason, work);
+    if (ONLY.includes('step') && six) await stepTimes(six.configFile, backends);
     if (backends.includes('wasm')) {
-      await overhead(workloads);
-      await parallelSeeds(workloads[0].configFile, work);
-      await memory(work);
+      // The GPU workloads (e, f) would make one profiled wasm run take minutes.
+      const profiled = workloads.filter((w) => w.key !== 'e' && w.key !== 'f');
+      if (ONLY.includes('profile') && profiled.length > 0) await overhead(profiled);
+      if (ONLY.includes('seeds') && six) await parallelSeeds(six.configFile, work);
+      if (ONLY.includes('memory')) await memory(work);
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

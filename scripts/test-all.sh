@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test tier, in order: build and static checks, unit tests, integration tests in a real VS Code
-# (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
+# Every test tier, in order: build and static checks, unit tests, the webgpu backend's tests, integration tests
+# in a real VS Code (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
 # ends with one "N passed, N failed" line over all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,12 @@ npx prettier --check .
 
 status=0
 tier unit test/unit/*.test.ts test/integration/harness/harness.test.ts || status=$?
+
+if [ "$status" -eq 0 ]; then
+  # The GPU backend on whatever Vulkan adapter exists (CI: lavapipe, scripts/webgpu/install-software-gpu.sh);
+  # its tests skip with the reason only where there is none.
+  MLA_WEBGPU_ALLOW_SOFTWARE=1 tier webgpu test/webgpu/*.test.ts || status=$?
+fi
 
 if [ "$status" -eq 0 ]; then
   echo "== integration: install the offline VS Code (code-server 4.100.3 + Chromium) if missing"

@@ -36,6 +36,32 @@ function conv2dLayers(
   return layers;
 }
 
+/** Torchvision's ResNet-18 (model/resnet18.ts): 7×7/2 stem, 3×3/2 max-pool, stages of 2 BasicBlocks. */
+function resnet18Layers(sampleShape: number[], widths: number[], featureDim: number): Layer[] {
+  const out = (size: number, stride: number) => Math.ceil(size / stride);
+  let [h, w] = sampleShape;
+  let cin = sampleShape[2] ?? 1;
+  h = out(h, 2);
+  w = out(w, 2);
+  const layers: Layer[] = [{ flops: 2 * h * w * 49 * cin * widths[0], first: true }];
+  h = out(h, 2);
+  w = out(w, 2);
+  cin = widths[0];
+  widths.forEach((width, stage) => {
+    for (let b = 0; b < 2; b++) {
+      const stride = b === 0 && stage > 0 ? 2 : 1;
+      h = out(h, stride);
+      w = out(w, stride);
+      layers.push({ flops: 2 * h * w * 9 * cin * width, first: false });
+      layers.push({ flops: 2 * h * w * 9 * width * width, first: false });
+      if (cin !== width || stride !== 1) layers.push({ flops: 2 * h * w * cin * width, first: false });
+      cin = width;
+    }
+  });
+  if (cin !== featureDim) layers.push({ flops: 2 * cin * featureDim, first: false });
+  return layers;
+}
+
 function transformerLayers(
   sampleShape: number[],
   cfg: { layers: number; dim: number; ffDim: number },
@@ -65,6 +91,8 @@ function layersOf(sampleShape: number[], cfg: EncoderConfig, featureDim: number)
       return conv2dLayers(sampleShape, cfg.channels, cfg.kernelSize, featureDim);
     case 'transformer':
       return transformerLayers(sampleShape, cfg, featureDim);
+    case 'resnet18':
+      return resnet18Layers(sampleShape, cfg.widths, featureDim);
     default:
       throw new Error(`bench: no FLOP count for ${cfg.type} encoders`);
   }

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SHARED } from './workloads';
-import type { MatmulResult, TrainResult } from './worker';
+import type { MatmulResult, StepResult, TrainResult } from './worker';
 
 const WORKER = path.join(__dirname, 'worker.ts');
 const PEER = path.join(SHARED, 'peer', 'torch_mla.py');
@@ -22,7 +22,7 @@ function parse<T>(stdout: string, what: string, stderr: string): T {
 }
 
 /** Runs the worker asynchronously, so several can run at once. */
-export function worker<T extends TrainResult | MatmulResult>(args: string[]): Promise<Timed<T>> {
+export function worker<T extends TrainResult | MatmulResult | StepResult>(args: string[]): Promise<Timed<T>> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {

@@ -3,6 +3,7 @@
 //             train-loop seconds, the wall time between epoch ends, resident memory and the tensor count;
 //             with --profile it also times every kernel and the trainer's own steps (see kernel-timer.ts).
 //   matmul  — GFLOP/s of a 1024² float32 matmul on the backend.
+//   step    — ms per training step of the config's model, as `auto` times it (train/step-probe.ts).
 // Prints one line `BENCH_RESULT <json>` on stdout.
 //   node --import tsx scripts/bench/worker.ts train --config F --backend wasm --epochs 4 [--seed 0] [--profile]
 //   node --import tsx scripts/bench/worker.ts matmul --backend wasm
@@ -11,11 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend/select';
-import type { BackendName } from '../../src/core/config/types';
+import type { BackendName, ResolvedConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import { RunWriter } from '../../src/core/runs/writer';
 import { RowGatherer } from '../../src/core/train/batches';
 import { loadRunDataset, startRun } from '../../src/core/train/runner';
+import { probeShapes, stepMeasureFor } from '../../src/core/train/step-probe';
 import { EpochTotals } from '../../src/core/train/totals';
 import { trainFlopsPerSample } from './flops';
 import { installKernelTimer } from './kernel-timer';
@@ -45,6 +47,13 @@ export interface ProfileFigures {
   top: { name: string; calls: number; ms: number }[];
 }
 
+export interface StepResult {
+  kind: 'step';
+  backend: string;
+  adapter: string | null;
+  msPerStep: number;
+}
+
 export interface TrainResult {
   kind: 'train';
   backend: string;
@@ -57,6 +66,8 @@ export interface TrainResult {
 export interface MatmulResult {
   kind: 'matmul';
   backend: string;
+  /** The GPU, "vendor · architecture · description" (webgpu). */
+  adapter: string | null;
   /** The weights operand reused (XNNPACK packs it once): the kernel's peak. */
   gflopsReused: number;
   /** A new weights operand every call, as in training (packing included). */
@@ -95,11 +106,7 @@ function timeMethod(proto: object, method: string, sink: { ms: number; max: numb
   };
 }
 
-async function train(): Promise<TrainResult> {
-  const configFile = path.resolve(arg('config'));
-  const epochs = Number(arg('epochs', '4'));
-  const seed = Number(arg('seed', '0'));
-  const profile = process.argv.includes('--profile');
+async function loadConfig(configFile: string, epochs: number): Promise<ResolvedConfig> {
   const raw = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { training: { epochs: number } };
   raw.training.epochs = epochs;
   const result = await validateConfig(JSON.stringify(raw), configFile);
@@ -107,7 +114,15 @@ async function train(): Promise<TrainResult> {
   if (!result.config || errors.length > 0) {
     throw new Error(`${configFile}: ${errors.map((d) => `${d.pointer}: ${d.message}`).join('; ')}`);
   }
-  const config = result.config;
+  return result.config;
+}
+
+async function train(): Promise<TrainResult> {
+  const configFile = path.resolve(arg('config'));
+  const epochs = Number(arg('epochs', '4'));
+  const seed = Number(arg('seed', '0'));
+  const profile = process.argv.includes('--profile');
+  const config = await loadConfig(configFile, epochs);
   const backend = await selectBackend(arg('backend') as BackendName);
   const dataset = await loadRunDataset(config);
 
@@ -202,27 +217,45 @@ async function matmul(): Promise<MatmulResult> {
   const n = 1024;
   const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
   const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
-  const measure = (fresh: boolean): number => {
-    const run = () =>
-      tf.tidy(() => {
-        const w = fresh ? tf.add(b, 0) : b;
-        tf.matMul(a, w).dataSync();
-      });
-    run();
+  // Asynchronous reads: a GPU backend (webgpu) has no synchronous one.
+  const measure = async (fresh: boolean): Promise<number> => {
+    const run = async () => {
+      const c = tf.tidy(() => tf.matMul(a, fresh ? tf.add(b, 0) : b));
+      await c.data();
+      c.dispose();
+    };
+    await run();
     let reps = 0;
     const start = performance.now();
     while (performance.now() - start < 1500 || reps < 2) {
-      run();
+      await run();
       reps++;
     }
     return (2 * n ** 3 * reps) / ((performance.now() - start) / 1000) / 1e9;
   };
-  return { kind: 'matmul', backend: backend.name, gflopsReused: measure(false), gflopsFresh: measure(true) };
+  const gflopsReused = await measure(false);
+  const gflopsFresh = await measure(true);
+  return {
+    kind: 'matmul',
+    backend: backend.name,
+    adapter: backend.tried[0].adapter ?? null,
+    gflopsReused,
+    gflopsFresh,
+  };
+}
+
+/** Milliseconds per training step of a config on a backend, as `auto` measures it (train/step-probe.ts). */
+async function step(): Promise<StepResult> {
+  const config = await loadConfig(path.resolve(arg('config')), 1);
+  const backend = await selectBackend(arg('backend') as BackendName);
+  const shapes = probeShapes(config, await loadRunDataset(config));
+  const msPerStep = await stepMeasureFor(config, shapes)(backend.name, Number(arg('budget-ms', '3000')));
+  return { kind: 'step', backend: backend.name, adapter: backend.tried[0].adapter ?? null, msPerStep };
 }
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
-  const result = mode === 'matmul' ? await matmul() : await train();
+  const result = mode === 'matmul' ? await matmul() : mode === 'step' ? await step() : await train();
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 }
 

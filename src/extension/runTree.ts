@@ -153,7 +153,8 @@ export function runTooltip(run: RunInfo): vscode.MarkdownString {
   const epochs = epochsOf(run);
   const rows: [string, string][] = [
     ['method', methodOf(run)],
-    ['backend', backendOf(run)],
+    // Adapter names carry markdown characters (parentheses, ~, +).
+    ['backend', escape(backendOf(run))],
     [
       'epochs',
       `${run.lastEpoch?.epoch ?? 0}/${epochs}${run.summary ? ` (best ${run.summary.bestEpoch})` : ''}`,
@@ -170,5 +171,5 @@ export function runTooltip(run: RunInfo): vscode.MarkdownString {
 }
 
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }

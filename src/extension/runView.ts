@@ -30,9 +30,12 @@ export function methodOf(run: RunInfo): string {
   return run.resolved?.method ?? run.summary?.method ?? 'mla';
 }
 
-/** The backend that ran (config.json's `run.backend`). */
+/** The backend that ran, with the GPU it ran on (config.json's `run`): "webgpu · nvidia · hopper · NVIDIA H100". */
 export function backendOf(run: RunInfo): string {
-  return run.resolved?.run.backend ?? run.summary?.backend ?? 'unknown';
+  const name = run.resolved?.run.backend ?? run.summary?.backend;
+  if (name === undefined) return 'unknown';
+  const adapter = run.resolved?.run.backendsTried.find((t) => t.name === name)?.adapter;
+  return adapter ? `${name} · ${adapter}` : name;
 }
 
 export function epochsOf(run: RunInfo): number {

@@ -12,7 +12,7 @@ export class UsageError extends Error {
   }
 }
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export function parseBackend(value: string): BackendChoice {
   if (!(BACKENDS as readonly string[]).includes(value)) {

@@ -2,6 +2,7 @@
 
 import { DataError } from '../core/data/types';
 import { UsageError } from './args';
+import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
 import { trainCommand } from './commands/train';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   eval: evalCommand,
   example: exampleCommand,
+  doctor: doctorCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 // JSON events for programs (the extension). Also owns the stop signals while a run trains.
 
 import * as path from 'node:path';
+import { measuredFigures } from '../core/backend/describe';
 import type { BackendSelection } from '../core/backend/types';
 import { aggregateSeeds, type SeedStat } from '../shared/aggregate';
 import type { RunOutcome } from '../core/train/runner';
@@ -29,9 +30,17 @@ export class TrainUi {
     if (this.json) return this.event({ type: 'backend', name: b.name, tried: b.tried });
     if (this.quiet) return;
     // The full reasons go to each run's log.txt; the terminal gets their first clause.
-    const brief = (reason: string) => reason.replace(/\s*\([^)]*\)/g, '').split(';')[0];
+    const brief = (reason: string) => withoutParentheses(reason).split(';')[0];
     const skipped = b.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${brief(t.reason)}`);
-    process.stderr.write(`backend: ${b.name}${skipped.length ? ` (not used: ${skipped.join('; ')})` : ''}\n`);
+    const measured = measuredFigures(b.tried);
+    const notes = [
+      measured && `measured: ${measured}`,
+      skipped.length > 0 && `not used: ${skipped.join('; ')}`,
+    ];
+    const adapter = b.tried.find((t) => t.name === b.name)?.adapter;
+    const on = adapter !== undefined ? ` on ${adapter}` : '';
+    const extra = notes.filter((n) => n).join('; ');
+    process.stderr.write(`backend: ${b.name}${on}${extra ? ` (${extra})` : ''}\n`);
   }
 
   runStarted(runDir: string, seed: number): void {
@@ -141,4 +150,14 @@ export class TrainUi {
   private event(e: TrainerEvent): void {
     process.stdout.write(encodeTrainerEvent(e));
   }
+}
+
+/** The text outside parentheses, nested ones included (adapter names hold their own). */
+function withoutParentheses(text: string): string {
+  let out = text;
+  for (let prev = ''; prev !== out;) {
+    prev = out;
+    out = out.replace(/\s*\([^()]*\)/g, '');
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ Usage:
   mla validate <config.mla.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
   mla example [DIR]
+  mla doctor [--json]
 
 Run "mla <command> --help" for the options of a command.
 `;
@@ -23,7 +24,7 @@ Options:
   --epochs N        override training.epochs (with --resume: train up to N epochs in total)
   --runs-dir DIR    where run folders go; default: .mla/runs in the config's workspace
                     (the nearest folder above the config with .git, .vscode or .mla)
-  --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu (default: the config's, then auto)
+  --backend B       auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the config's, then auto)
   --resume DIR      continue a stopped or interrupted run from its latest checkpoint
   --json            print one JSON event per line on stdout instead of the progress display
   --group ID        seed-group id recorded in each run (default: one per command)
@@ -66,4 +67,22 @@ Usage:
 Writes DIR/data/ (a generated dataset: 1500 samples, 5 classes, modalities "strong", "medium" and "weak"
 of clearly different strength) and two configs of the same model: example-mla.mla.json (MLA) and
 example-joint.mla.json (the joint-training baseline that shows modality laziness). Existing configs are kept.
+`;
+
+export const DOCTOR_HELP = `mla doctor: what this machine can train on
+
+Usage:
+  mla doctor [--json] [--budget SECONDS]
+
+Lists each backend (tensorflow-gpu, tensorflow, webgpu, wasm, cpu) and whether it loads, with the reason
+when it does not; the WebGPU adapters and their key limits; and a speed probe of each backend that loads
+(matmul GFLOP/s and the step time of an MLP 784-512-256-10 with Adam at batch 64), about --budget seconds
+in all (default 5). A software adapter (lavapipe, llvmpipe, SwiftShader) is listed but not used unless
+MLA_WEBGPU_ALLOW_SOFTWARE=1.
+
+Options:
+  --json            print the report as one JSON object
+  --budget S        seconds for the speed probes together (default 5)
+  -h, --help        show this help
+Exit codes: 0 some backend loads, 1 none does.
 `;

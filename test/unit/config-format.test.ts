@@ -30,7 +30,7 @@ describe('formatDiagnostic', () => {
     const backend = diagnostics.find((d) => d.pointer === '/backend')!;
     assert.equal(
       formatDiagnostic('x.mla.json', backend),
-      `x.mla.json:3:14: error: expected one of 'auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', found "cuda"`,
+      `x.mla.json:3:14: error: expected one of 'auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu', found "cuda"`,
     );
   });
 });

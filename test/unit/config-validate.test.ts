@@ -152,7 +152,7 @@ const CASES: BrokenCase[] = [
   {
     name: 'backend',
     text: D + '"backend": "gpu"}',
-    message: `expected one of 'auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', found "gpu"`,
+    message: `expected one of 'auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu', found "gpu"`,
     severity: 'error',
     pointer: '/backend',
     range: [0, 39, 0, 44],

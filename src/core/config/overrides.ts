@@ -2,7 +2,7 @@
 
 import type { BackendChoice, ResolvedConfig } from './types';
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface ConfigOverrides {
   epochs?: number;

@@ -9,7 +9,7 @@ export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
 export type ScaleMode = 'standardize' | 'minmax' | 'none';
 export type OptimizerType = 'sgd' | 'adam' | 'adamw';
 export type ScheduleType = 'none' | 'step' | 'cosine';
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
 export interface MlpEncoderConfig {

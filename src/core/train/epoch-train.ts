@@ -35,11 +35,13 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
   try {
     for (let b = startBatch; b < batches; b++) {
       if (b > startBatch && hooks.shouldStop()) {
+        // The read waits for the device (a GPU's queued steps), so it comes before the clock stops.
+        const partial = await totals.read();
         seconds += (performance.now() - start) / 1000;
         state.position = {
           ...state.position,
           nextBatch: b,
-          partial: await totals.read(),
+          partial,
           partialSeconds: seconds,
           elapsed: loop.elapsed(),
         };
@@ -71,8 +73,10 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
         });
       }
     }
+    // The read waits for the device: a GPU's queued steps finish inside the epoch's clock.
+    const trained = means(await totals.read());
     seconds += (performance.now() - start) / 1000;
-    return { lr, means: means(await totals.read()), seconds };
+    return { lr, means: trained, seconds };
   } finally {
     totals.dispose();
   }

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, ResolvedConfig } from '../config/types';
+import { attemptLine } from '../backend/describe';
+import { backendFault, BackendFault } from '../backend/fault';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
@@ -175,7 +177,12 @@ async function drive(
       history,
       hooks: {
         shouldStop: () => hooks.shouldStop(),
-        onBatch: (p) => hooks.onBatch?.(p),
+        onBatch: (p) => {
+          // A device lost or out of memory between kernels (backend/fault.ts) ends the run here, one line.
+          const fault = backendFault();
+          if (fault !== null) throw new BackendFault(fault);
+          hooks.onBatch?.(p);
+        },
         onEpoch: (r) => {
           status.epoch = r.epoch;
           writer.setStatus(status);
@@ -187,9 +194,12 @@ async function drive(
     writer.log(`${result.state}: ${result.summary.epochs} epochs, best epoch ${result.summary.bestEpoch}`);
     return { runDir: writer.dir, state: result.state, summary: result.summary };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // After a fault, whatever the next kernel threw is a consequence: the fault is the reason.
+    const fault = backendFault();
+    const message = fault ?? (error instanceof Error ? error.message : String(error));
     writer.log(`failed: ${message}`);
-    if (error instanceof Error && error.name !== 'DataError' && error.stack) writer.log(error.stack);
+    const expected = fault !== null || (error instanceof Error && error.name === 'DataError');
+    if (!expected && error instanceof Error && error.stack) writer.log(error.stack);
     writer.setStatus({ ...status, state: 'failed', endedAt: new Date().toISOString(), error: message });
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };
   } finally {
@@ -204,9 +214,9 @@ export async function loadRunDataset(config: ResolvedConfig): Promise<Dataset> {
 }
 
 function logBackend(writer: RunWriter, backend: BackendSelection): void {
-  for (const t of backend.tried)
-    writer.log(`backend ${t.name}: ${t.ok ? 'loaded' : 'not used'} (${t.reason})`);
-  writer.log(`backend in use: ${backend.name}`);
+  for (const t of backend.tried) writer.log(attemptLine(t));
+  const used = backend.tried.find((t) => t.name === backend.name);
+  writer.log(`backend in use: ${backend.name}${used?.adapter !== undefined ? ` on ${used.adapter}` : ''}`);
 }
 
 /**

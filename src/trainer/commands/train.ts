@@ -16,6 +16,7 @@ import {
   startRun,
   type RunOutcome,
 } from '../../core/train/runner';
+import { largestInputBytes, probeShapes, stepMeasureFor } from '../../core/train/step-probe';
 import { parseTrainArgv } from '../../protocol/trainerLaunch';
 import { TrainUi } from '../trainUi';
 import { TRAIN_HELP } from '../usage';
@@ -56,7 +57,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const resolved = applyOverrides(config, { epochs, backend: backendOverride, seeds });
   const runsDir =
     values['runs-dir'] !== undefined ? path.resolve(values['runs-dir']) : defaultRunsDir(configFile);
-  const backend = await selectBackend(resolved.backend);
+  // `auto` times this model on each backend that loads (step-probe.ts) and keeps the fastest.
+  const shapes = probeShapes(resolved, dataset);
+  const backend = await selectBackend(resolved.backend, {
+    measure: stepMeasureFor(resolved, shapes),
+    largestBufferBytes: largestInputBytes(shapes),
+  });
   ui.backend(backend);
   // The seeds of one command form one seed group (the extension passes its own when it spreads them over processes).
   const group = values.group ?? new Date().toISOString();
