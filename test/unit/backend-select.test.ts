@@ -36,7 +36,7 @@ test('auto tries libtensorflow with CUDA, libtensorflow, wasm, cpu in that order
     AUTO_ORDER.slice(0, selection.tried.length),
   );
   if (NATIVE_ABSENT) {
-    // The usual case here (PLATFORM.md): both optional packages were dropped by npm.
+    // The usual case here (docs/architecture.md, the compute platform): both optional packages were dropped by npm.
     assert.equal(selection.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.match(

@@ -1,4 +1,4 @@
-// Backends degrade, never break (ARCHITECTURE.md rule 5): `auto` takes the first that loads of libtensorflow with
+// Backends degrade, never break (docs/architecture.md, rule 5): `auto` takes the first that loads of libtensorflow with
 // CUDA, libtensorflow, wasm, plain JS; an explicit choice that fails is an error naming what failed and why.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendName } from '../config/types';

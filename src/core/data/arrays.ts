@@ -1,4 +1,4 @@
-// Reads an array file of any supported kind, chosen by its extension (FORMATS.md §1).
+// Reads an array file of any supported kind, chosen by its extension (docs/formats.md, dataset manifest).
 
 import { open, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
