@@ -4,12 +4,14 @@
 //   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
 //   BENCH_REPEATS=5 npm run bench   more repeats
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
-// method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP.
+// method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP; then the
+// dashboard's series work at growing run lengths (scripts/bench/dashboard-series.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
+import { dashboardSeries } from './bench/dashboard-series';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import { exampleConfig, prepareWorkloads, type Workload } from './bench/workloads';
@@ -295,6 +297,7 @@ async function main(): Promise<void> {
       await parallelSeeds(workloads[0].configFile, work);
       await memory(work);
     }
+    dashboardSeries();
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
