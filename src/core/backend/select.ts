@@ -8,11 +8,17 @@ import { tryWasmBackend } from './wasm';
 
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
-export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
+/** Loads one backend and says why it did or did not; `selectBackend` takes another to test degradation. */
+export type BackendLoader = (name: BackendName) => Promise<AttemptResult>;
+
+export async function selectBackend(
+  choice: BackendChoice,
+  load: BackendLoader = tryBackend,
+): Promise<BackendSelection> {
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const tried: BackendAttempt[] = [];
   for (const name of candidates) {
-    const result = await tryBackend(name);
+    const result = await load(name);
     tried.push({ name, ok: result.ok, reason: result.reason });
     if (result.ok) return { name, tried };
   }
@@ -20,7 +26,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendSelec
   throw new Error(`No backend could be loaded: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
 }
 
-async function tryBackend(name: BackendName): Promise<AttemptResult> {
+export async function tryBackend(name: BackendName): Promise<AttemptResult> {
   switch (name) {
     case 'tensorflow-gpu':
       return tryNativeBackend(true);
