@@ -1,4 +1,4 @@
-// Measures wasm MLP training speed with the stock BatchMatMul (PLATFORM.md: backprop matmuls fall to a scalar
+// Measures wasm MLP training speed with the stock BatchMatMul (docs/architecture.md, the compute platform: backprop matmuls fall to a scalar
 // loop) and with the project's (kernels/batch-matmul.ts: the SIMD gemm, XNNPACK for large products). Batch 64, 240 → 256 → 128 → 10, SGD momentum.
 //   node --import tsx scripts/bench-matmul.ts [seconds-per-variant]
 import * as tf from '@tensorflow/tfjs';

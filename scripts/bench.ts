@@ -8,12 +8,14 @@
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
 // method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP, (e) ResNet-18
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
-// webgpu included (named by its adapter; a software adapter only with MLA_WEBGPU_ALLOW_SOFTWARE=1).
+// webgpu included (named by its adapter; a software adapter only with MLA_WEBGPU_ALLOW_SOFTWARE=1); then
+// the dashboard's series work at growing run lengths (scripts/bench/dashboard-series.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
+import { dashboardSeries } from './bench/dashboard-series';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import {
@@ -351,6 +353,7 @@ async function main(): Promise<void> {
       if (ONLY.includes('seeds') && six) await parallelSeeds(six.configFile, work);
       if (ONLY.includes('memory')) await memory(work);
     }
+    dashboardSeries();
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

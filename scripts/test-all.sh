@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test tier, in order: build and static checks, unit tests, the webgpu backend's tests, integration tests
 # in a real VS Code (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
-# ends with one "N passed, N failed" line over all tiers.
+# ends with one "N passed, N failed, N skipped" line over all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,5 +68,7 @@ if [ -f "$results/ui.log" ]; then
   passed=$((passed + ui_passed))
   failed=$((failed + ui_failed))
 fi
-echo "tests: $passed passed, $failed failed"
+skipped=$(cat "$results"/*.tap 2>/dev/null | awk '/^# skipped [0-9]+$/ { n += $3 } END { print n + 0 }')
+# A skipped test printed its reason above (e.g. a dataset or PyTorch that is not installed).
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

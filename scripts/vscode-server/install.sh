@@ -2,7 +2,7 @@
 # Installs what the offline integration runner needs: Debian's chromium and ripgrep, and code-server
 # (VS Code 1.100.3 server + web workbench) in a tools folder outside the repo's node_modules tree.
 # Idempotent: every step checks first and is skipped when already done, so a warm run takes a second.
-# Why each step exists is in /work/shared/design/PLATFORM.md, "Running VS Code here".
+# Why each step exists: docs/CONTRIBUTING.md, "VS Code offline".
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

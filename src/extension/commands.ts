@@ -196,8 +196,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register(COMMANDS.refreshRuns, () => store.rescan()),
     register(COMMANDS.openDocs, async () => {
-      const readme = vscode.Uri.joinPath(deps.context.extensionUri, 'README.md');
-      await vscode.commands.executeCommand('markdown.showPreview', readme);
+      // The user guide ships in the .vsix; its links to the other docs/ pages work in the preview.
+      const guide = vscode.Uri.joinPath(deps.context.extensionUri, 'docs', 'guide.md');
+      await vscode.commands.executeCommand('markdown.showPreview', guide);
     }),
   ];
 }

@@ -1,4 +1,4 @@
-// Which `node` runs the trainer (ARCHITECTURE rule 4: never the extension host itself). In order: the
+// Which `node` runs the trainer (docs/architecture.md, rule 4: never the extension host itself). In order: the
 // `mla.nodePath` setting, the `node` on PATH, then the editor's own runtime as Node via ELECTRON_RUN_AS_NODE.
 
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Help texts of the `mla` command line (FORMATS.md §3).
+// Help texts of the `mla` command line (docs/guide.md, command line).
 
 export const MAIN_HELP = `mla: train and evaluate multimodal classifiers with MLA (alternating unimodal adaptation)
 

@@ -15,7 +15,8 @@ import { startRun, type RunOutcome } from '../../src/core/train/runner';
 import type { TrainerHooks } from '../../src/core/train/session';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const SHARED = path.resolve(REPO, '..', 'shared');
+/** Real datasets and the PyTorch implementation, for the slow tier: `MLA_SHARED`, else `shared/` beside the clone. */
+export const SHARED = process.env.MLA_SHARED ?? path.resolve(REPO, '..', 'shared');
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mla-${prefix}-`));

@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { writeExampleProject } from '../../src/core/data/exampleProject';
 import type { EpochRecord, FusionRecord, RunSummary } from '../../src/core/runs/types';
 import { formatMeanStd } from '../../src/shared/format';
@@ -22,6 +22,7 @@ import {
   webviewContent,
   workbenchUrl,
 } from '../integration/harness/workbench';
+import { waitFor } from '../support/waitFor';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -139,12 +140,17 @@ async function prepareWorkspace(): Promise<{
     stdio: 'ignore',
   });
   const liveDir = () => runFolders(ws).find((r) => r.name === 'ui-live')?.dir;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const dir = liveDir();
-    if (dir && fs.existsSync(path.join(dir, 'metrics.jsonl')) && epochRecords(dir).length >= 5) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  // Without a few epochs behind it the live view has nothing to show: that is a failure, not a wait to skip.
+  await waitFor(
+    'the live run to write 5 epochs',
+    () => {
+      const dir = liveDir();
+      return (
+        dir !== undefined && fs.existsSync(path.join(dir, 'metrics.jsonl')) && epochRecords(dir).length >= 5
+      );
+    },
+    { timeoutMs: 120_000, intervalMs: 250 },
+  );
   return { ws, live, liveDir };
 }
 
@@ -159,7 +165,6 @@ async function pick(page: Page, command: string, filter: string): Promise<void> 
     );
     if (shown) break;
     if (attempt === 4) throw new Error(`"${command}" offered no quick pick`);
-    await page.waitForTimeout(1000);
   }
   await input.fill(filter);
   await page
@@ -229,7 +234,39 @@ async function setTheme(page: Page, theme: (typeof THEMES)[number]): Promise<voi
 
 async function closeEditors(page: Page): Promise<void> {
   await runExactCommand(page, 'View: Close All Editors');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(`document.querySelectorAll('.tabs-container .tab').length === 0`, undefined, {
+    timeout: 15_000,
+  });
+}
+
+/** Scrolls an element of a webview into view and returns once its top is on screen (scrolling may be smooth). */
+async function scrollTo(target: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  await waitFor('the scrolled element to be on screen', () =>
+    target.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      return top >= 0 && top < el.ownerDocument.documentElement.clientHeight;
+    }),
+  );
+}
+
+interface ShownEpoch {
+  epoch: number;
+  /** Cell texts of the latest-epoch table by row label (`fused`, a modality). */
+  rows: Record<string, string[]>;
+}
+
+/** The epoch the latest-epoch table shows and its cells, read in one go so that they belong together. */
+async function shownEpoch(frame: FrameLocator): Promise<ShownEpoch> {
+  return frame.locator('vscode-table.latest-table').evaluate((table) => {
+    const rows: Record<string, string[]> = {};
+    for (const row of table.querySelectorAll('vscode-table-row[data-row]')) {
+      rows[row.getAttribute('data-row') ?? ''] = [...row.querySelectorAll('vscode-table-cell')].map((c) =>
+        (c.textContent ?? '').trim(),
+      );
+    }
+    return { epoch: Number(table.getAttribute('data-epoch')), rows };
+  });
 }
 
 async function text(frame: FrameLocator, selector: string): Promise<string> {
@@ -269,22 +306,21 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       assertEqual(await text(frame, '[data-field=method]'), 'method mla', 'method');
       assertEqual(await text(frame, '[data-field=seed]'), 'seed 0', 'seed');
       if (!/^ETA \d/.test(await text(frame, '[data-field=eta]'))) throw new Error('no ETA shown');
-      // Let it follow a few epochs, then hold still for the check: read the shown epoch and compare.
-      await page.waitForTimeout(1500);
-      const table = frame.locator('vscode-table.latest-table');
-      const epoch = Number(await table.getAttribute('data-epoch'));
-      const record = epochRecords(liveDir).find((r) => r.epoch === epoch);
-      if (!record) throw new Error(`the shown epoch ${epoch} is not in metrics.jsonl`);
-      const fusedRow = table.locator('vscode-table-row[data-row=fused] vscode-table-cell');
-      const shownTest = ((await fusedRow.nth(4).textContent()) ?? '').trim();
-      const latestRecord = epochRecords(liveDir).find((r) => r.epoch === epoch)!;
-      assertEqual(shownTest, pct(latestRecord.test.fused), `test fused at epoch ${epoch}`);
-      const weakRow = table.locator('vscode-table-row[data-row=weak] vscode-table-cell');
-      assertEqual(
-        ((await weakRow.nth(3).textContent()) ?? '').trim(),
-        pct(record.val.unimodal.weak),
-        'val weak',
+      // The view follows the run: wait for it to show an epoch written after it opened, then check the
+      // epoch and its cells as read together against that epoch's line in metrics.jsonl.
+      const opened = (await shownEpoch(frame)).epoch;
+      const shown = await waitFor(
+        `the live view to follow past epoch ${opened}`,
+        async () => {
+          const now = await shownEpoch(frame);
+          return now.epoch > opened ? now : null;
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
       );
+      const record = epochRecords(liveDir).find((r) => r.epoch === shown.epoch);
+      if (!record) throw new Error(`the shown epoch ${shown.epoch} is not in metrics.jsonl`);
+      assertEqual(shown.rows.fused?.[4], pct(record.test.fused), `test fused at epoch ${shown.epoch}`);
+      assertEqual(shown.rows.weak?.[3], pct(record.val.unimodal.weak), `val weak at epoch ${shown.epoch}`);
       const status = await text(frame, '.chart-status');
       if (!/epochs · following new epochs/.test(status)) throw new Error(`chart status: ${status}`);
       // Hover a chart: the tooltip shows exact values.
@@ -329,8 +365,7 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       );
       await frame.locator('.uplot').nth(3).waitFor({ timeout: 30_000 });
       await shoot(page, `${theme.id}-compare`);
-      await frame.locator('h2', { hasText: 'modality laziness' }).scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
+      await scrollTo(frame.locator('h2', { hasText: 'modality laziness' }));
       await shoot(page, `${theme.id}-compare-charts`);
       await closeEditors(page);
     });
@@ -373,8 +408,7 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       if (!weight.includes(`weight ${wrong.weights.strong.toFixed(3)}`))
         throw new Error(`strong card: ${weight}`);
       await shoot(page, `${theme.id}-fusion`);
-      await frame.locator('.prob-cards').scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
+      await scrollTo(frame.locator('.prob-cards'));
       await shoot(page, `${theme.id}-fusion-sample`);
       await closeEditors(page);
     });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { probeCuda } from '../../src/core/backend/cuda';
-import { AUTO_ORDER, selectBackend } from '../../src/core/backend/select';
+import { AUTO_ORDER, selectBackend, tryBackend, type BackendLoader } from '../../src/core/backend/select';
 import { wasmDistFolder } from '../../src/core/backend/wasm';
 
 const localRequire = createRequire(path.join(process.cwd(), 'package.json'));
@@ -36,7 +36,7 @@ test('auto tries libtensorflow with CUDA, libtensorflow, wasm, cpu in that order
     AUTO_ORDER.slice(0, selection.tried.length),
   );
   if (NATIVE_ABSENT) {
-    // The usual case here (PLATFORM.md): both optional packages were dropped by npm.
+    // The usual case here (docs/architecture.md, the compute platform): both optional packages were dropped by npm.
     assert.equal(selection.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.match(
@@ -83,6 +83,34 @@ test('explicit wasm and cpu load, and the wasm training kernels are registered',
   const cpu = await selectBackend('cpu');
   assert.equal(cpu.name, 'cpu');
   assert.equal(tf.getBackend(), 'cpu');
+  await selectBackend('wasm');
+  assert.equal(tf.getBackend(), 'wasm');
+});
+
+test('auto degrades to the plain cpu backend when wasm fails too, and records every reason', async () => {
+  const attempted: string[] = [];
+  // The real loader for cpu; everything before it fails as it would on a machine without it.
+  const load: BackendLoader = async (name) => {
+    attempted.push(name);
+    return name === 'cpu' ? tryBackend(name) : { ok: false, reason: `${name} refused by the test` };
+  };
+  const selection = await selectBackend('auto', { load });
+  assert.deepEqual(attempted, [...AUTO_ORDER]);
+  assert.equal(selection.name, 'cpu');
+  assert.equal(tf.getBackend(), 'cpu');
+  assert.deepEqual(
+    selection.tried.map((t) => [t.name, t.ok]),
+    AUTO_ORDER.map((name) => [name, name === 'cpu']),
+  );
+  assert.equal(selection.tried.find((t) => t.name === 'wasm')?.reason, 'wasm refused by the test');
+  assert.match(selection.tried.at(-1)!.reason, /plain JavaScript backend/);
+  await assert.rejects(selectBackend('wasm', { load }), {
+    message: "Backend 'wasm' is not available: wasm refused by the test",
+  });
+  const none: BackendLoader = async (name) => ({ ok: false, reason: `no ${name}` });
+  await assert.rejects(selectBackend('auto', { load: none }), {
+    message: `No backend could be loaded: ${AUTO_ORDER.map((n) => `${n}: no ${n}`).join('; ')}`,
+  });
   await selectBackend('wasm');
   assert.equal(tf.getBackend(), 'wasm');
 });

@@ -9,7 +9,10 @@ import { decodeTrainerEvent } from '../../src/protocol/trainerEvents';
 import { readJsonl } from '../../src/core/runs/jsonl';
 import { readRun } from '../../src/core/runs/reader';
 import type { FusionRecord, MetricsRecord, RunStatus } from '../../src/core/runs/types';
-import { exampleWorkspace, REPO, SHARED, tempDir } from '../support/training';
+import { checkpointDirName } from '../../src/core/runs/checkpoint';
+import { handwrittenLikeWorkspace } from '../fixtures/handwritten/makeHandwrittenLike';
+import { exampleWorkspace, REPO, tempDir } from '../support/training';
+import { waitFor } from '../support/waitFor';
 
 const BIN = path.join(REPO, 'bin', 'mla.js');
 
@@ -51,8 +54,8 @@ describe('mla command line', () => {
     assert.match(unknown.stderr, /unknown command "fly"/);
   });
 
-  it('validates the peer config with no diagnostics', () => {
-    const r = mla(['validate', path.join(SHARED, 'peer', 'handwritten.mla.json')]);
+  it('validates the handwritten config with no diagnostics', () => {
+    const r = mla(['validate', handwrittenLikeWorkspace().config]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /valid/);
@@ -143,7 +146,7 @@ describe('mla command line', () => {
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const runDir = await waitFor(() => {
+    const runDir = await waitFor('the first epoch record', () => {
       const names = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
       if (names.length === 0) return null;
       const dir = path.join(runs, names[0]);
@@ -157,7 +160,14 @@ describe('mla command line', () => {
     assert.equal(code, 0, stderr);
     const status = readJson<RunStatus>(path.join(runDir, 'status.json'));
     assert.equal(status.state, 'stopped');
-    assert.ok(fs.readdirSync(path.join(runDir, 'checkpoints')).length >= 1);
+    // A stop lands between two batches of an epoch, so its checkpoint carries the unfinished epoch's number:
+    // a folder no finished epoch writes.
+    const stopCheckpoint = checkpointDirName(status.epoch + 1);
+    assert.ok(
+      fs.readdirSync(path.join(runDir, 'checkpoints')).includes(stopCheckpoint),
+      `no ${stopCheckpoint} after a stop at epoch ${status.epoch}`,
+    );
+    assert.equal((await readRun(runDir)).checkpoints.at(-1)?.epoch, status.epoch + 1);
     const target = status.epoch + 2;
     const resumed = mla(['train', '--resume', runDir, '--epochs', String(target)]);
     assert.equal(resumed.code, 0, resumed.stderr);
@@ -181,7 +191,7 @@ describe('mla command line', () => {
         stdio: 'ignore',
       },
     );
-    const runDir = await waitFor(() => {
+    const runDir = await waitFor('three epoch records', () => {
       const names = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
       if (names.length === 0) return null;
       const dir = path.join(runs, names[0]);
@@ -203,13 +213,3 @@ describe('mla command line', () => {
     assert.equal(info.liveness, 'stale');
   });
 });
-
-async function waitFor<T>(probe: () => T | null, timeoutMs = 60_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== null) return value;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

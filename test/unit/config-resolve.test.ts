@@ -5,6 +5,7 @@ import { before, describe, test } from 'node:test';
 import type { EncoderConfig, ResolvedConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import { makeDataset, N } from '../fixtures/config/makeDataset';
+import { handwrittenLikeWorkspace } from '../fixtures/handwritten/makeHandwrittenLike';
 
 let dir = '';
 before(() => {
@@ -50,8 +51,8 @@ describe('resolveConfig through validateConfig', () => {
     assert.deepEqual(config, expected);
   });
 
-  test('the peer handwritten config validates cleanly and resolves to six mlp encoders', async () => {
-    const file = '/work/shared/peer/handwritten.mla.json';
+  test('the handwritten config validates cleanly and resolves to six mlp encoders', async () => {
+    const { dir: folder, config: file } = handwrittenLikeWorkspace();
     const result = await validateConfig(readFileSync(file, 'utf8'), file);
     assert.deepEqual(result.diagnostics, []);
     const config = result.config!;
@@ -59,7 +60,7 @@ describe('resolveConfig through validateConfig', () => {
     for (const e of Object.values(config.model.encoders)) {
       assert.deepEqual(e, { type: 'mlp', hidden: [256], dropout: 0.1, activation: 'relu' });
     }
-    assert.equal(config.dataset, '/work/shared/datasets/handwritten/dataset.json');
+    assert.equal(config.dataset, join(folder, 'dataset.json'));
     assert.deepEqual(config.training.optimizer, {
       type: 'sgd',
       lr: 0.01,

@@ -19,21 +19,18 @@ describe('minMaxBuckets', () => {
     assert.deepEqual(out.columns[0], [1, 9, 8, 0]);
   });
 
-  it('reduces 100,000 points to 2 per bucket, keeps the global extremes, and is fast', () => {
+  it('reduces 100,000 points to 2 per bucket and keeps the global extremes', () => {
     const n = 100_000;
     const x = Float64Array.from({ length: n }, (_, i) => i + 1);
     const a = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 500) + (i === 73_123 ? 10 : 0));
     const b = Float64Array.from({ length: n }, (_, i) => (i === 4_000 ? -5 : i / n));
-    const started = performance.now();
     const out = minMaxBuckets(x, [a, b], 0, n, 1000);
-    const ms = performance.now() - started;
     assert.equal(out.x.length, 2000);
     assert.equal(out.columns[0].length, 2000);
     assert.equal(Math.max(...(out.columns[0] as number[])), a[73_123]);
     assert.equal(Math.min(...(out.columns[1] as number[])), -5);
     assert.equal(out.x[0], 1);
     assert.equal(out.x.at(-1), n);
-    assert.ok(ms < 200, `took ${ms.toFixed(1)} ms`);
   });
 
   it('cuts a range and gives a bucket without values nulls', () => {

@@ -10,7 +10,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   }
 }
 
-// MLA-SPEC §3.2: 2 samples, 3 classes
+// docs/algorithm.md, test-time fusion: 2 samples, 3 classes
 const za = Float32Array.from([2, 0, -1, 0.1, 0.2, 0]);
 const zv = Float32Array.from([0.5, 0.4, 0.3, -1, 3, 0]);
 const ORDER = ['a', 'v'];

@@ -18,7 +18,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 const identity3 = () => Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-// MLA-SPEC §2.2
+// docs/algorithm.md, HGM
 const P_AFTER_1 = [
   0.243414, -0.231823, -0.231823, -0.231823, 0.591148, -0.115911, -0.231823, -0.115911, 0.591148,
 ];

@@ -1,4 +1,4 @@
-// Where tfjs-node-gpu would find CUDA: it needs the CUDA 11 runtime and cuDNN 8 shared libraries (PLATFORM.md).
+// Where tfjs-node-gpu would find CUDA: it needs the CUDA 11 runtime and cuDNN 8 shared libraries (docs/architecture.md, the compute platform).
 // Only a hint for the backend report; the library load itself is the real test.
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';

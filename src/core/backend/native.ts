@@ -1,5 +1,5 @@
 // The libtensorflow backends. Both are optional dependencies whose install downloads libtensorflow, so they are
-// usually absent (PLATFORM.md): loading is a try/catch, and the reason says which of the two failures it was.
+// usually absent (docs/architecture.md, the compute platform): loading is a try/catch, and the reason says which of the two failures it was.
 import * as tf from '@tensorflow/tfjs';
 import { probeCuda } from './cuda';
 import { nodeRequire } from './node-require';

@@ -1,4 +1,4 @@
-// Backends degrade, never break (ARCHITECTURE.md rule 5). An explicit choice that fails is an error naming what
+// Backends degrade, never break (docs/architecture.md, rule 5). An explicit choice that fails is an error naming what
 // failed and why. `auto` with a measurement (the trainer's: a few warm-up steps of the run's own model) loads
 // every candidate, times the model on each that loads and takes the fastest per step, so a GPU is used only
 // where it wins for the config at hand; without one it takes the first that loads of libtensorflow with
@@ -13,6 +13,8 @@ import { tryWebgpuBackend } from './webgpu';
 
 /** What `auto` considers, in the order it loads them; the fixed order without a measurement skips webgpu. */
 export const AUTO_CANDIDATES: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm'];
+export type BackendLoader = (name: BackendName) => Promise<AttemptResult>;
+
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** The whole measurement's budget, shared by the backends that load. */
@@ -24,7 +26,7 @@ export interface SelectOptions {
   /** An estimate of the run's largest buffer (bytes), checked against a GPU adapter's limits. */
   largestBufferBytes?: number;
   /** Loads one backend and makes it active; replaceable in tests. */
-  load?: (name: BackendName) => Promise<AttemptResult>;
+  load?: BackendLoader;
   budgetMs?: number;
 }
 
@@ -109,7 +111,8 @@ function noBackend(tried: BackendAttempt[]): Error {
   return new Error(`No backend could be loaded: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
 }
 
-async function tryBackend(name: BackendName, largestBufferBytes: number | undefined): Promise<AttemptResult> {
+/** Loads one backend and says why it did or did not; `selectBackend` takes another (`load`) to test degradation. */
+export async function tryBackend(name: BackendName, largestBufferBytes?: number): Promise<AttemptResult> {
   switch (name) {
     case 'tensorflow-gpu':
       return tryNativeBackend(true);

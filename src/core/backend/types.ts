@@ -3,7 +3,7 @@ import type { BackendName } from '../config/types';
 export interface BackendAttempt {
   name: BackendName;
   ok: boolean;
-  /** Why it was taken or skipped, for log.txt and config.json (ARCHITECTURE.md rule 5). */
+  /** Why it was taken or skipped, for log.txt and config.json (docs/architecture.md, rule 5). */
   reason: string;
   /** The GPU it ran on, "vendor · architecture · description" (webgpu). */
   adapter?: string;

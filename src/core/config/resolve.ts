@@ -1,4 +1,4 @@
-// Fills in every default of a config that `validateConfig` found free of errors (FORMATS.md §2), with the
+// Fills in every default of a config that `validateConfig` found free of errors (docs/formats.md, training config), with the
 // same rules as the PyTorch peer's `resolve_config`, and makes paths absolute.
 
 import { basename, dirname, isAbsolute, resolve } from 'node:path';

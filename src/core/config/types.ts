@@ -1,4 +1,4 @@
-// The training config as users write it (`*.mla.json`, FORMATS.md §2) and as the trainer uses it once every
+// The training config as users write it (`*.mla.json`, docs/formats.md, training config) and as the trainer uses it once every
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
@@ -107,7 +107,7 @@ export interface ResolvedConfig {
     order: string[];
     hgm: { mode: HgmMode };
     fusion: FusionConfig;
-    /** Reproduces the reference code's momentum-only updates of already-processed encoders (MLA-SPEC §1.1). */
+    /** Reproduces the reference code's momentum-only updates of already-processed encoders (docs/algorithm.md, training). */
     replicateTorchZeroGradQuirk: boolean;
   };
   preprocess: { scale: ScaleMode; missingRate: number };

@@ -1,4 +1,4 @@
-// The one validator of `*.mla.json` (ARCHITECTURE.md rule 6): `mla validate`, the editor's diagnostics and the
+// The one validator of `*.mla.json` (docs/architecture.md, rule 6): `mla validate`, the editor's diagnostics and the
 // trainer's start-up all call `validateConfig`. Syntax first, then the shipped JSON Schema, then the checks
 // against the dataset; the config is resolved only when no error remains.
 

@@ -1,4 +1,4 @@
-// Reads an array file of any supported kind, chosen by its extension (FORMATS.md §1). Every read is
+// Reads an array file of any supported kind, chosen by its extension (docs/formats.md, dataset manifest). Every read is
 // bounded (src/core/io): the file must be a regular file no larger than one read can hold, gzip inflation
 // is capped, and text is decoded a piece at a time so a large file is never one giant string.
 

@@ -1,4 +1,4 @@
-// Plain-text arrays (FORMATS.md §1): `.csv` = one sample per line, comma-separated numbers, no header;
+// Plain-text arrays (docs/formats.md, dataset manifest): `.csv` = one sample per line, comma-separated numbers, no header;
 // `.txt` = one integer per line. Rows and columns in messages are 1-based, like the PyTorch peer's.
 
 import { DataError, type LoadedArray } from './types';

@@ -1,4 +1,4 @@
-// Loads a dataset manifest (`dataset.json`, FORMATS.md §1) and every array it names, with the checks that
+// Loads a dataset manifest (`dataset.json`, docs/formats.md, dataset manifest) and every array it names, with the checks that
 // turn bad data into one precise message. Checks and wording follow the PyTorch peer's `load_dataset`.
 
 import * as path from 'node:path';

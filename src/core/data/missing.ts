@@ -1,5 +1,5 @@
 // Which samples have which modality: the manifest's `present` masks and simulated missingness
-// (FORMATS.md §2, `preprocess.missingRate`).
+// (docs/formats.md, training config, `preprocess.missingRate`).
 
 import { Rng } from '../util/random';
 import { DataError, type Dataset } from './types';

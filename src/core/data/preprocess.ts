@@ -1,4 +1,4 @@
-// Feature scaling fitted on the training split only (FORMATS.md §2, `preprocess.scale`), as the PyTorch
+// Feature scaling fitted on the training split only (docs/formats.md, training config, `preprocess.scale`), as the PyTorch
 // peer's `fit_scaler`: statistics over the train rows that have the modality, applied to every row, absent
 // rows zero-filled afterwards.
 //

@@ -1,4 +1,4 @@
-// Carving a validation split out of train when the manifest has none (FORMATS.md §1, `splits.val`).
+// Carving a validation split out of train when the manifest has none (docs/formats.md, dataset manifest, `splits.val`).
 
 import { Rng } from '../util/random';
 import { DataError } from './types';

@@ -1,4 +1,4 @@
-// In-memory shapes of a loaded dataset (FORMATS.md §1).
+// In-memory shapes of a loaded dataset (docs/formats.md, dataset manifest).
 
 export type NpyDtype = '<f4' | '<f8' | '<i1' | '<i2' | '<i4' | '<i8' | '|u1' | '<u2' | '<u4' | '|b1';
 

@@ -1,4 +1,4 @@
-// The joint baseline (MLA-SPEC "Decisions"): every encoder's features, zeroed where the sample lacks the
+// The joint baseline (docs/algorithm.md, decisions): every encoder's features, zeroed where the sample lacks the
 // modality, concatenated into one head trained on the fused loss. Its unimodal figures are read-outs of that
 // head: the modality's slice of the kernel plus half the bias, as the reference code reports them. It exists
 // to show modality laziness.

@@ -1,4 +1,4 @@
-// MLA (MLA-SPEC §1): inside each batch, one modality after another in `mla.order` takes a step of its own
+// MLA (docs/algorithm.md): inside each batch, one modality after another in `mla.order` takes a step of its own
 // encoder and the shared head on its own loss, over the rows that have it; HGM (§2) projects the head
 // kernel's gradient. Test time: the configured fusion of the per-modality predictions (§3).
 

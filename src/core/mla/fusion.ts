@@ -1,4 +1,4 @@
-// Test-time fusion of per-modality logits (MLA-SPEC §3). Pure JS on row-major [n, C] Float32Arrays; sums in
+// Test-time fusion of per-modality logits (docs/algorithm.md, test-time fusion). Pure JS on row-major [n, C] Float32Arrays; sums in
 // float64. A modality absent for a sample gets weight 0 and the others are renormalised; a sample with no
 // modality present gets all-zero weights and zero fused logits (as the PyTorch peer does).
 

@@ -1,4 +1,4 @@
-// Head Gradient Modification (MLA-SPEC §2): a projector P (d×d, identity at start, shared by every modality)
+// Head Gradient Modification (docs/algorithm.md, HGM): a projector P (d×d, identity at start, shared by every modality)
 // updated with the active modality's stop-gradient batch-mean feature r by one recursive-least-squares step
 // and Frobenius-normalised; the head kernel's gradient then becomes P·G ("replace") or G + P·G ("add").
 //
@@ -112,7 +112,7 @@ export interface HgmProjectorState {
 
 export class HgmProjector {
   private P: tf.Tensor2D;
-  /** False until the run's very first modality step, which neither updates P nor projects (MLA-SPEC §2.1). */
+  /** False until the run's very first modality step, which neither updates P nor projects (docs/algorithm.md, HGM). */
   firstStepDone = false;
 
   constructor(

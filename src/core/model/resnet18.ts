@@ -1,4 +1,4 @@
-// Torchvision-style ResNet-18 (MLA-SPEC §4.1): 7×7/2 stem (pad 3) → BN → ReLU → 3×3/2 max-pool (pad 1, −∞);
+// Torchvision-style ResNet-18 (docs/algorithm.md, encoders): 7×7/2 stem (pad 3) → BN → ReLU → 3×3/2 max-pool (pad 1, −∞);
 // four stages of two BasicBlocks (strides 1, 2, 2, 2) with the configured widths; global average pool; a
 // Linear(featureDim) → ReLU projection only when featureDim differs from the last width. No conv has a bias.
 import * as tf from '@tensorflow/tfjs';

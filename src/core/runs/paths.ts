@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** File names inside a run folder (FORMATS.md §4). */
+/** File names inside a run folder (docs/formats.md, run folder). */
 export const RUN_FILES = {
   config: 'config.json',
   status: 'status.json',

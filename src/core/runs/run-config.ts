@@ -1,4 +1,4 @@
-// `config.json` of a run folder (FORMATS.md §4): the resolved config, plus what this run actually was. The
+// `config.json` of a run folder (docs/formats.md, run folder): the resolved config, plus what this run actually was. The
 // trainer writes it at the start; every reader (the run explorer, the dashboard, `mla`) takes a run's
 // method, modalities, backend and seed group from it through `checkRunConfig`.
 

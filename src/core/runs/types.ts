@@ -1,4 +1,4 @@
-// Records of a run folder (FORMATS.md §4). The trainer writes them; the extension, the dashboard and the
+// Records of a run folder (docs/formats.md, run folder). The trainer writes them; the extension, the dashboard and the
 // command line read them. Accuracies are fractions in [0, 1]; epochs are 1-based.
 
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed';

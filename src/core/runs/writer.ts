@@ -1,4 +1,4 @@
-// The trainer's side of a run folder (FORMATS.md §4). Whole-file records (config, status, summary, fusion)
+// The trainer's side of a run folder (docs/formats.md, run folder). Whole-file records (config, status, summary, fusion)
 // are replaced atomically; metrics and log lines are appended and reach the OS as soon as they are written.
 
 import * as fs from 'node:fs';

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killProcessGroup, killProcessGroupNow } from './processGroup';
+import { waitFor, WaitTimeout } from '../../support/waitFor';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Where install.sh puts code-server; MLA_CODE_SERVER_DIR moves it (for both, install and harness). */
@@ -83,20 +84,22 @@ export function freePort(): Promise<number> {
 }
 
 async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const healthy = async (): Promise<boolean> => {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new HarnessError(`code-server exited (${child.exitCode ?? child.signalCode}) before it answered`);
     }
     try {
-      const response = await fetch(`${origin}/healthz`);
-      if (response.ok) return;
+      return (await fetch(`${origin}/healthz`)).ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 150));
+  };
+  try {
+    await waitFor(`${origin}/healthz`, healthy, { timeoutMs, intervalMs: 150 });
+  } catch (error) {
+    if (!(error instanceof WaitTimeout)) throw error;
+    throw new HarnessError(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s`);
   }
-  throw new HarnessError(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s`);
 }
 
 // Servers still running when this process ends (a crash, Ctrl-C, a CI timeout) are killed synchronously:

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
 import { findSuiteFiles, formatResultLine, RESULT_LINE } from './mochaIndex';
+import { waitFor } from '../../support/waitFor';
 import { killProcessGroup, processGroupMembers } from './processGroup';
 import { parseArguments, verdictFor } from './runOffline';
 import { parseConsoleText, workbenchUrl } from './workbench';
@@ -135,9 +136,8 @@ test("a bundled suite's stack frame maps back to its TypeScript line", async () 
 test('killing a process group ends every member, grandchildren included', async () => {
   // A shell in its own group that starts a grandchild: the shape of code-server and its extension hosts.
   const child = spawn('sh', ['-c', 'sleep 60 & sleep 60'], { detached: true, stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal(processGroupMembers(child.pid!).length, 3);
+  // The shell and its two sleeps: the group is complete once all three exist.
+  await waitFor('the shell and both sleeps', () => processGroupMembers(child.pid!).length === 3, 10_000);
   await killProcessGroup(child);
-  await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(processGroupMembers(child.pid!), []);
 });

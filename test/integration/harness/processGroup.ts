@@ -2,6 +2,7 @@
 // extension hosts running for hours, so the harness always signals the whole group.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { waitFor, WaitTimeout } from '../../support/waitFor';
 
 function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -21,13 +22,20 @@ export async function killProcessGroup(child: ChildProcess, graceMs = 2000): Pro
   const pid = child.pid;
   if (pid === undefined) return;
   if (!signalGroup(pid, 'SIGTERM')) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+  await waitFor('the group to end on SIGTERM', () => !groupAlive(pid), {
+    timeoutMs: graceMs,
+    intervalMs: 100,
+  }).catch(ignoreTimeout);
   signalGroup(pid, 'SIGKILL');
   // SIGKILL is delivered at once but a process takes a moment to die: return only when none is left.
-  const gone = Date.now() + 5000;
-  while (Date.now() < gone && processGroupMembers(pid).length > 0)
-    await new Promise((r) => setTimeout(r, 50));
+  await waitFor('the group to die on SIGKILL', () => processGroupMembers(pid).length === 0, {
+    timeoutMs: 5000,
+  }).catch(ignoreTimeout);
+}
+
+/** Past its grace period a group is killed anyway, so running out of time is not an error here. */
+function ignoreTimeout(error: unknown): void {
+  if (!(error instanceof WaitTimeout)) throw error;
 }
 
 /** Synchronous last resort for process 'exit' handlers, where nothing asynchronous runs any more. */

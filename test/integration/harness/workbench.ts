@@ -158,6 +158,7 @@ export async function runCommandFromPalette(page: Page, title: string, timeoutMs
     }
     await page.keyboard.press('Escape');
     if (Date.now() > deadline) throw new HarnessError(`command "${title}" never appeared in the palette`);
-    await page.waitForTimeout(500);
+    // Open the palette again only once this one has closed.
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
   }
 }

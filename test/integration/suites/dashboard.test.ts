@@ -80,6 +80,7 @@ describe('dashboard: live run view', () => {
 
     // Invalid messages are dropped, not acted on.
     const rejected = panel.traffic.rejected;
+    const framesBefore = frames().length;
     await panel.handleMessage({ type: 'stop', runDir: '/somewhere/else' });
     await panel.handleMessage({
       type: 'requestSeries',
@@ -98,7 +99,19 @@ describe('dashboard: live run view', () => {
       content: '',
     });
     assert.equal(panel.traffic.rejected, rejected + 3);
-    assert.equal(runsOf(mla, 'it-dash')[0].status?.state, 'running');
+    assert.ok(
+      !frames()
+        .slice(framesBefore)
+        .some((f) => f.from === 1 && f.to === 2 && !f.append),
+      'a rejected series request was answered',
+    );
+    // Not acted on: the trainer never got a stop, so it goes on to write the next epoch and is still running.
+    const epochsSoFar = (await mla.store.refresh(run.dir))!.epochs.length;
+    const onward = await waitFor('the run to train on after the rejected messages', async () => {
+      const now = await mla.store.refresh(run.dir);
+      return now && now.epochs.length > epochsSoFar ? now : null;
+    });
+    assert.equal(onward.status?.state, 'running');
 
     await panel.handleMessage({ type: 'stop', runDir: run.dir });
     await waitFor('the run to stop', () => runsOf(mla, 'it-dash').find((r) => r.status?.state === 'stopped'));

@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import type { MlaStudioApi } from '../../../src/extension/extension';
 import type { RunInfo } from '../../../src/core/runs/reader';
 
+export { waitFor } from '../../support/waitFor';
+
 export const EXTENSION_ID = 'mla-studio.mla-studio';
 
 export async function api(): Promise<MlaStudioApi> {
@@ -37,21 +39,6 @@ export function writeConfig(name: string, patch: Record<string, unknown>): vscod
   const file = workspaceFile(`${name}.mla.json`);
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   return vscode.Uri.file(file);
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 export function runsOf(mla: MlaStudioApi, configName: string): RunInfo[] {

@@ -1,15 +1,15 @@
 // A faster wasm BatchMatMul. First choice: the SIMD products of simd-gemm.ts, straight on the heap (no packing,
-// no transposed copy of A; a transposed B is turned once with 4 × 4 register blocks), 1.5-2.8x the XNNPACK path on
-// training's small products (scripts/bench-gemm.ts). Where the engine or the backend cannot run
+// no transposed copy of A; a transposed B is turned once with 4 × 4 register blocks), faster than XNNPACK on
+// training's small products (figures: docs/performance.md). Where the engine or the backend cannot run
 // that module, the XNNPACK wrapper below. The stock kernel uses XNNPACK only when neither operand is transposed and the batch
-// is 1, and otherwise falls to a scalar loop (~1 vs ~16 GFLOP/s, PLATFORM.md). Every backprop matmul is
+// is 1, and otherwise falls to a much slower scalar loop (docs/architecture.md). Every backprop matmul is
 // transposed, so this wrapper transposes explicitly (a cheap copy) and folds a broadcast batch into the rows of
 // `a`, then calls the stock kernel on the form XNNPACK takes. XNNPACK caches its packed operator per data id of
 // `b` (not per shape), so `b` is only ever reshaped to its own [K, N].
 //
 // In training `b` is new at every call (updated weights, fresh activations), so every call also packs `b`, and
-// packing costs ~2.8 ns per element against ~1 ns to transpose one (measured, wasm SIMD): for [64,256]·[256,128]
-// the packing takes as long as the multiply. A plain product can also be computed as (Bᵀ·Aᵀ)ᵀ, which packs Aᵀ
+// packing an element costs more than transposing one: for [64,256]·[256,128] the packing takes as long as the
+// multiply (docs/performance.md). A plain product can also be computed as (Bᵀ·Aᵀ)ᵀ, which packs Aᵀ
 // instead; `orientation` picks whichever of the two moves fewer weighted elements. It wins for the backprop
 // dy·Wᵀ (W is transposed anyway, dy is small) and for a wide first layer.
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 // A faster wasm Conv2DBackpropInput for stride 1 (every conv of the conv1d/conv2d encoders and most of ResNet's):
-// the stock kernel is a scalar loop (PLATFORM.md). At stride 1 the input gradient is a 'valid' convolution of dy,
+// the stock kernel is a scalar loop (docs/architecture.md, the compute platform). At stride 1 the input gradient is a 'valid' convolution of dy,
 // padded by (filter − 1 − forward pad) on each side, with the filter flipped in space and its channel axes
 // swapped, which XNNPACK runs. Strides > 1, dilations and NCHW go to the stock kernel.
 import * as tf from '@tensorflow/tfjs';

@@ -1,6 +1,6 @@
 // A few elementwise loops of the fast-path training step as WebAssembly SIMD (f32x4), run on the wasm backend's
 // own memory (the module imports the backend's exported `memory`), so they touch the tensors in place: the
-// same loops in JS cost 3-5 ns per element here against ≈0.3 ns (measured, 2-core EPYC). The module is a
+// same loops in JS are an order of magnitude slower (docs/performance.md). The module is a
 // few hundred bytes assembled at start-up (wasm-assembler.ts). Every function takes byte offsets into the heap
 // and a byte length that is a multiple of 16; the caller does the remaining elements.
 

@@ -1,7 +1,7 @@
 // A wasm Transpose that routes one bad case to a blocked JS loop: the stock kernel swaps the two axes of a
 // matrix with a plain row-by-row loop whose writes stride by the row count, and when that count is a multiple
-// of 256 every write lands in the same few cache sets (measured: [256,128] 149 µs stock vs 53 µs blocked, while
-// [240,256] is 52 µs stock vs 102 µs blocked). Backprop transposes a [256, n] weight every step of a 256-wide MLP.
+// of 256 every write lands in the same few cache sets; for other counts the stock loop is the faster one
+// (docs/performance.md). Backprop transposes a [256, n] weight every step of a 256-wide MLP.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 

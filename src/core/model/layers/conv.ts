@@ -1,5 +1,5 @@
 // Convolutions padded explicitly and then run 'valid', to match PyTorch's symmetric padding exactly
-// (TF's 'same' pads asymmetrically at stride 2; MLA-SPEC §9).
+// (TF's 'same' pads asymmetrically at stride 2; docs/algorithm.md, encoders).
 import * as tf from '@tensorflow/tfjs';
 import { filled, kaimingNormalFanOut } from '../init';
 import type { ParamScope } from '../params';
