@@ -165,7 +165,8 @@ class SchemaChecker {
               },
             ]
           : undefined;
-        this.push('warning', keyNode, childPath, unknownKeyMessage(key, where, known), fixes);
+        // An error, not a warning: a misspelt key would otherwise train with the default it meant to change.
+        this.push('error', keyNode, childPath, unknownKeyMessage(key, where, known), fixes);
       } else if (typeof schema.additionalProperties === 'object') {
         this.check(valueNode, schema.additionalProperties, childPath);
       }
