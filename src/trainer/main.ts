@@ -4,6 +4,7 @@ import { DataError } from '../core/data/types';
 import { UsageError } from './args';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
+import { initCommand } from './commands/init';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 import { MAIN_HELP } from './usage';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   eval: evalCommand,
   example: exampleCommand,
+  init: initCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ Usage:
   mla validate <config.mla.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
   mla example [DIR]
+  mla init DIR [--labels FILE] [--name NAME] [--modalities a=file1,b=file2] [--test-fraction F] [--seed N] [--yes]
 
 Run "mla <command> --help" for the options of a command.
 `;
@@ -66,4 +67,30 @@ Usage:
 Writes DIR/data/ (a generated dataset: 1500 samples, 5 classes, modalities "strong", "medium" and "weak"
 of clearly different strength) and two configs of the same model: example-mla.mla.json (MLA) and
 example-joint.mla.json (the joint-training baseline that shows modality laziness). Existing configs are kept.
+`;
+
+export const INIT_HELP = `mla init: make a project from a folder of arrays (a dataset manifest and two configs)
+
+Usage:
+  mla init DIR [options]
+
+Lists every .npy, .csv, .csv.gz and .txt file in DIR with its shape, then writes into DIR:
+dataset.json, NAME.mla.json (MLA) and NAME-joint.mla.json (the joint-training baseline of the same model),
+and, when DIR has no split files, split_train.txt and split_test.txt (a seeded split, stratified by class).
+Every mismatch (row counts, labels that are not integers, a 1-D file as a modality, a mask of the wrong
+shape) is reported before anything is written; existing files are never overwritten.
+
+Options:
+  --labels FILE           the labels file (default: the file named labels.*, label.*, y.* or targets.*)
+  --modalities LIST       a=file1,b=file2: the modality files and their names, in training order
+                          (default: every other array file, named after its file)
+  --name NAME             project and config name (default: the folder's name)
+  --classes LIST          class names, comma-separated, index = label (default: "0".."C-1")
+  --test-fraction F       share of each class in the written test split (default: 0.2)
+  --seed N                seed of the written split (default: 0)
+  -y, --yes               write without asking (on a terminal it shows the plan and asks first)
+  -h, --help              show this help
+
+Found by name: split files (*train*, *val*, *test* index lists, used as they are) and presence masks
+(<modality>_present.*, <modality>_mask.*).
 `;
