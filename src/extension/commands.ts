@@ -9,6 +9,7 @@ import type { RunInfo } from '../core/runs/reader';
 import { RUN_FILES } from '../core/runs/paths';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DashboardPanels } from './dashboard/panel';
+import { newProjectFromData } from './newProjectWizard';
 import type { RunStore } from './runStore';
 import { buildTree, type RunTreeNode } from './runTree';
 import { configOf, displayStateOf, pct, shownAccuracy } from './runView';
@@ -31,7 +32,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(id, run);
   return [
     register('mla.train', async (arg) => {
-      const config = arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? (await pickConfig()));
+      // The config in the active editor is the one meant: train it without asking.
+      const config =
+        arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? activeConfig() ?? (await pickConfig()));
       if (config) await training.train(config);
     }),
     register('mla.stopRun', async (arg, selected) => {
@@ -127,6 +130,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         .then((pick) => {
           if (pick) void training.train(doc.uri);
         });
+    }),
+    register('mla.newProjectFromData', async (arg) => {
+      await newProjectFromData(arg instanceof vscode.Uri ? arg : undefined, (config) =>
+        training.train(config),
+      );
     }),
     register('mla.deleteRun', async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');

@@ -20,6 +20,7 @@ describe('activation', () => {
       'mla.inspectFusion',
       'mla.validateConfig',
       'mla.createExample',
+      'mla.newProjectFromData',
       'mla.deleteRun',
       'mla.revealRun',
       'mla.openConfig',
