@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { insertDefaultsFix } from '../core/config/defaultsFix';
 import type { DiagnosticFix } from '../core/config/types';
-import { DIAGNOSTIC_SOURCE, toRange, type ConfigDiagnostics } from './configDiagnostics';
+import { DIAGNOSTIC_SOURCE, isMlaConfig, toRange, type ConfigDiagnostics } from './configDiagnostics';
 
 export const INSERT_DEFAULTS_KIND = vscode.CodeActionKind.RefactorRewrite.append('mla.insertDefaults');
 
@@ -31,6 +31,7 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
         actions.push(action);
       });
     }
+    if (!isMlaConfig(document)) return actions; // a dataset.json has no defaults to insert
     const defaults = insertDefaultsFix(document.getText(), document.offsetAt(range.start));
     if (defaults) actions.push(toAction(document.uri, defaults, INSERT_DEFAULTS_KIND));
     return actions;

@@ -35,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
-  const configSelector: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.mla.json' };
+  const configSelector: vscode.DocumentSelector = [
+    { scheme: 'file', pattern: '**/*.mla.json' },
+    { scheme: 'file', pattern: '**/dataset.json' },
+  ];
   context.subscriptions.push(
     output,
     diagnostics,
