@@ -583,3 +583,27 @@ describe('validateConfig: broken configs', () => {
     });
   }
 });
+
+describe('validateConfig: warnings that change what runs', () => {
+  test('are marked for the Train prompt; a warning about a value used as written is not', async () => {
+    const text =
+      D +
+      '"method": "joint", "mla": {"order": ["vec"]}, "seeds": [0], "seeds": [1], ' +
+      '"training": {"optimizer": {"type": "sgd", "lr": 0.01}, "lrSchedule": {"type": "cosine", "minLr": 0.1}}}';
+    const result = await validateConfig(text, join(dir, 'cfg.mla.json'));
+    const marks = result.diagnostics.map((d) => [d.severity, d.pointer, d.changesRun === true]);
+    assert.deepEqual(
+      marks.sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+      [
+        ['warning', '/mla', true],
+        ['warning', '/seeds', true],
+        ['warning', '/training/lrSchedule/minLr', false],
+      ],
+    );
+    const omitted = await validateConfig(D + '"mla": {"order": ["vec", "grid"]}}', join(dir, 'cfg.mla.json'));
+    assert.deepEqual(
+      omitted.diagnostics.map((d) => [d.pointer, d.changesRun]),
+      [['/mla/order', true]],
+    );
+  });
+});
