@@ -17,6 +17,17 @@ import {
 import { plannedFiles, writeProject } from '../core/project/write';
 
 const TITLE = 'MLA: New Project from Data';
+
+export interface WizardStepShown {
+  step: number;
+  kind: 'pick' | 'input';
+  /** The picker's items or the input box's value, as shown. */
+  items: string[];
+  value: string;
+}
+const stepShown = new vscode.EventEmitter<WizardStepShown>();
+/** Fires when a step is on screen, so tests drive the real wizard by keyboard commands without guessing time. */
+export const onDidShowWizardStep = stepShown.event;
 const BACK = Symbol('back');
 type Step<T> = Promise<T | typeof BACK | undefined>;
 /** A step's outcome: go on, go back, or the user dismissed the wizard (Escape). */
@@ -51,6 +62,7 @@ function pick<T extends vscode.QuickPickItem>(
     else qp.activeItems = options.active;
   }
   if (options.back !== false) qp.buttons = [vscode.QuickInputButtons.Back];
+  const shown = { step, kind: 'pick' as const, items: items.map((i) => i.label), value: '' };
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: T[] | typeof BACK | undefined) => {
@@ -68,6 +80,7 @@ function pick<T extends vscode.QuickPickItem>(
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
+    stepShown.fire(shown);
   });
 }
 
@@ -106,6 +119,7 @@ function input(
     });
     box.onDidHide(() => finish(undefined));
     box.show();
+    stepShown.fire({ step, kind: 'input', items: [], value });
   });
 }
 
