@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
 import type { RunInfo } from '../core/runs/reader';
 import { RUN_FILES } from '../core/runs/paths';
-import type { ConfigDiagnostics } from './configDiagnostics';
+import { CREATE_SPLITS_COMMAND } from './configCodeActions';
+import { toRange, type ConfigDiagnostics } from './configDiagnostics';
+import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
 import { newProjectFromData } from './newProjectWizard';
 import type { RunStore } from './runStore';
@@ -135,6 +137,21 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await newProjectFromData(arg instanceof vscode.Uri ? arg : undefined, (config) =>
         training.train(config),
       );
+    }),
+    register(CREATE_SPLITS_COMMAND, async (arg) => {
+      if (!(arg instanceof vscode.Uri)) return;
+      const doc = await vscode.workspace.openTextDocument(arg);
+      try {
+        const created = await createSplits(doc.getText(), doc.uri.fsPath);
+        const edit = new vscode.WorkspaceEdit();
+        for (const e of created.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
+        await vscode.workspace.applyEdit(edit);
+        void vscode.window.showInformationMessage(
+          `MLA: wrote ${created.files.map((f) => path.basename(f)).join(' and ')} (${created.counts.train} train / ${created.counts.test} test, stratified, seed 0).`,
+        );
+      } catch (error) {
+        void vscode.window.showErrorMessage(`MLA: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }),
     register('mla.deleteRun', async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { loadDatasetFile } from '../../src/core/data/manifest';
 import { readArrayHeader } from '../../src/core/project/arrayHeader';
 import { defaultChoices } from '../../src/core/project/choices';
+import { createSplits } from '../../src/core/project/createSplits';
 import { guessRoles, modalityNamesFromFiles } from '../../src/core/project/guess';
 import { planProject } from '../../src/core/project/plan';
 import { scanFolder } from '../../src/core/project/scan';
@@ -293,5 +294,38 @@ describe('planProject', () => {
     ]);
     assert.equal(fs.existsSync(path.join(dir, 'dataset.json')), false);
     assert.equal(fs.existsSync(path.join(dir, 'split_train.txt')), false);
+  });
+});
+
+describe('createSplits (the quick fix for a manifest without splits)', () => {
+  it('writes the same stratified split as the project builder and adds "splits" to the text', async () => {
+    const { dir, labels } = unevenFolder();
+    const text =
+      '{\n  "labels": "labels.npy",\n  "modalities": { "pix": { "features": "view_pix.npy" } }\n}\n';
+    const manifest = path.join(dir, 'dataset.json');
+    const created = await createSplits(text, manifest);
+    assert.deepEqual(created.counts, { train: 80, test: 20 });
+    const test = fs.readFileSync(path.join(dir, 'split_test.txt'), 'utf8').trim().split('\n').map(Number);
+    assert.deepEqual(
+      [0, 1, 2].map((c) => test.filter((i) => labels[i] === c).length),
+      [12, 6, 2],
+    );
+    const plan = await planProject(dir, await scanFolder(dir), { ...(await choicesOf(dir)), splits: {} });
+    assert.deepEqual(test, Array.from(plan.newSplits[1].rows));
+    const [edit] = created.edits;
+    const offsetOf = (p: { line: number; character: number }) =>
+      text
+        .split('\n')
+        .slice(0, p.line)
+        .reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const fixed =
+      text.slice(0, offsetOf(edit.range.start)) + edit.newText + text.slice(offsetOf(edit.range.end));
+    fs.writeFileSync(manifest, fixed);
+    const dataset = await loadDatasetFile(manifest);
+    assert.deepEqual([dataset.splits.train.length, dataset.splits.test.length], [80, 20]);
+    await assert.rejects(
+      createSplits(text, manifest),
+      /split_train\.txt: already exists: name it in "splits" instead/,
+    );
   });
 });
