@@ -5,7 +5,7 @@ export const MAIN_HELP = `mla: train and evaluate multimodal classifiers with ML
 Usage:
   mla train <config.mla.json> [--seed N] [--epochs N] [--runs-dir DIR] [--backend B]
   mla train --resume <run-dir> [--epochs N] [--backend B]
-  mla validate <config.mla.json>
+  mla validate <config.mla.json | dataset.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
   mla example [DIR]
   mla init DIR [--labels FILE] [--name NAME] [--modalities a=file1,b=file2] [--test-fraction F] [--seed N] [--yes]
@@ -40,6 +40,7 @@ export const VALIDATE_HELP = `mla validate: check a config and its dataset witho
 
 Usage:
   mla validate <config.mla.json>
+  mla validate <dataset.json>      (a dataset manifest on its own: keys, files, row counts, masks)
 
 Prints every problem as "file:line:col: severity: message" and exits 1 if any is an error
 (0 when there are only warnings or none). The same checks run in the editor and before training.

@@ -63,6 +63,9 @@ describe('mla init', () => {
     ])
       assert.ok(fs.existsSync(path.join(dir, f)), f);
     assert.equal(mla(['validate', 'mine-joint.mla.json'], dir).code, 0);
+    const manifest = mla(['validate', 'dataset.json'], dir);
+    assert.equal(manifest.code, 0, manifest.stdout + manifest.stderr);
+    assert.match(manifest.stderr, /dataset\.json: valid/);
 
     const runs = path.join(dir, 'runs');
     const train = mla(
@@ -139,6 +142,14 @@ describe('mla init', () => {
     );
     assert.match(r.stderr, /mla init: nothing written \(2 problems\)/);
     assert.equal(fs.existsSync(path.join(dir, 'dataset.json')), false);
+    fs.writeFileSync(
+      path.join(dir, 'dataset.json'),
+      '{\n  "labels": "labels.csv",\n  "modalities": { "s": { "features": "strnog.npy" } },\n  "splits": {}\n}\n',
+    );
+    const manifest = mla(['validate', 'dataset.json'], dir);
+    assert.equal(manifest.code, 1);
+    assert.match(manifest.stdout, /^dataset\.json:3:38: error: .*strnog\.npy: file not found$/m);
+    assert.match(manifest.stdout, /^dataset\.json:4:13: error: splits: missing required key 'train'$/m);
     const usage = mla(['init', '.', '--test-fraction', '2'], dir);
     assert.equal(usage.code, 2);
     assert.match(

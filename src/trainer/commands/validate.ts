@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/config/format';
 import { validateConfig } from '../../core/config/validate';
+import { validateManifestText } from '../../core/config/validateManifest';
 import { UsageError, readConfigText } from '../args';
 import { VALIDATE_HELP } from '../usage';
 
@@ -18,10 +19,14 @@ export async function validateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1)
-    throw new UsageError('expected one config file: mla validate <config.mla.json>');
+    throw new UsageError('expected one config file: mla validate <config.mla.json | dataset.json>');
   const file = path.resolve(positionals[0]);
   const text = readConfigText(file);
-  const { diagnostics } = await validateConfig(text, file);
+  // A dataset manifest gets the checks the editor shows for it; anything else is read as a config.
+  const diagnostics =
+    path.basename(file) === 'dataset.json'
+      ? await validateManifestText(text, file)
+      : (await validateConfig(text, file)).diagnostics;
   const shown = path.relative(process.cwd(), file) || file;
   for (const d of diagnostics) process.stdout.write(formatDiagnostic(shown, d) + '\n');
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
