@@ -121,6 +121,24 @@ describe('roles by name', () => {
       modalities: ['feat_depth.npy', 'feat_rgb.npy'],
     });
     assert.deepEqual(modalityNamesFromFiles(roles.modalities), ['depth', 'rgb']);
+
+    // A second split set is set aside, not offered as a modality; notes in a .txt are listed, never guessed.
+    fs.writeFileSync(path.join(dir, 'split_b_train.txt'), '5\n6\n');
+    fs.writeFileSync(path.join(dir, 'split_b_test.txt'), '7\n');
+    fs.writeFileSync(path.join(dir, 'README.txt'), 'Dataset: a folder of arrays\n2020\n');
+    fs.writeFileSync(path.join(dir, 'notes.csv'), '1,2,x\n');
+    const files = await scanFolder(dir);
+    assert.equal(
+      files.find((f) => f.name === 'README.txt')!.error,
+      `${path.join(dir, 'README.txt')}: row 1: expected a number, found "Dataset: a folder of arrays"`,
+    );
+    assert.equal(
+      files.find((f) => f.name === 'notes.csv')!.error,
+      `${path.join(dir, 'notes.csv')}: row 1, column 3: expected comma-separated numbers, found "x"`,
+    );
+    const more = guessRoles(files);
+    assert.deepEqual(more.splits, { train: 'split_b_train.txt', test: 'split_b_test.txt' });
+    assert.deepEqual(more.modalities, ['feat_depth.npy', 'feat_rgb.npy']);
     assert.deepEqual(modalityNamesFromFiles(['pix.npy']), ['pix']);
     assert.deepEqual(modalityNamesFromFiles(['audio.npy', 'audio_2.npy']), ['audio', 'audio_2']);
   });

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { parseCell } from '../data/csv';
 import { checkNpyDataLength, parseNpyHeader } from '../data/npy';
 import { DataError, type NpyDtype } from '../data/types';
 
@@ -37,8 +38,18 @@ export async function readArrayHeader(file: string): Promise<ArrayHeader> {
   if (kind === null) throw new DataError(`${file}: unknown file type (expected .npy, .csv, .csv.gz or .txt)`);
   if (kind === 'npy') return readNpyHeader(file);
   const { rows, firstLine } = await countLines(file, kind === 'csv.gz');
+  // A folder's notes (README.txt) are no arrays: the first row says so without reading further.
+  const cells = kind === 'txt' ? [firstLine] : firstLine.split(',');
+  const bad = cells.findIndex((c) => parseCell(c) === undefined);
+  if (rows > 0 && bad >= 0) {
+    const what = kind === 'txt' ? 'a number' : 'comma-separated numbers';
+    const found = cells[bad].trim().slice(0, 40);
+    throw new DataError(
+      `${file}: row 1${kind === 'txt' ? '' : `, column ${bad + 1}`}: expected ${what}, found ${JSON.stringify(found)}`,
+    );
+  }
   if (kind === 'txt') return { shape: [rows], dtype: 'txt' };
-  const columns = rows === 0 ? 1 : firstLine.split(',').length;
+  const columns = rows === 0 ? 1 : cells.length;
   return { shape: columns === 1 ? [rows] : [rows, columns], dtype: 'csv' };
 }
 

@@ -77,19 +77,38 @@ function isOneColumn(file: ScannedFile): boolean {
   return !!shape && (shape.length === 1 || (shape.length === 2 && shape[1] === 1));
 }
 
-/** `labels`: a file the user already chose (then not guessed). */
+/** A split file's name with its split word blanked: files of one split set share it (`split_tmc_*`). */
+function splitSetOf(file: string): string {
+  return baseName(file)
+    .toLowerCase()
+    .split(/([^a-z0-9]+)/)
+    .map((part) => (SPLIT_WORDS[part] ? '*' : part))
+    .join('');
+}
+
+/**
+ * `labels`: a file the user already chose (then not guessed). Of several split sets (`split_tmc_*`,
+ * `split_t4c_*`) the first with both train and test is used; the others are set aside, not offered as
+ * modalities. Unreadable files are listed by the scan but not guessed as anything.
+ */
 export function guessRoles(files: ScannedFile[], labels?: string): GuessedRoles {
-  const labelsFile = labels ?? files.find((f) => isLabelsName(f.name))?.name ?? null;
+  const labelsFile = labels ?? files.find((f) => f.header && isLabelsName(f.name))?.name ?? null;
+  const readable = files.filter((f) => f.header && f.name !== labelsFile);
+  const splitFiles = readable.filter((f) => isOneColumn(f) && splitOfName(f.name) !== null);
+  const sets = [...new Set(splitFiles.map((f) => splitSetOf(f.name)))];
+  const complete = sets.find((set) => {
+    const members = splitFiles.filter((f) => splitSetOf(f.name) === set).map((f) => splitOfName(f.name));
+    return members.includes('train') && members.includes('test');
+  });
   const splits: Partial<Record<SplitName, string>> = {};
+  for (const f of splitFiles) {
+    const split = splitOfName(f.name)!;
+    if (splitSetOf(f.name) === (complete ?? sets[0]) && !splits[split]) splits[split] = f.name;
+  }
   const maskFiles: ScannedFile[] = [];
   const rest: ScannedFile[] = [];
-  for (const f of files) {
-    if (f.name === labelsFile) continue;
-    const split = isOneColumn(f) ? splitOfName(f.name) : null;
-    if (split && !splits[split]) {
-      splits[split] = f.name;
-      continue;
-    }
+  for (const f of readable) {
+    if (splitFiles.includes(f)) continue;
     if (isOneColumn(f) && maskTargetOfName(f.name) !== null) maskFiles.push(f);
     else rest.push(f);
   }
