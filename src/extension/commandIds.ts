@@ -11,6 +11,7 @@ export const COMMANDS = {
   inspectFusion: 'mla.inspectFusion',
   validateConfig: 'mla.validateConfig',
   createExample: 'mla.createExample',
+  newProjectFromData: 'mla.newProjectFromData',
   deleteRun: 'mla.deleteRun',
   revealRun: 'mla.revealRun',
   revealRunInExplorer: 'mla.revealRunInExplorer',

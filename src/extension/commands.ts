@@ -12,8 +12,11 @@ import type { RunInfo } from '../core/runs/reader';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
 import { COMMANDS, type CommandId } from './commandIds';
-import type { ConfigDiagnostics } from './configDiagnostics';
+import { CREATE_SPLITS_COMMAND } from './configCodeActions';
+import { toRange, type ConfigDiagnostics } from './configDiagnostics';
+import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
+import { newProjectFromData } from './newProjectWizard';
 import type { RunStore } from './runStore';
 import { type RunTreeNode } from './runTree';
 import { isActive, isResumable, pct, shownAccuracy } from './runView';
@@ -36,7 +39,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(id, run);
   return [
     register(COMMANDS.train, async (arg) => {
-      const config = arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? (await pickConfig()));
+      // The config in the active editor is the one meant: train it without asking.
+      const config =
+        arg instanceof vscode.Uri ? arg : (configOfNode(arg) ?? activeConfig() ?? (await pickConfig()));
       if (config) await training.train(config);
     }),
     register(COMMANDS.stopRun, async (arg, selected) => {
@@ -132,6 +137,27 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         .then((pick) => {
           if (pick) void training.train(doc.uri);
         });
+    }),
+    register(COMMANDS.newProjectFromData, async (arg) => {
+      await newProjectFromData(arg instanceof vscode.Uri ? arg : undefined, (config) =>
+        training.train(config),
+      );
+    }),
+    // Not in the palette: the quick fix of a dataset.json without splits runs it.
+    vscode.commands.registerCommand(CREATE_SPLITS_COMMAND, async (arg?: unknown) => {
+      if (!(arg instanceof vscode.Uri)) return;
+      const doc = await vscode.workspace.openTextDocument(arg);
+      try {
+        const created = await createSplits(doc.getText(), doc.uri.fsPath);
+        const edit = new vscode.WorkspaceEdit();
+        for (const e of created.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
+        await vscode.workspace.applyEdit(edit);
+        void vscode.window.showInformationMessage(
+          `MLA: wrote ${created.files.map((f) => path.basename(f)).join(' and ')} (${created.counts.train} train / ${created.counts.test} test, stratified, seed 0).`,
+        );
+      } catch (error) {
+        void vscode.window.showErrorMessage(`MLA: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }),
     register(COMMANDS.deleteRun, async (arg, selected) => {
       const runs = await runsOf(store, arg, selected, () => true, 'Delete which run?');

@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { insertDefaultsFix } from '../core/config/defaultsFix';
 import type { DiagnosticFix } from '../core/config/types';
-import { DIAGNOSTIC_SOURCE, toRange, type ConfigDiagnostics } from './configDiagnostics';
+import { DIAGNOSTIC_SOURCE, isDatasetManifest, toRange, type ConfigDiagnostics } from './configDiagnostics';
 
+export const CREATE_SPLITS_COMMAND = 'mla.createSplits';
 export const INSERT_DEFAULTS_KIND = vscode.CodeActionKind.RefactorRewrite.append('mla.insertDefaults');
 
 export class ConfigCodeActions implements vscode.CodeActionProvider {
@@ -30,6 +31,22 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
         action.isPreferred = i === 0;
         actions.push(action);
       });
+    }
+    if (isDatasetManifest(document)) {
+      const noSplits = context.diagnostics.find(
+        (d) => d.source === DIAGNOSTIC_SOURCE && d.message.endsWith("missing required key 'splits'"),
+      );
+      if (noSplits) {
+        // Writing files is no text edit: the command writes them, then edits the manifest.
+        const action = new vscode.CodeAction(
+          'Create a stratified 80/20 train/test split',
+          vscode.CodeActionKind.QuickFix,
+        );
+        action.diagnostics = [noSplits];
+        action.command = { command: CREATE_SPLITS_COMMAND, title: action.title, arguments: [document.uri] };
+        actions.push(action);
+      }
+      return actions; // a dataset.json has no defaults to insert
     }
     const defaults = insertDefaultsFix(document.getText(), document.offsetAt(range.start));
     if (defaults) actions.push(toAction(document.uri, defaults, INSERT_DEFAULTS_KIND));

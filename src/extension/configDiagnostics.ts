@@ -1,9 +1,13 @@
-// Inline validation of `*.mla.json` while typing: the same validator as `mla validate` and the trainer's
-// start-up, debounced, with the exact ranges it reports. Fixes it attaches are kept for the code actions.
+// Inline validation of `*.mla.json` and `dataset.json` while typing: the same validators as `mla validate` and
+// the trainer's start-up, debounced, with the exact ranges they report. Fixes they attach are kept for the code
+// actions. A config depends on files it does not contain (its manifest, the arrays), so a change to any of
+// those revalidates every open config and manifest.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, DiagnosticFix, TextRange } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
+import { validateManifestText } from '../core/config/validateManifest';
 
 const DEBOUNCE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'MLA';
@@ -11,6 +15,17 @@ export const DIAGNOSTIC_SOURCE = 'MLA';
 export function isMlaConfig(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && document.fileName.endsWith('.mla.json');
 }
+
+export function isDatasetManifest(document: vscode.TextDocument): boolean {
+  return document.uri.scheme === 'file' && path.basename(document.fileName) === 'dataset.json';
+}
+
+function isValidated(document: vscode.TextDocument): boolean {
+  return isMlaConfig(document) || isDatasetManifest(document);
+}
+
+/** Files whose change can change a config's diagnostics. */
+const DATA_FILES = '**/{dataset.json,*.npy,*.csv,*.csv.gz,*.txt}';
 
 export function toRange(r: TextRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -33,8 +48,20 @@ export class ConfigDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        if (isMlaConfig(d)) this.clear(d.uri);
+        if (isValidated(d)) this.clear(d.uri);
       }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(DATA_FILES);
+    const revalidate = (uri: vscode.Uri) => {
+      // Run folders (`.mla/runs/…/log.txt`) change all through training and are no data of any config.
+      if (uri.path.includes('/.mla/')) return;
+      for (const d of vscode.workspace.textDocuments) this.schedule(d, DEBOUNCE_MS);
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(revalidate),
+      watcher.onDidCreate(revalidate),
+      watcher.onDidDelete(revalidate),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
@@ -44,9 +71,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const key = document.uri.toString();
     const generation = (this.generation.get(key) ?? 0) + 1;
     this.generation.set(key, generation);
-    const result = await validateConfig(document.getText(), document.uri.fsPath);
+    const diagnostics = isDatasetManifest(document)
+      ? await validateManifestText(document.getText(), document.uri.fsPath)
+      : (await validateConfig(document.getText(), document.uri.fsPath)).diagnostics;
     if (this.generation.get(key) !== generation) return this.collection.get(document.uri)?.slice() ?? [];
-    return this.publish(document.uri, result.diagnostics);
+    return this.publish(document.uri, diagnostics);
   }
 
   /** Publishes diagnostics computed elsewhere (the Train command validates before it starts). */
@@ -89,7 +118,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!isMlaConfig(document)) return;
+    if (!isValidated(document)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(

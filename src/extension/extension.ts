@@ -6,6 +6,7 @@ import { ConfigCodeActions } from './configCodeActions';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { registerCommands } from './commands';
 import { DashboardPanels } from './dashboard/panel';
+import { onDidShowWizardStep, type WizardStepShown } from './newProjectWizard';
 import { RunStore } from './runStore';
 import { RunTreeProvider, type RunTreeNode } from './runTree';
 import { TrainingManager } from './trainingManager';
@@ -18,6 +19,7 @@ export interface MlaStudioApi {
   diagnostics: ConfigDiagnostics;
   tree: RunTreeProvider;
   treeView: vscode.TreeView<RunTreeNode>;
+  onDidShowWizardStep: vscode.Event<WizardStepShown>;
 }
 
 export function activate(context: vscode.ExtensionContext): MlaStudioApi {
@@ -35,7 +37,10 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
-  const configSelector: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.mla.json' };
+  const configSelector: vscode.DocumentSelector = [
+    { scheme: 'file', pattern: '**/*.mla.json' },
+    { scheme: 'file', pattern: '**/dataset.json' },
+  ];
   context.subscriptions.push(
     output,
     diagnostics,
@@ -64,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   output.appendLine(
     `MLA Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - started} ms`,
   );
-  return { store, training, panels, diagnostics, tree, treeView };
+  return { store, training, panels, diagnostics, tree, treeView, onDidShowWizardStep };
 }
 
 export function deactivate(): void {

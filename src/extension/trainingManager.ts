@@ -40,6 +40,8 @@ export class TrainingManager implements vscode.Disposable {
   private readonly running = new Set<TrainerProcess>();
   /** Stop requests for runs this window did not start (a terminal run, or one from before a reload). */
   private readonly externalStops = new Map<string, number>();
+  /** Changed-run warnings the user chose to train with, by config file and warning text. */
+  private readonly confirmedWarnings = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly statusItem: vscode.StatusBarItem;
@@ -85,6 +87,9 @@ export class TrainingManager implements vscode.Disposable {
       void vscode.window.showErrorMessage(reason);
       return { started: false, reason };
     }
+    if (!(await this.acceptChangedRun(file, result.diagnostics))) {
+      return { started: false, reason: 'not confirmed: the run would differ from what the config says' };
+    }
     const runtime = await this.runtime();
     if (!runtime) return { started: false, reason: 'no Node.js runtime for the trainer' };
     const runsDir = runsDirFor(configUri);
@@ -106,6 +111,28 @@ export class TrainingManager implements vscode.Disposable {
       runtime,
     );
     return { started: true };
+  }
+
+  /**
+   * Warnings whose run would differ from the text (an ignored block, a modality never trained) are asked about
+   * once, with their text; the answer holds for the same warnings of the same config until the window reloads.
+   */
+  private async acceptChangedRun(file: string, diagnostics: Diagnostic[]): Promise<boolean> {
+    const changing = diagnostics.filter((d) => d.severity === 'warning' && d.changesRun);
+    if (changing.length === 0) return true;
+    const key = `${file}\n${changing.map((d) => d.message).join('\n')}`;
+    if (this.confirmedWarnings.has(key)) return true;
+    const pick = await vscode.window.showWarningMessage(
+      `${path.basename(file)}: ${changing.length === 1 ? 'this warning changes' : `${changing.length} warnings change`} what runs. Train anyway?`,
+      {
+        modal: true,
+        detail: changing.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join('\n'),
+      },
+      'Train Anyway',
+    );
+    if (pick !== 'Train Anyway') return false;
+    this.confirmedWarnings.add(key);
+    return true;
   }
 
   async resume(runDir: string): Promise<TrainResult> {

@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
+import { initCommand } from './commands/init';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 import { MAIN_HELP } from './usage';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   eval: evalCommand,
   example: exampleCommand,
   doctor: doctorCommand,
+  init: initCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

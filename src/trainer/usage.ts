@@ -5,10 +5,11 @@ export const MAIN_HELP = `mla: train and evaluate multimodal classifiers with ML
 Usage:
   mla train <config.mla.json> [--seed N] [--epochs N] [--runs-dir DIR] [--backend B]
   mla train --resume <run-dir> [--epochs N] [--backend B]
-  mla validate <config.mla.json>
+  mla validate <config.mla.json | dataset.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
   mla example [DIR]
   mla doctor [--json]
+  mla init DIR [--labels FILE] [--name NAME] [--modalities a=file1,b=file2] [--test-fraction F] [--seed N] [--yes]
 
 Run "mla <command> --help" for the options of a command.
 `;
@@ -40,6 +41,7 @@ export const VALIDATE_HELP = `mla validate: check a config and its dataset witho
 
 Usage:
   mla validate <config.mla.json>
+  mla validate <dataset.json>      (a dataset manifest on its own: keys, files, row counts, masks)
 
 Prints every problem as "file:line:col: severity: message" and exits 1 if any is an error
 (0 when there are only warnings or none). The same checks run in the editor and before training.
@@ -85,4 +87,30 @@ Options:
   --budget S        seconds for the speed probes together (default 5)
   -h, --help        show this help
 Exit codes: 0 some backend loads, 1 none does.
+`;
+
+export const INIT_HELP = `mla init: make a project from a folder of arrays (a dataset manifest and two configs)
+
+Usage:
+  mla init DIR [options]
+
+Lists every .npy, .csv, .csv.gz and .txt file in DIR with its shape, then writes into DIR:
+dataset.json, NAME.mla.json (MLA) and NAME-joint.mla.json (the joint-training baseline of the same model),
+and, when DIR has no split files, split_train.txt and split_test.txt (a seeded split, stratified by class).
+Every mismatch (row counts, labels that are not integers, a 1-D file as a modality, a mask of the wrong
+shape) is reported before anything is written; existing files are never overwritten.
+
+Options:
+  --labels FILE           the labels file (default: the file named labels.*, label.*, y.* or targets.*)
+  --modalities LIST       a=file1,b=file2: the modality files and their names, in training order
+                          (default: every other array file, named after its file)
+  --name NAME             project and config name (default: the folder's name)
+  --classes LIST          class names, comma-separated, index = label (default: "0".."C-1")
+  --test-fraction F       share of each class in the written test split (default: 0.2)
+  --seed N                seed of the written split (default: 0)
+  -y, --yes               write without asking (on a terminal it shows the plan and asks first)
+  -h, --help              show this help
+
+Found by name: split files (*train*, *val*, *test* index lists, used as they are) and presence masks
+(<modality>_present.*, <modality>_mask.*).
 `;

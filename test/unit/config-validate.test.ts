@@ -300,7 +300,7 @@ const CASES: BrokenCase[] = [
     text: D + '"model": {\n  "featuredim": 64\n}}',
     message:
       "unknown key 'featuredim' in model (/model): expected one of 'featureDim', 'encoders' (did you mean 'featureDim'?)",
-    severity: 'warning',
+    severity: 'error',
     pointer: '/model/featuredim',
     range: [1, 2, 1, 14],
     covers: '"featuredim"',
@@ -309,7 +309,7 @@ const CASES: BrokenCase[] = [
     name: 'seed at top',
     text: D + '"seed": [1]}',
     message: "(did you mean 'seeds'?)",
-    severity: 'warning',
+    severity: 'error',
     pointer: '/seed',
     range: [0, 28, 0, 34],
     covers: '"seed"',
@@ -319,7 +319,7 @@ const CASES: BrokenCase[] = [
     text: D + '"model": {"encoders": {"grid": {"type": "conv1d", "hidden": [8]}}}}',
     message:
       "unknown key 'hidden' in conv1d encoder (/model/encoders/grid): expected one of 'type', 'channels', 'kernelSize', 'dropout', 'activation'",
-    severity: 'warning',
+    severity: 'error',
     pointer: '/model/encoders/grid/hidden',
     range: [0, 78, 0, 86],
     covers: '"hidden"',
@@ -328,7 +328,7 @@ const CASES: BrokenCase[] = [
     name: 'momentum with adam',
     text: D + '"training": {"optimizer": {"type": "adam", "momentum": 0.9}}}',
     message: "unknown key 'momentum' in adam optimizer",
-    severity: 'warning',
+    severity: 'error',
     pointer: '/training/optimizer/momentum',
     range: [0, 71, 0, 81],
     covers: '"momentum"',
@@ -582,4 +582,28 @@ describe('validateConfig: broken configs', () => {
       if (c.severity === 'error') assert.equal(result.config, null);
     });
   }
+});
+
+describe('validateConfig: warnings that change what runs', () => {
+  test('are marked for the Train prompt; a warning about a value used as written is not', async () => {
+    const text =
+      D +
+      '"method": "joint", "mla": {"order": ["vec"]}, "seeds": [0], "seeds": [1], ' +
+      '"training": {"optimizer": {"type": "sgd", "lr": 0.01}, "lrSchedule": {"type": "cosine", "minLr": 0.1}}}';
+    const result = await validateConfig(text, join(dir, 'cfg.mla.json'));
+    const marks = result.diagnostics.map((d) => [d.severity, d.pointer, d.changesRun === true]);
+    assert.deepEqual(
+      marks.sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+      [
+        ['warning', '/mla', true],
+        ['warning', '/seeds', true],
+        ['warning', '/training/lrSchedule/minLr', false],
+      ],
+    );
+    const omitted = await validateConfig(D + '"mla": {"order": ["vec", "grid"]}}', join(dir, 'cfg.mla.json'));
+    assert.deepEqual(
+      omitted.diagnostics.map((d) => [d.pointer, d.changesRun]),
+      [['/mla/order', true]],
+    );
+  });
 });

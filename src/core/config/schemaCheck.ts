@@ -41,8 +41,14 @@ export interface SchemaNode {
   definitions?: Record<string, SchemaNode>;
 }
 
-export function checkAgainstSchema(root: Node, schema: SchemaNode, lines: LineIndex): Diagnostic[] {
-  const checker = new SchemaChecker(schema, lines);
+/** `rootName` names the whole document in messages ("the config", "the manifest"). */
+export function checkAgainstSchema(
+  root: Node,
+  schema: SchemaNode,
+  lines: LineIndex,
+  rootName = 'the config',
+): Diagnostic[] {
+  const checker = new SchemaChecker(schema, lines, rootName);
   checker.check(root, schema, []);
   return checker.diagnostics;
 }
@@ -53,6 +59,7 @@ class SchemaChecker {
   constructor(
     private readonly rootSchema: SchemaNode,
     private readonly lines: LineIndex,
+    private readonly rootName: string,
   ) {}
 
   check(node: Node, schemaIn: SchemaNode, path: JsonPath): void {
@@ -140,7 +147,7 @@ class SchemaChecker {
     const present = new Set(entries.map((e) => e.key));
     for (const key of schema.required ?? []) {
       if (!present.has(key)) {
-        const where = path.length === 0 ? 'the config' : (schema.title ?? toPointer(path));
+        const where = path.length === 0 ? this.rootName : (schema.title ?? toPointer(path));
         this.error(node, path, `${where}: missing required key '${key}'`);
       }
     }
@@ -155,7 +162,7 @@ class SchemaChecker {
         this.check(valueNode, propertySchema, childPath);
       } else if (schema.additionalProperties === false) {
         const where =
-          path.length === 0 ? 'the config' : `${schema.title ?? 'this object'} (${toPointer(path)})`;
+          path.length === 0 ? this.rootName : `${schema.title ?? 'this object'} (${toPointer(path)})`;
         const guess = closest(key, known);
         const fixes = guess
           ? [
@@ -165,7 +172,8 @@ class SchemaChecker {
               },
             ]
           : undefined;
-        this.push('warning', keyNode, childPath, unknownKeyMessage(key, where, known), fixes);
+        // An error, not a warning: a misspelt key would otherwise train with the default it meant to change.
+        this.push('error', keyNode, childPath, unknownKeyMessage(key, where, known), fixes);
       } else if (typeof schema.additionalProperties === 'object') {
         this.check(valueNode, schema.additionalProperties, childPath);
       }

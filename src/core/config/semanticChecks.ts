@@ -44,20 +44,32 @@ class Reporter {
     message: string,
     onKey = false,
     fixes?: (target: Node) => DiagnosticFix[],
-  ): void {
-    if (this.taken.has(pointer)) return;
+  ): Diagnostic | undefined {
+    if (this.taken.has(pointer)) return undefined;
     let p = pointer;
     let node = this.node(p);
     while (!node && p !== '') {
       p = toPointer(fromPointer(p).slice(0, -1));
       node = this.node(p);
     }
-    if (!node) return;
+    if (!node) return undefined;
     const target = onKey ? (keyNodeOf(node) ?? node) : node;
     const d: Diagnostic = { severity, message, pointer, range: this.lines.nodeRange(target) };
     const found = fixes && p === pointer ? fixes(target) : [];
     if (found.length > 0) d.fixes = found;
     this.diagnostics.push(d);
+    return d;
+  }
+
+  /** A warning about something the run will not do as written. */
+  reportIgnored(
+    pointer: string,
+    message: string,
+    onKey = false,
+    fixes?: (target: Node) => DiagnosticFix[],
+  ): void {
+    const d = this.report('warning', pointer, message, onKey, fixes);
+    if (d) d.changesRun = true;
   }
 
   /** One fix per dataset modality, the closest spelling first: replace the misspelt string node. */
@@ -137,8 +149,7 @@ function checkOrder(r: Reporter, config: Obj, names: string[]): string[] {
   // With a misspelt entry the omission is the same mistake; one message is enough.
   const missing = names.filter((m) => !order.includes(m));
   if (missing.length > 0 && unknown === 0 && config.method !== 'joint') {
-    r.report(
-      'warning',
+    r.reportIgnored(
       '/mla/order',
       `mla.order omits ${quoteList(missing)}: ${missing.length > 1 ? 'these modalities are' : 'this modality is'} never trained (dataset modalities: ${quoteList(names)})`,
       false,
@@ -252,8 +263,7 @@ function checkValFraction(r: Reporter, config: Obj, outline: DatasetOutline): vo
       'valFraction 0 leaves no validation split for model selection: expected 0 < valFraction < 1, or a splits.val file in the dataset manifest',
     );
   } else if (outline.hasVal && training.valFraction > 0) {
-    r.report(
-      'warning',
+    r.reportIgnored(
       '/training/valFraction',
       'valFraction is ignored: the dataset manifest has its own splits.val',
     );
@@ -281,8 +291,7 @@ function checkTransformers(r: Reporter, config: Obj): void {
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
   if (config.method === 'joint' && 'mla' in config) {
-    r.report(
-      'warning',
+    r.reportIgnored(
       '/mla',
       "the 'mla' block is ignored with method 'joint' (joint training has no alternation, HGM or fusion)",
       true,
@@ -320,6 +329,7 @@ export function duplicateKeyWarnings(root: Node, lines: LineIndex): Diagnostic[]
           out.push({
             severity: 'warning',
             message: `duplicate key '${key}': only the last one counts`,
+            changesRun: true,
             pointer: toPointer([...path, key]),
             range: lines.nodeRange(keyNode),
           });

@@ -131,6 +131,11 @@ export interface Diagnostic {
   range: TextRange;
   /** Edits that fix the problem, when the fix is knowable (most likely first); the editor offers them. */
   fixes?: DiagnosticFix[];
+  /**
+   * A warning whose run would differ from what the text says (an ignored block or value, a modality never
+   * trained, a duplicate key): Train asks before it starts.
+   */
+  changesRun?: true;
 }
 
 export interface DiagnosticFix {

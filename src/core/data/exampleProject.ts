@@ -20,7 +20,12 @@ export function exampleConfig(method: 'mla' | 'joint', schemaRef: string | null)
       featureDim: 64,
       encoders: { default: { type: 'mlp', hidden: [64], dropout: 0.1 } },
     },
-    mla: { order: ['strong', 'medium', 'weak'], hgm: { mode: 'replace' }, fusion: { type: 'entropy' } },
+    // Joint training has no alternation, HGM or fusion: its config leaves the block out rather than have it ignored.
+    ...(method === 'mla'
+      ? {
+          mla: { order: ['strong', 'medium', 'weak'], hgm: { mode: 'replace' }, fusion: { type: 'entropy' } },
+        }
+      : {}),
     preprocess: { scale: 'standardize' },
     training: {
       epochs: 30,

@@ -15,13 +15,15 @@ export function roundHalfEven(x: number): number {
 /**
  * Stratified: every class gives `round(fraction × n_c)` of its train rows (at least 1 when fraction > 0 and
  * the class has 2 or more). `val` is sorted ascending; `train` keeps the manifest's order for what remains.
- * Classes are visited in ascending order with one stream `Rng.fromSeed(seed, 'val-split')`.
+ * Classes are visited in ascending order with one stream `Rng.fromSeed(seed, stream)`; a project's test split
+ * is carved the same way from every row with its own stream, so it never shares a shuffle with the val carve.
  */
 export function carveValidation(
   train: Int32Array,
   labels: Int32Array,
   fraction: number,
   seed: number,
+  stream = 'val-split',
 ): { train: Int32Array; val: Int32Array } {
   if (!(fraction >= 0 && fraction < 1)) {
     throw new DataError(`validation fraction ${fraction} is outside [0, 1)`);
@@ -33,7 +35,7 @@ export function carveValidation(
     if (!rows) byClass.set(c, (rows = []));
     rows.push(i);
   }
-  const rng = Rng.fromSeed(seed, 'val-split');
+  const rng = Rng.fromSeed(seed, stream);
   const inVal = new Set<number>();
   for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
     const rows = rng.shuffle(byClass.get(c)!);

@@ -23,7 +23,12 @@ describe('dashboard: compare seeds', () => {
     );
     await vscode.commands.executeCommand(
       COMMANDS.train,
-      writeConfig('it-cmp-joint', { method: 'joint', training: { epochs: 4 }, seeds: [0, 1] }),
+      writeConfig('it-cmp-joint', {
+        method: 'joint',
+        mla: undefined,
+        training: { epochs: 4 },
+        seeds: [0, 1],
+      }),
     );
     const done = (name: string) =>
       waitFor(`${name} to complete`, () => {
