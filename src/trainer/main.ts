@@ -4,6 +4,8 @@ import { DataError } from '../core/data/types';
 import { UsageError } from './args';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
+import { sweepCommand } from './commands/sweep';
+import { sweepTaskCommand } from './commands/sweepTask';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 import { MAIN_HELP } from './usage';
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   eval: evalCommand,
   example: exampleCommand,
+  sweep: sweepCommand,
+  'sweep-task': sweepTaskCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

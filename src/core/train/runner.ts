@@ -17,6 +17,7 @@ import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from
 import { RunWriter } from '../runs/writer';
 import { latestCheckpoint } from '../runs/checkpoint';
 import { runSession, type TrainerHooks } from './session';
+import type { RunSweepInfo } from '../sweep/types';
 import { VERSION } from '../version';
 
 /** What `config.json` holds: the resolved config, plus what this run actually was. */
@@ -32,6 +33,8 @@ export interface RunConfigRecord extends ResolvedConfig {
     versions: { mlaStudio: string; tfjs: string; node: string };
     host: string;
     createdAt: string;
+    /** Present when the run is a trial of a sweep (`mla sweep`). */
+    sweep?: RunSweepInfo;
   };
 }
 
@@ -56,11 +59,14 @@ export interface StartRunOptions {
   dataset?: Dataset;
   /** Shared by the seeds launched together; default: this run's start time. */
   group?: string;
+  /** A fixed run id (a sweep's trial, so that re-running the sweep finds it); default: a new time-stamped id. */
+  runId?: string;
+  sweep?: RunSweepInfo;
 }
 
 export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
   const createdAt = new Date();
-  const runId = newRunId(opts.config.name, opts.seed, createdAt, opts.runsDir);
+  const runId = opts.runId ?? newRunId(opts.config.name, opts.seed, createdAt, opts.runsDir);
   const record: RunConfigRecord = {
     ...opts.config,
     run: {
@@ -73,6 +79,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
       versions: { mlaStudio: VERSION, tfjs: tf.version.tfjs, node: process.version },
       host: os.hostname(),
       createdAt: createdAt.toISOString(),
+      ...(opts.sweep ? { sweep: opts.sweep } : {}),
     },
   };
   const writer = RunWriter.create(opts.runsDir, runId, record);
