@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test tier, in order: build and static checks, unit tests, integration tests in a real VS Code
-# (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
+# Every test tier, in order: build and static checks, unit tests, sweeps on a real local Slurm, integration
+# tests in a real VS Code (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
 # ends with one "N passed, N failed" line over all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,11 @@ npx prettier --check .
 
 status=0
 tier unit test/unit/*.test.ts test/integration/harness/harness.test.ts || status=$?
+
+if [ "$status" -eq 0 ]; then
+  echo "== slurm: sweeps as array jobs on a real one-node Slurm (scripts/slurm/start-local.sh)"
+  tier slurm --test-concurrency=1 test/slurm/*.test.ts || status=$?
+fi
 
 if [ "$status" -eq 0 ]; then
   echo "== integration: install the offline VS Code (code-server 4.100.3 + Chromium) if missing"
