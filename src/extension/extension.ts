@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ConfigCodeActions } from './configCodeActions';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { registerCommands } from './commands';
+import { chooseExecutor, pickSweepFile, SweepRunner } from './sweepRunner';
 import { DashboardPanels } from './dashboard/panel';
 import { RunStore } from './runStore';
 import { RunTreeProvider, type RunTreeNode } from './runTree';
@@ -35,6 +36,11 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
+  const sweeps = new SweepRunner(
+    context.asAbsolutePath('dist/trainer.js'),
+    output,
+    () => void store.rescan(),
+  );
   const configSelector: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.mla.json' };
   context.subscriptions.push(
     output,
@@ -50,6 +56,12 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
       ConfigCodeActions.metadata,
     ),
     ...registerCommands({ context, store, training, panels, diagnostics, output }),
+    sweeps,
+    vscode.commands.registerCommand('mla.runSweep', async (arg?: unknown) => {
+      const file = arg instanceof vscode.Uri ? arg : await pickSweepFile();
+      const executor = file && (await chooseExecutor(file));
+      if (file && executor) await sweeps.run(file, executor);
+    }),
     training.onDidChange(
       () =>
         void vscode.commands.executeCommand(

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { latestCheckpoint } from '../runs/checkpoint';
 import { livenessOf } from '../runs/liveness';
 import { RUN_FILES } from '../runs/paths';
-import type { RunState, RunStatus } from '../runs/types';
+import type { RunStatus } from '../runs/types';
+import type { TrialState } from './types';
 
 export type TrialAction = 'start' | 'skip-completed' | 'skip-running' | 'resume' | 'restart';
 
@@ -32,9 +33,6 @@ export function trialAction(runDir: string, previousEnded: boolean): TrialAction
   }
   return latestCheckpoint(runDir) ? 'resume' : 'restart';
 }
-
-/** A trial's state for progress counts: its run folder's, `pending` before it has one. */
-export type TrialState = RunState | 'pending' | 'queued';
 
 export function trialStateOf(runDir: string): TrialState {
   const status = readStatus(runDir);

@@ -2,6 +2,7 @@
 // grid values × random draws × seeds, each an ordinary run folder whose config.json records where it came from.
 
 import type { Diagnostic, ResolvedConfig } from '../config/types';
+import type { RunState } from '../runs/types';
 
 export interface Distribution {
   logUniform?: [number, number];
@@ -94,3 +95,6 @@ export interface SweepPlan {
 }
 
 export const DEFAULT_METRIC = 'val.fused';
+
+/** A trial's state for progress counts: its run folder's, `pending` before it has one, `queued` in a scheduler. */
+export type TrialState = RunState | 'pending' | 'queued';

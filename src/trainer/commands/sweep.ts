@@ -15,6 +15,7 @@ import { metricOf } from '../../core/sweep/metric';
 import { planSweep } from '../../core/sweep/plan';
 import { trialAction } from '../../core/sweep/trialState';
 import type { SweepPlan } from '../../core/sweep/types';
+import { encodeSweepEvent, type SweepEvent } from '../../protocol/sweepEvents';
 import { readConfigText, UsageError } from '../args';
 import { SWEEP_HELP } from '../usage';
 
@@ -61,8 +62,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const planFile = writePlan(plan);
-  const say = (line: string, event: object) =>
-    values.json ? process.stdout.write(JSON.stringify(event) + '\n') : process.stderr.write(line + '\n');
+  const say = (line: string, event: SweepEvent) =>
+    values.json ? process.stdout.write(encodeSweepEvent(event)) : process.stderr.write(line + '\n');
   say(
     `sweep ${plan.sweepId}: ${plan.trials.length} trials, ${plan.trials.length - todo.length} already completed, ${todo.length} to run (${executor.name}); plan ${planFile}`,
     {
@@ -146,7 +147,7 @@ function printDryRun(plan: SweepPlan, toRun: number): void {
 function printFailures(
   plan: SweepPlan,
   reports: TrialReport[],
-  say: (line: string, event: object) => void,
+  say: (line: string, event: SweepEvent) => void,
 ): void {
   for (const r of reports) {
     if (r.state !== 'failed') continue;

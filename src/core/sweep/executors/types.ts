@@ -1,8 +1,7 @@
 // The one interface every sweep executor implements (local processes, Slurm array jobs). An executor runs
 // `mla sweep-task <plan> <index>` for the trials it is given; the run folders say how each trial went.
 
-import type { SweepPlan } from '../types';
-import type { TrialState } from '../trialState';
+import type { SweepPlan, TrialState } from '../types';
 
 export interface TrialReport {
   index: number;
