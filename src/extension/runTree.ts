@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { meanStd } from '../core/eval/metrics';
 import type { RunInfo } from '../core/runs/reader';
 import type { RunStore } from './runStore';
+import { axesLabel, bestGroupIndex, sweepNodeName, sweepOf } from './sweepTree';
 import { configOf, displayStateOf, durationOf, formatSeconds, pct, shownAccuracy } from './runView';
 
 export type RunTreeNode =
@@ -15,6 +16,8 @@ export interface SeedGroupNode {
   config: string;
   group: string;
   runs: RunInfo[];
+  /** A sweep's combination with the best mean metric. */
+  best?: boolean;
 }
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -71,7 +74,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 export function buildTree(runs: RunInfo[]): Extract<RunTreeNode, { kind: 'config' }>[] {
   const byConfig = new Map<string, Map<string, RunInfo[]>>();
   for (const run of runs) {
-    const name = run.name ?? 'unnamed';
+    const sweep = sweepOf(run);
+    const name = sweep ? sweepNodeName(sweep) : (run.name ?? 'unnamed');
     const group = configOf(run).run?.group ?? run.status?.startedAt ?? run.id;
     if (!byConfig.has(name)) byConfig.set(name, new Map());
     const groups = byConfig.get(name)!;
@@ -83,15 +87,23 @@ export function buildTree(runs: RunInfo[]): Extract<RunTreeNode, { kind: 'config
     .map(([name, groups]) => ({
       kind: 'config' as const,
       name,
-      groups: [...groups.entries()]
-        .sort(([a], [b]) => b.localeCompare(a)) // newest first
-        .map(([group, members]) => ({
-          kind: 'group' as const,
-          config: name,
-          group,
-          runs: members.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0) || a.id.localeCompare(b.id)),
-        })),
+      groups: markBest(
+        [...groups.entries()]
+          .sort(([a], [b]) => b.localeCompare(a)) // newest first
+          .map(([group, members]) => ({
+            kind: 'group' as const,
+            config: name,
+            group,
+            runs: members.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0) || a.id.localeCompare(b.id)),
+          })),
+      ),
     }));
+}
+
+function markBest(groups: SeedGroupNode[]): SeedGroupNode[] {
+  if (!groups.some((g) => g.runs.some((r) => sweepOf(r)))) return groups;
+  const best = bestGroupIndex(groups.map((g) => g.runs));
+  return groups.map((g, i) => (i === best ? { ...g, best: true } : g));
 }
 
 function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
@@ -108,7 +120,8 @@ function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
 
 function groupItem(node: SeedGroupNode): vscode.TreeItem {
   const when = new Date(node.group);
-  const label = Number.isNaN(when.getTime()) ? node.group : when.toLocaleString();
+  const sweep = node.runs.map(sweepOf).find((x) => x !== null);
+  const label = sweep ? axesLabel(sweep) : Number.isNaN(when.getTime()) ? node.group : when.toLocaleString();
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   const done = node.runs.map(shownAccuracy).filter((v): v is number => v !== null);
   const seeds = `${node.runs.length} seed${node.runs.length === 1 ? '' : 's'}`;
@@ -119,7 +132,8 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
     item.description = seeds;
   }
   const running = node.runs.some((r) => ['running', 'remote'].includes(displayStateOf(r)));
-  item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : 'layers');
+  if (node.best) item.description = `★ best · ${String(item.description)}`;
+  item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : node.best ? 'star-full' : 'layers');
   item.contextValue = 'mla.group';
   item.id = `group:${node.config}:${node.group}`;
   item.tooltip = `${node.config}: ${seeds} launched ${label}`;

@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { exampleConfig } from '../../src/core/data/exampleProject';
 import { writeExampleDataset } from '../../src/core/data/synthetic';
+import { listRuns } from '../../src/core/runs/reader';
 import type { RunStatus } from '../../src/core/runs/types';
 import type { SweepPlan } from '../../src/core/sweep/types';
 import type { RunConfigRecord } from '../../src/core/train/runner';
+import { axesLabel, bestGroupIndex, sweepNodeName, sweepOf } from '../../src/extension/sweepTree';
 import { REPO } from '../support/training';
 
 const BIN = path.join(REPO, 'bin', 'mla.js');
@@ -63,7 +65,7 @@ describe('mla sweep (local)', () => {
     assert.equal(fs.existsSync(runs), false);
   });
 
-  it('runs every trial into its own run folder, records the sweep in config.json, and a re-run skips them', () => {
+  it('runs every trial into its own run folder, records the sweep in config.json, and a re-run skips them', async () => {
     const runs = path.join(dir, 'runs');
     const file = writeSweep('grid', 2);
     const r = mla(['sweep', file, '--runs-dir', runs]);
@@ -86,6 +88,16 @@ describe('mla sweep (local)', () => {
       assert.equal(record.training.optimizer.lr, trial.axes['training.optimizer.lr']);
       assert.equal(record.run.seed, 4);
     }
+    // What the run explorer makes of them: one group per combination, the best one by val.fused.
+    const listed = await listRuns(runs);
+    assert.equal(listed.length, 2);
+    const sweeps = listed.map(sweepOf);
+    assert.ok(sweeps.every((x) => x !== null && x.name === 'grid'));
+    assert.deepEqual(sweeps.map((x) => axesLabel(x!)).sort(), ['lr=0.01', 'lr=0.05']);
+    const scores = listed.map((r) => r.summary!.val.fused);
+    const best = bestGroupIndex(listed.map((r) => [r]));
+    assert.equal(scores[best!], Math.max(...scores));
+    assert.equal(sweepNodeName(sweeps[0]!), 'grid (sweep)');
     const again = mla(['sweep', file, '--runs-dir', runs]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /2 trials, 2 already completed, 0 to run/);

@@ -6,12 +6,18 @@ import * as path from 'node:path';
 import { RUN_FILES } from '../runs/paths';
 
 export function metricOf(runDir: string, metric: string): number | null {
-  let node: unknown;
+  let summary: unknown;
   try {
-    node = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.summary), 'utf8'));
+    summary = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.summary), 'utf8'));
   } catch {
     return null;
   }
+  return metricFromSummary(summary, metric);
+}
+
+/** The value at a dotted path of a summary record; null when it is missing or not a finite number. */
+export function metricFromSummary(summary: unknown, metric: string): number | null {
+  let node = summary;
   for (const part of metric.split('.')) {
     if (node === null || typeof node !== 'object') return null;
     node = (node as Record<string, unknown>)[part];
