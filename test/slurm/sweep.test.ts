@@ -174,3 +174,38 @@ test('a 2 × 2 × 2-seed sweep on Slurm: cancel one task, requeue another, re-ru
   assert.match(again.stderr, /8 already completed, 0 to run/);
   assert.equal((JSON.parse(fs.readFileSync(jobsFile, 'utf8')) as SlurmJobRecord[]).length, 2);
 });
+
+test('a task that fails shows Slurm’s state and exit code and its stderr file; --wait exits 1', async () => {
+  const file = path.join(dir, 'broken.sweep.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'broken setup',
+      base: 'base.mla.json',
+      seeds: [0],
+      overrides: { 'training.epochs': 1 },
+      slurm: { setup: ['echo "nodejs/20: module not found" >&2', 'exit 3'] },
+    }),
+  );
+  const r = await run(process.execPath, [
+    BIN,
+    'sweep',
+    file,
+    '--executor',
+    'slurm',
+    '--wait',
+    '--runs-dir',
+    runsDir,
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  const [job] = JSON.parse(
+    fs.readFileSync(path.join(runsDir, '.sweeps', 'broken-setup', 'slurm', 'jobs.json'), 'utf8'),
+  ) as SlurmJobRecord[];
+  const stderrFile = path.join(runsDir, '.sweeps', 'broken-setup', 'slurm', `${job.jobId}_0.err`);
+  assert.match(r.stderr, /0\/1 completed, 0 running, 0 queued, 0 stopped, 1 failed/);
+  assert.ok(
+    r.stderr.includes(`failed: Slurm FAILED, exit code 3:0: NonZeroExitCode; stderr: ${stderrFile}`),
+    `the failure names Slurm's reason and the stderr file:\n${r.stderr}`,
+  );
+  assert.match(fs.readFileSync(stderrFile, 'utf8'), /nodejs\/20: module not found/);
+});

@@ -2,6 +2,7 @@
 // its plan, then run the trials that have not completed on the chosen executor. Re-running the same sweep
 // skips completed trials and resumes stopped ones.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/config/format';
@@ -152,8 +153,10 @@ function printFailures(
   for (const r of reports) {
     if (r.state !== 'failed') continue;
     const t = plan.trials[r.index];
+    const runDir = trialRunDir(plan, t);
+    const folder = fs.existsSync(runDir) ? `; run folder ${runDir}` : '; it never started training';
     say(
-      `trial ${r.index} (${t.runId}) failed${r.reason ? `: ${r.reason}` : ''}${r.stderrFile ? `; stderr: ${r.stderrFile}` : ''}; run folder ${trialRunDir(plan, t)}`,
+      `trial ${r.index} (${t.runId}) failed${r.reason ? `: ${r.reason}` : ''}${r.stderrFile ? `; stderr: ${r.stderrFile}` : ''}${folder}`,
       {
         type: 'sweep-trial-failed',
         ...r,

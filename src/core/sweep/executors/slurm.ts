@@ -85,7 +85,12 @@ export class SlurmExecutor implements SweepExecutor {
     // The newest job that holds a trial decides; within a job squeue (live) wins over the completion log.
     const order = new Map(ids.map((id, i) => [id, i]));
     const latest = new Map<number, SlurmTask>();
-    for (const t of [...ended, ...queue]) {
+    // squeue has no exit codes: take them from the completion log's line of the same task.
+    const exitCodes = new Map(ended.map((t) => [`${t.jobId}_${t.index}`, t.exitCode]));
+    for (const t of [
+      ...ended,
+      ...queue.map((q) => ({ ...q, exitCode: exitCodes.get(`${q.jobId}_${q.index}`) })),
+    ]) {
       const seen = latest.get(t.index);
       if (!seen || order.get(t.jobId)! >= order.get(seen.jobId)!) latest.set(t.index, t);
     }
