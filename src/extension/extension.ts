@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ConfigCodeActions } from './configCodeActions';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { registerCommands } from './commands';
+import { SweepDiagnostics } from './sweepDiagnostics';
 import { chooseExecutor, pickSweepFile, SweepRunner } from './sweepRunner';
 import { DashboardPanels } from './dashboard/panel';
 import { RunStore } from './runStore';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     ),
     ...registerCommands({ context, store, training, panels, diagnostics, output }),
     sweeps,
+    new SweepDiagnostics(),
     vscode.commands.registerCommand('mla.runSweep', async (arg?: unknown) => {
       const file = arg instanceof vscode.Uri ? arg : await pickSweepFile();
       const executor = file && (await chooseExecutor(file));
