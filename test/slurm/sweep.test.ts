@@ -92,6 +92,14 @@ test('a 2 × 2 × 2-seed sweep on Slurm: cancel one task, requeue another, re-ru
   const [first] = JSON.parse(fs.readFileSync(jobsFile, 'utf8')) as SlurmJobRecord[];
   assert.deepEqual(first.indices, [0, 1, 2, 3, 4, 5, 6, 7]);
   assert.match(fs.readFileSync(first.script, 'utf8'), /^#SBATCH --array=0-7%2$/m);
+  assert.deepEqual(
+    first.trialIds,
+    plan.trials.map((t) => t.trialId),
+  );
+  assert.match(
+    fs.readFileSync(first.script, 'utf8'),
+    /sweep-task '[^']*\/slurm\/plan-1\.json' "\$SLURM_ARRAY_TASK_ID"/,
+  );
   const runDir = (i: number) => path.join(runsDir, plan.trials[i].runId);
   const training = (i: number) => {
     const s = status(runDir(i));

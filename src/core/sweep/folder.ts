@@ -19,7 +19,10 @@ export function trialRunDir(plan: SweepPlan, trial: TrialPlan): string {
   return path.join(plan.runsDir, trial.runId);
 }
 
-/** Writes `plan.json`; the trials already there keep their places (ids are stable, only new ones are added). */
+/**
+ * Writes `plan.json`, the current expansion. Trial numbers may change when the sweep file does (run folders are
+ * found by trial id, not number); a Slurm job runs its own snapshot, taken when it was submitted.
+ */
 export function writePlan(plan: SweepPlan): string {
   const file = planFile(plan.runsDir, plan.sweepId);
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -28,7 +28,12 @@ import {
 
 export interface SlurmJobRecord {
   jobId: string;
+  /** The array's task ids: indices into the plan snapshot the job runs. */
   indices: number[];
+  /** The trial each task runs (same order as `indices`): a later plan may number its trials differently. */
+  trialIds: string[];
+  /** The plan as it was at submission: editing the sweep file never changes what a queued task runs. */
+  planFile: string;
   script: string;
   submittedAt: string;
 }
@@ -45,25 +50,35 @@ export function readJobRecords(plan: SweepPlan): SlurmJobRecord[] {
   return fs.existsSync(file) ? (readJsonFile(file) as SlurmJobRecord[]) : [];
 }
 
+/** Which trial a Slurm task ran, by the record of its job; undefined for a task no record knows. */
+function taskTrials(jobs: SlurmJobRecord[]): (task: SlurmTask) => string | undefined {
+  const byTask = new Map<string, string>();
+  for (const job of jobs)
+    job.indices.forEach((index, i) => byTask.set(`${job.jobId}_${index}`, job.trialIds[i]));
+  return (task) => byTask.get(`${task.jobId}_${task.index}`);
+}
+
 export class SlurmExecutor implements SweepExecutor {
   readonly name = 'slurm';
 
   constructor(private readonly task: TaskCommand) {}
 
+  /** Tasks run a snapshot of the plan taken at submission (see `submit`), not `_planFile`, which may change. */
   async execute(
     plan: SweepPlan,
-    planFile: string,
+    _planFile: string,
     indices: number[],
     options: ExecuteOptions,
   ): Promise<TrialReport[]> {
     const jobs = readJobRecords(plan);
+    const trialOf = taskTrials(jobs);
     const active = new Set(
       (await squeueTasks(jobs.map((j) => j.jobId)))
         .filter((t) => ACTIVE_STATES.has(t.state))
-        .map((t) => t.index),
+        .map((t) => trialOf(t)),
     );
-    const toSubmit = indices.filter((i) => !active.has(i));
-    if (toSubmit.length > 0) jobs.push(await this.submit(plan, planFile, toSubmit, jobs.length));
+    const toSubmit = indices.filter((i) => !active.has(plan.trials[i].trialId));
+    if (toSubmit.length > 0) jobs.push(await this.submit(plan, toSubmit, jobs.length));
     if (!options.wait) return this.report(plan);
     let stopping = false;
     for (;;) {
@@ -84,19 +99,22 @@ export class SlurmExecutor implements SweepExecutor {
     const [queue, ended] = await Promise.all([squeueTasks(ids), jobCompTasks(ids)]);
     // The newest job that holds a trial decides; within a job squeue (live) wins over the completion log.
     const order = new Map(ids.map((id, i) => [id, i]));
-    const latest = new Map<number, SlurmTask>();
+    const latest = new Map<string, SlurmTask>();
+    const trialOf = taskTrials(jobs);
     // squeue has no exit codes: take them from the completion log's line of the same task.
     const exitCodes = new Map(ended.map((t) => [`${t.jobId}_${t.index}`, t.exitCode]));
     for (const t of [
       ...ended,
       ...queue.map((q) => ({ ...q, exitCode: exitCodes.get(`${q.jobId}_${q.index}`) })),
     ]) {
-      const seen = latest.get(t.index);
-      if (!seen || order.get(t.jobId)! >= order.get(seen.jobId)!) latest.set(t.index, t);
+      const trialId = trialOf(t);
+      if (trialId === undefined) continue;
+      const seen = latest.get(trialId);
+      if (!seen || order.get(t.jobId)! >= order.get(seen.jobId)!) latest.set(trialId, t);
     }
     return plan.trials.map((trial): TrialReport => {
       const folder = trialStateOf(trialRunDir(plan, trial));
-      const task = latest.get(trial.index);
+      const task = latest.get(trial.trialId);
       if (folder === 'completed' || !task) return { index: trial.index, state: folder };
       if (ACTIVE_STATES.has(task.state)) {
         const queued = task.state === 'PENDING' || task.state.startsWith('REQUEUE');
@@ -119,15 +137,12 @@ export class SlurmExecutor implements SweepExecutor {
     if (ids.length > 0) await runSlurm('scancel', ids);
   }
 
-  private async submit(
-    plan: SweepPlan,
-    planFile: string,
-    indices: number[],
-    n: number,
-  ): Promise<SlurmJobRecord> {
+  private async submit(plan: SweepPlan, indices: number[], n: number): Promise<SlurmJobRecord> {
     const dir = slurmDir(plan);
     fs.mkdirSync(dir, { recursive: true });
     const script = path.join(dir, `submit-${n + 1}.sbatch`);
+    const snapshot = path.join(dir, `plan-${n + 1}.json`);
+    writeJsonAtomic(snapshot, plan);
     const text = sbatchScript({
       jobName: `mla-${plan.sweepId}`,
       indices,
@@ -136,11 +151,18 @@ export class SlurmExecutor implements SweepExecutor {
       logDir: dir,
       node: this.task.node,
       entry: this.task.entry,
-      planFile,
+      planFile: snapshot,
     });
     fs.writeFileSync(script, text);
     const jobId = parseSbatchJobId(await runSlurm('sbatch', ['--parsable', script]));
-    const record: SlurmJobRecord = { jobId, indices, script, submittedAt: new Date().toISOString() };
+    const record: SlurmJobRecord = {
+      jobId,
+      indices,
+      trialIds: indices.map((i) => plan.trials[i].trialId),
+      planFile: snapshot,
+      script,
+      submittedAt: new Date().toISOString(),
+    };
     writeJsonAtomic(path.join(dir, 'jobs.json'), [...readJobRecords(plan), record]);
     return record;
   }
