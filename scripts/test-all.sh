@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test tier, in order: build and static checks, unit tests, the webgpu backend's tests, integration tests
-# in a real VS Code (code-server's, driven by Chromium), then the slow real-data tests. Stops at the first failing tier and
-# ends with one "N passed, N failed, N skipped" line over all tiers.
+# Every test tier, in order: build and static checks, unit tests, the webgpu backend's tests, sweeps on a
+# real local Slurm, integration tests in a real VS Code (code-server's, driven by Chromium), then the slow
+# real-data tests. Stops at the first failing tier and ends with one "N passed, N failed, N skipped" line over
+# all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,11 @@ if [ "$status" -eq 0 ]; then
   # The GPU backend on whatever Vulkan adapter exists (CI: lavapipe, scripts/webgpu/install-software-gpu.sh);
   # its tests skip with the reason only where there is none.
   MLA_WEBGPU_ALLOW_SOFTWARE=1 tier webgpu test/webgpu/*.test.ts || status=$?
+fi
+
+if [ "$status" -eq 0 ]; then
+  echo "== slurm: sweeps as array jobs on a real one-node Slurm (scripts/slurm/start-local.sh)"
+  tier slurm --test-concurrency=1 test/slurm/*.test.ts || status=$?
 fi
 
 if [ "$status" -eq 0 ]; then

@@ -19,6 +19,7 @@ export const COMMANDS = {
   showLog: 'mla.showLog',
   refreshRuns: 'mla.refreshRuns',
   openDocs: 'mla.openDocs',
+  runSweep: 'mla.runSweep',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

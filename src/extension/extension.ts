@@ -4,7 +4,10 @@
 import * as vscode from 'vscode';
 import { ConfigCodeActions } from './configCodeActions';
 import { ConfigDiagnostics } from './configDiagnostics';
+import { COMMANDS } from './commandIds';
 import { registerCommands } from './commands';
+import { SweepDiagnostics } from './sweepDiagnostics';
+import { chooseExecutor, pickSweepFile, SweepRunner } from './sweepRunner';
 import { DashboardPanels } from './dashboard/panel';
 import { onDidShowWizardStep, type WizardStepShown } from './newProjectWizard';
 import { RunStore } from './runStore';
@@ -37,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
+  const sweeps = new SweepRunner(
+    context.asAbsolutePath('dist/trainer.js'),
+    output,
+    () => void store.rescan(),
+  );
   const configSelector: vscode.DocumentSelector = [
     { scheme: 'file', pattern: '**/*.mla.json' },
     { scheme: 'file', pattern: '**/dataset.json' },
@@ -55,6 +63,13 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
       ConfigCodeActions.metadata,
     ),
     ...registerCommands({ context, store, training, panels, diagnostics, output }),
+    sweeps,
+    new SweepDiagnostics(),
+    vscode.commands.registerCommand(COMMANDS.runSweep, async (arg?: unknown) => {
+      const file = arg instanceof vscode.Uri ? arg : await pickSweepFile();
+      const executor = file && (await chooseExecutor(file));
+      if (file && executor) await sweeps.run(file, executor);
+    }),
     training.onDidChange(
       () =>
         void vscode.commands.executeCommand(

@@ -19,12 +19,15 @@ import {
   pct,
   shownAccuracy,
 } from './runView';
+import { axesLabel, bestGroupIndex, sweepOf } from './sweepTree';
 
 export type RunTreeNode =
   { kind: 'config'; name: string; groups: SeedGroupNode[] } | SeedGroupNode | { kind: 'run'; run: RunInfo };
 
 export interface SeedGroupNode extends SeedGroup {
   kind: 'group';
+  /** A sweep's combination with the best mean metric. */
+  best?: boolean;
 }
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -82,8 +85,14 @@ export function buildTree(runs: RunInfo[]): Extract<RunTreeNode, { kind: 'config
   return groupRunsByConfig(runs).map(({ name, groups }) => ({
     kind: 'config' as const,
     name,
-    groups: groups.map((g) => ({ kind: 'group' as const, ...g })),
+    groups: markBest(groups.map((g) => ({ kind: 'group' as const, ...g }))),
   }));
+}
+
+function markBest(groups: SeedGroupNode[]): SeedGroupNode[] {
+  if (!groups.some((g) => g.runs.some((r) => sweepOf(r)))) return groups;
+  const best = bestGroupIndex(groups.map((g) => g.runs));
+  return groups.map((g, i) => (i === best ? { ...g, best: true } : g));
 }
 
 function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
@@ -100,7 +109,8 @@ function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
 
 function groupItem(node: SeedGroupNode): vscode.TreeItem {
   const when = new Date(node.group);
-  const label = Number.isNaN(when.getTime()) ? node.group : when.toLocaleString();
+  const sweep = node.runs.map(sweepOf).find((x) => x !== null);
+  const label = sweep ? axesLabel(sweep) : Number.isNaN(when.getTime()) ? node.group : when.toLocaleString();
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   const accuracy = meanStd(node.runs.map(shownAccuracy));
   const seeds = `${node.runs.length} seed${node.runs.length === 1 ? '' : 's'}`;
@@ -108,7 +118,8 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
   item.description =
     accuracy.n > 1 ? `${seeds} · ${formatMeanStd(accuracy.mean, accuracy.std, { unit: '%' })}` : seeds;
   const running = node.runs.some(isActive);
-  item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : 'layers');
+  if (node.best) item.description = `★ best · ${String(item.description)}`;
+  item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : node.best ? 'star-full' : 'layers');
   item.contextValue = 'mla.group';
   item.id = `group:${node.config}:${node.group}`;
   item.tooltip = `${node.config}: ${seeds} launched ${label}`;

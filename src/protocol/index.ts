@@ -4,4 +4,5 @@
 export * from './trainerLaunch';
 export * from './trainerEvents';
 export * from './evalResult';
+export * from './sweepEvents';
 export * from './dashboard';

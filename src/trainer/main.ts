@@ -6,6 +6,8 @@ import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
 import { initCommand } from './commands/init';
+import { sweepCommand } from './commands/sweep';
+import { sweepTaskCommand } from './commands/sweepTask';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 import { MAIN_HELP } from './usage';
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   example: exampleCommand,
   doctor: doctorCommand,
   init: initCommand,
+  sweep: sweepCommand,
+  'sweep-task': sweepTaskCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -10,6 +10,7 @@ Usage:
   mla example [DIR]
   mla doctor [--json]
   mla init DIR [--labels FILE] [--name NAME] [--modalities a=file1,b=file2] [--test-fraction F] [--seed N] [--yes]
+  mla sweep <file.sweep.json> [--executor local|slurm] [--dry-run] [--wait] [--runs-dir DIR]
 
 Run "mla <command> --help" for the options of a command.
 `;
@@ -113,4 +114,26 @@ Options:
 
 Found by name: split files (*train*, *val*, *test* index lists, used as they are) and presence masks
 (<modality>_present.*, <modality>_mask.*).
+`;
+
+export const SWEEP_HELP = `mla sweep: run every trial of a sweep (hyperparameters × seeds), here or as a Slurm array job
+
+Usage:
+  mla sweep <file.sweep.json> [options]
+
+Options:
+  --executor E      local (default): up to maxParallel trainer processes on this machine (default: one per
+                    core), the rest queued; slurm: one sbatch --array job, each task one trial
+  --dry-run         print every expanded config and the counts; start nothing
+  --wait            (slurm) return when every trial has ended; local always waits
+  --stop            (slurm) scancel the sweep's jobs; each running trial checkpoints
+  --runs-dir DIR    where run folders go; default: .mla/runs in the sweep file's workspace
+  --json            print one JSON event per line on stdout
+  -h, --help        show this help
+
+Every expanded config is validated before anything starts. Each trial is a run folder named
+<sweep>_<trial id>_s<seed>; re-running the sweep skips completed trials and resumes stopped ones.
+Ctrl-C (SIGINT) or SIGTERM stops every running trial with a checkpoint.
+Exit codes: 0 every trial completed (or submitted, slurm without --wait), 1 a trial failed or stopped,
+2 bad command line or sweep file.
 `;

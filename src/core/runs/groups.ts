@@ -6,7 +6,10 @@ import type { RunInfo } from './reader';
 /** What a run without a readable config name is listed under. */
 export const UNNAMED_CONFIG = 'unnamed';
 
+/** A sweep's trials are listed under the sweep ("<name> (sweep)"), other runs under their config's name. */
 export function configNameOf(run: RunInfo): string {
+  const sweep = run.resolved?.run.sweep;
+  if (sweep) return `${sweep.name} (sweep)`;
   return run.name ?? UNNAMED_CONFIG;
 }
 

@@ -4,6 +4,7 @@
 
 import type { BackendAttempt } from '../backend/types';
 import type { ResolvedConfig } from '../config/types';
+import type { RunSweepInfo } from '../sweep/types';
 import { Checker } from './record-checks';
 
 export interface RunConfigRecord extends ResolvedConfig {
@@ -18,6 +19,8 @@ export interface RunConfigRecord extends ResolvedConfig {
     versions: { mlaStudio: string; tfjs: string; node: string };
     host: string;
     createdAt: string;
+    /** Present when the run is a trial of a sweep (`mla sweep`). */
+    sweep?: RunSweepInfo;
   };
 }
 
@@ -41,5 +44,10 @@ export function checkRunConfig(raw: unknown, file: string): RunConfigRecord {
   const run = c.object(record.run, '/run');
   c.number(run.seed, '/run/seed');
   for (const key of ['runId', 'group', 'configFile', 'backend'] as const) c.string(run[key], `/run/${key}`);
+  if (run.sweep !== undefined) {
+    const sweep = c.object(run.sweep, '/run/sweep');
+    c.string(sweep.name, '/run/sweep/name');
+    c.object(sweep.axes, '/run/sweep/axes');
+  }
   return record as unknown as RunConfigRecord;
 }

@@ -24,6 +24,7 @@ import { latestCheckpoint } from '../runs/checkpoint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
 import { ownIdentity } from '../runs/process-identity';
 import { runSession, type TrainerHooks } from './session';
+import type { RunSweepInfo } from '../sweep/types';
 import { VERSION } from '../version';
 
 export type { RunConfigRecord } from '../runs/run-config';
@@ -49,11 +50,14 @@ export interface StartRunOptions {
   dataset?: Dataset;
   /** Shared by the seeds launched together; default: this run's start time. */
   group?: string;
+  /** A fixed run id (a sweep's trial, so that re-running the sweep finds it); default: a new time-stamped id. */
+  runId?: string;
+  sweep?: RunSweepInfo;
 }
 
 export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
   const createdAt = new Date();
-  const runId = newRunId(opts.config.name, opts.seed, createdAt, opts.runsDir);
+  const runId = opts.runId ?? newRunId(opts.config.name, opts.seed, createdAt, opts.runsDir);
   const record: RunConfigRecord = {
     ...opts.config,
     run: {
@@ -66,6 +70,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
       versions: { mlaStudio: VERSION, tfjs: tf.version.tfjs, node: process.version },
       host: os.hostname(),
       createdAt: createdAt.toISOString(),
+      ...(opts.sweep ? { sweep: opts.sweep } : {}),
     },
   };
   const writer = RunWriter.create(opts.runsDir, runId, record);
