@@ -21,9 +21,16 @@ export function toRunView(run: RunInfo, classes: string[] = []): RunView {
     endedAt: run.status?.endedAt ?? null,
     modalities: config?.mla.order ?? Object.keys(run.lastEpoch?.test.unimodal ?? {}),
     classes,
-    fusionType: config?.method === 'joint' ? 'concat-head' : (config?.mla.fusion.type ?? 'entropy'),
+    fusionType: fusionTypeOf(config),
     summary: run.summary,
   };
+}
+
+/** Names the method's fused prediction as `TrainingMethod.fusion` does (that module needs tfjs, not loaded here). */
+function fusionTypeOf(config: RunInfo['resolved']): string {
+  if (config?.method === 'joint' || config?.method === 'ogm-ge') return 'concat-head';
+  if (config?.method === 'unimodal') return 'mean-probabilities';
+  return config?.mla.fusion.type ?? 'entropy';
 }
 
 export function methodOf(run: RunInfo): string {

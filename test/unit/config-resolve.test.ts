@@ -37,6 +37,7 @@ describe('resolveConfig through validateConfig', () => {
         fusion: { type: 'entropy' },
         replicateTorchZeroGradQuirk: false,
       },
+      ogm: { alpha: 0.5, start: 1, end: 100, noise: true },
       preprocess: { scale: 'standardize', missingRate: 0 },
       training: {
         epochs: 100,

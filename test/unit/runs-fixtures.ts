@@ -77,6 +77,7 @@ export function runConfig(
       fusion: { type: 'entropy' },
       replicateTorchZeroGradQuirk: false,
     },
+    ogm: { alpha: 0.5, start: 1, end: 10, noise: true },
     preprocess: { scale: 'standardize', missingRate: 0 },
     training: {
       epochs: 10,

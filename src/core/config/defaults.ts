@@ -41,6 +41,8 @@ export const SCHEDULE_DEFAULTS = { stepSize: 70, gamma: 0.1, minLr: 0 } as const
 export const ENTROPY_BATCH_SIZE = 64;
 
 export const TRAINING_DEFAULTS = { epochs: 100, batchSize: 64, valFraction: 0.1 } as const;
+/** OGM-GE: the paper tunes α per dataset; 0.5 is a middle value. `end` defaults to the last epoch. */
+export const OGM_DEFAULTS = { alpha: 0.5, start: 1, noise: true } as const;
 export const DEFAULT_SEEDS: readonly number[] = [0];
 
 /** Sample ranks (shape without N) each encoder type accepts. */

@@ -10,6 +10,7 @@ import {
   DEFAULT_SEEDS,
   ENCODER_TYPE_DEFAULTS,
   ENTROPY_BATCH_SIZE,
+  OGM_DEFAULTS,
   OPTIMIZER_KEY_DEFAULTS,
   SCHEDULE_DEFAULTS,
   TRAINING_DEFAULTS,
@@ -22,6 +23,7 @@ import type {
   FusionConfig,
   HgmMode,
   Method,
+  OgmConfig,
   OptimizerConfig,
   OptimizerType,
   ResolvedConfig,
@@ -159,6 +161,16 @@ function resolveFusion(raw: unknown, order: string[]): FusionConfig {
   return { type };
 }
 
+/** `end` defaults to the last epoch: modulation throughout, as the paper trains. */
+function resolveOgm(o: Obj, epochs: number): OgmConfig {
+  return {
+    alpha: num(o, 'alpha', OGM_DEFAULTS.alpha),
+    start: num(o, 'start', OGM_DEFAULTS.start),
+    end: num(o, 'end', epochs),
+    noise: typeof o.noise === 'boolean' ? o.noise : OGM_DEFAULTS.noise,
+  };
+}
+
 export function resolveConfig(raw: unknown, configPath: string, outline: DatasetOutline): ResolvedConfig {
   const c = obj(raw);
   const modalities = outline.modalities.map((m) => m.name);
@@ -188,6 +200,7 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
       fusion: resolveFusion(mla.fusion, order),
       replicateTorchZeroGradQuirk: mla.replicateTorchZeroGradQuirk === true,
     },
+    ogm: resolveOgm(obj(c.ogm), num(training, 'epochs', TRAINING_DEFAULTS.epochs)),
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
       missingRate: num(preprocess, 'missingRate', 0),

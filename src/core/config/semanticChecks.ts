@@ -4,7 +4,13 @@
 
 import { getNodeValue, type Node } from 'jsonc-parser';
 import type { DatasetOutline } from './datasetOutline';
-import { ENCODER_SAMPLE_RANKS, OPTIMIZER_KEY_DEFAULTS, DEFAULT_OPTIMIZER } from './defaults';
+import {
+  ENCODER_SAMPLE_RANKS,
+  OPTIMIZER_KEY_DEFAULTS,
+  DEFAULT_OPTIMIZER,
+  OGM_DEFAULTS,
+  TRAINING_DEFAULTS,
+} from './defaults';
 import {
   describeValue,
   fromPointer,
@@ -148,7 +154,7 @@ function checkOrder(r: Reporter, config: Obj, names: string[]): string[] {
   });
   // With a misspelt entry the omission is the same mistake; one message is enough.
   const missing = names.filter((m) => !order.includes(m));
-  if (missing.length > 0 && unknown === 0 && config.method !== 'joint') {
+  if (missing.length > 0 && unknown === 0 && (config.method ?? 'mla') === 'mla') {
     r.reportIgnored(
       '/mla/order',
       `mla.order omits ${quoteList(missing)}: ${missing.length > 1 ? 'these modalities are' : 'this modality is'} never trained (dataset modalities: ${quoteList(names)})`,
@@ -289,12 +295,38 @@ function checkTransformers(r: Reporter, config: Obj): void {
   }
 }
 
+/** What each method other than MLA lacks of MLA's options, for the ignored-block message. */
+const NO_MLA_BLOCK: Record<string, string> = {
+  joint: 'joint training has no alternation, HGM or fusion',
+  unimodal: 'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
+  'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
+};
+
 function checkMethodKeys(r: Reporter, config: Obj): void {
-  if (config.method === 'joint' && 'mla' in config) {
-    r.reportIgnored(
-      '/mla',
-      "the 'mla' block is ignored with method 'joint' (joint training has no alternation, HGM or fusion)",
-      true,
+  const method = typeof config.method === 'string' ? config.method : 'mla';
+  if (method in NO_MLA_BLOCK && 'mla' in config) {
+    r.reportIgnored('/mla', `the 'mla' block is ignored with method '${method}' (${NO_MLA_BLOCK[method]})`, true);
+  }
+  if (method !== 'ogm-ge' && 'ogm' in config) {
+    r.reportIgnored('/ogm', `the 'ogm' block is ignored with method '${method}' (it configures method 'ogm-ge')`, true);
+  }
+  if (method === 'ogm-ge') checkOgmWindow(r, config);
+}
+
+/** The modulation window must be non-empty and overlap the training epochs, or OGM-GE is joint training. */
+function checkOgmWindow(r: Reporter, config: Obj): void {
+  const ogm = isObj(config.ogm) ? config.ogm : {};
+  const training = isObj(config.training) ? config.training : {};
+  const epochs = typeof training.epochs === 'number' ? training.epochs : TRAINING_DEFAULTS.epochs;
+  const start = typeof ogm.start === 'number' ? ogm.start : OGM_DEFAULTS.start;
+  const end = typeof ogm.end === 'number' ? ogm.end : epochs;
+  if (start > end) {
+    r.report('error', '/ogm/start', `ogm: expected start ≤ end, found start ${start} and end ${end}`);
+  } else if (start > epochs) {
+    r.report(
+      'warning',
+      '/ogm/start',
+      `ogm.start ${start} is after the last epoch (${epochs}): no gradient is modulated, the run is joint training`,
     );
   }
 }

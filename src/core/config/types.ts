@@ -2,7 +2,7 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
-export type Method = 'mla' | 'joint';
+export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
 export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
@@ -90,6 +90,16 @@ export type FusionConfig =
   | { type: 'entropy-batch'; batchSize: number }
   | { type: 'fixed'; weights: Record<string, number> };
 
+export interface OgmConfig {
+  /** Modulation strength α of k = 1 − tanh(α·ρ). */
+  alpha: number;
+  /** First and last epoch (1-based, inclusive) in which gradients are modulated. */
+  start: number;
+  end: number;
+  /** Adds the generalisation-enhancement Gaussian noise to the modulated gradients. */
+  noise: boolean;
+}
+
 export interface ResolvedConfig {
   name: string;
   /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
@@ -110,6 +120,8 @@ export interface ResolvedConfig {
     /** Reproduces the reference code's momentum-only updates of already-processed encoders (docs/algorithm.md, training). */
     replicateTorchZeroGradQuirk: boolean;
   };
+  /** OGM-GE options (docs/algorithm.md, OGM-GE); read only with method `ogm-ge`. */
+  ogm: OgmConfig;
   preprocess: { scale: ScaleMode; missingRate: number };
   training: {
     epochs: number;

@@ -3,9 +3,11 @@
 import type { Method } from '../config/types';
 import { joint } from './joint';
 import { mla } from './mla';
+import { ogmGe } from './ogm-ge';
 import type { TrainingMethod } from './types';
+import { unimodal } from './unimodal';
 
-const METHODS: Record<Method, TrainingMethod> = { mla, joint };
+const METHODS: Record<Method, TrainingMethod> = { mla, joint, unimodal, 'ogm-ge': ogmGe };
 
 export function trainingMethod(name: Method): TrainingMethod {
   return METHODS[name];

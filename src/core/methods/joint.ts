@@ -14,6 +14,7 @@ import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
 import { unimodalMeans } from './means';
+import { countPresent, presenceColumn } from './presence';
 import {
   FUSED_TOTALS_KEY,
   type EpochMeans,
@@ -128,18 +129,6 @@ class JointTrainer implements MethodTrainer {
   restore(_checkpoint: Checkpoint): void {}
 
   dispose(): void {}
-}
-
-function presenceColumn(present: Uint8Array, rows: Int32Array): tf.Tensor2D {
-  const v = new Float32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) v[i] = present[rows[i]];
-  return tf.tensor2d(v, [rows.length, 1]);
-}
-
-function countPresent(present: Uint8Array, rows: Int32Array): number {
-  let c = 0;
-  for (let i = 0; i < rows.length; i++) c += present[rows[i]];
-  return c;
 }
 
 export const joint: TrainingMethod = {

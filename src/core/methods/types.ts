@@ -45,6 +45,8 @@ export interface MethodSetup {
 }
 
 export interface TrainBatch {
+  /** 0-based epoch the batch belongs to. */
+  epoch: number;
   /** Dataset rows of this batch, in the epoch's shuffled order. */
   rows: Int32Array;
   /** 0-based batch of the epoch, and the epoch's number of batches. */
@@ -86,7 +88,7 @@ export interface MethodTrainer {
   /** The epoch record's `train` from the epoch's means. */
   trainRecord(means: EpochMeans, order: readonly string[]): EpochRecord['train'];
   /** Figures of the method's own, for the epoch record's `diagnostics` (e.g. modulation coefficients). */
-  diagnostics?(): Record<string, number>;
+  diagnostics?(): Promise<Record<string, number>>;
   snapshot(): Promise<MethodSnapshot>;
   /** Loads the state `snapshot` saved; `checkpoint.dir` names the file in errors. */
   restore(checkpoint: Checkpoint, tensors: Map<string, NamedTensor>): void;
@@ -97,6 +99,8 @@ export interface TrainingMethod {
   readonly name: Method;
   /** Inputs of the network's head for `modalities` encoders of `featureDim` features each. */
   headInputs(featureDim: number, modalities: number): number;
+  /** Outputs of the network's head; `classes` unless the method gives each modality its own block of it. */
+  headOutputs?(classes: number, modalities: number): number;
   /** Eval-mode logits of a chunk; `masks` are the presence columns of modalities some rows lack. */
   logits(net: Network, xs: tf.Tensor[], masks: (tf.Tensor2D | null)[]): ChunkLogits;
   /** How the summary describes the fused prediction. */

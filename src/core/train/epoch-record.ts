@@ -38,7 +38,7 @@ export async function recordEpoch(
   // Model selection on validation, earliest epoch on ties; without a validation split, the last epoch.
   const isBest =
     state.best === null || loop.data.val.length === 0 || evaluation.val.fused > state.best.val.fused;
-  const diagnostics = loop.trainer.diagnostics?.();
+  const diagnostics = await loop.trainer.diagnostics?.();
   const record: EpochRecord = {
     type: 'epoch',
     epoch: epoch + 1,

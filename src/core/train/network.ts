@@ -33,8 +33,10 @@ export class Network {
     for (const m of modalities) {
       encoders.set(m.name, buildEncoder(m.name, m.sampleShape, config.model.encoders[m.name], d, rng));
     }
-    const headInput = trainingMethod(config.method).headInputs(d, modalities.length);
-    const head = buildHead(headInput, classes, rng, 'head');
+    const method = trainingMethod(config.method);
+    const headInput = method.headInputs(d, modalities.length);
+    const headOutput = method.headOutputs?.(classes, modalities.length) ?? classes;
+    const head = buildHead(headInput, headOutput, rng, 'head');
     const order = modalities.map((m) => m.name);
     return new Network(config.method, order, d, classes, encoders, head);
   }

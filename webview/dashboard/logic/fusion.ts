@@ -188,6 +188,8 @@ export function fusionRuleNote(fusionType: string, method: string): string | nul
   if (fusionType === 'entropy-batch')
     return 'This run used entropy-batch fusion (the reference code\u2019s form): the weights are computed per batch of test samples, not per sample. Every sample of a batch shares them, so a sample\u2019s weights say little about that sample.';
   if (fusionType === 'fixed') return 'This run used fixed fusion weights: every sample has the same weights.';
+  if (fusionType === 'mean-probabilities')
+    return 'Each modality was trained alone with its own head; the fused prediction averages their probabilities with equal weights.';
   if (fusionType === 'mean') return 'This run averages the modalities: every weight is equal.';
   return null;
 }
