@@ -298,17 +298,26 @@ function checkTransformers(r: Reporter, config: Obj): void {
 /** What each method other than MLA lacks of MLA's options, for the ignored-block message. */
 const NO_MLA_BLOCK: Record<string, string> = {
   joint: 'joint training has no alternation, HGM or fusion',
-  unimodal: 'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
+  unimodal:
+    'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
   'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
 };
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
   const method = typeof config.method === 'string' ? config.method : 'mla';
   if (method in NO_MLA_BLOCK && 'mla' in config) {
-    r.reportIgnored('/mla', `the 'mla' block is ignored with method '${method}' (${NO_MLA_BLOCK[method]})`, true);
+    r.reportIgnored(
+      '/mla',
+      `the 'mla' block is ignored with method '${method}' (${NO_MLA_BLOCK[method]})`,
+      true,
+    );
   }
   if (method !== 'ogm-ge' && 'ogm' in config) {
-    r.reportIgnored('/ogm', `the 'ogm' block is ignored with method '${method}' (it configures method 'ogm-ge')`, true);
+    r.reportIgnored(
+      '/ogm',
+      `the 'ogm' block is ignored with method '${method}' (it configures method 'ogm-ge')`,
+      true,
+    );
   }
   if (method === 'ogm-ge') checkOgmWindow(r, config);
 }

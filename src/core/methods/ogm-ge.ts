@@ -231,7 +231,12 @@ class OgmTrainer implements MethodTrainer {
       { key: FUSED_TOTALS_KEY, lossSum: t.lossSum, correct: t.correct, rows: t.rows },
     ];
     t.unimodal.forEach((u, k) => {
-      figures.push({ key: data.modalities[k].name, lossSum: u.lossSum, correct: u.correct, rows: present[k] });
+      figures.push({
+        key: data.modalities[k].name,
+        lossSum: u.lossSum,
+        correct: u.correct,
+        rows: present[k],
+      });
     });
     return figures;
   }

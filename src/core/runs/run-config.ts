@@ -24,7 +24,12 @@ export interface RunConfigRecord extends ResolvedConfig {
   };
 }
 
-const METHODS: readonly string[] = ['mla', 'joint', 'unimodal', 'ogm-ge'] satisfies readonly ResolvedConfig['method'][];
+const METHODS: readonly string[] = [
+  'mla',
+  'joint',
+  'unimodal',
+  'ogm-ge',
+] satisfies readonly ResolvedConfig['method'][];
 
 /**
  * Checks the fields that readers use (name, method, dataset, modality order, fusion rule, epochs and the

@@ -50,7 +50,14 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
       const end = Math.min(nTrain, (b + 1) * B);
       const rows = new Int32Array(end - b * B);
       for (let i = 0; i < rows.length; i++) rows[i] = loop.data.train[perm[b * B + i]];
-      const figures = trainer.trainBatch({ rows, epoch, batch: b, batches, lr, seed: stepSeedOf(seed, epoch, b) });
+      const figures = trainer.trainBatch({
+        rows,
+        epoch,
+        batch: b,
+        batches,
+        lr,
+        seed: stepSeedOf(seed, epoch, b),
+      });
       for (const f of figures) totals.add(f.key, f);
       state.sessionBatches++;
       hooks.onBatch?.({

@@ -183,6 +183,8 @@ export function shownClasses(detail: SampleDetail, max = 10): number[] {
 
 /** What the inspector says about the run's fusion rule, in plain words. */
 export function fusionRuleNote(fusionType: string, method: string): string | null {
+  if (method === 'ogm-ge')
+    return 'OGM-GE trains the joint network: it fuses through one head on the concatenated features, so there are no per-modality fusion weights. The per-modality probabilities are the unimodal read-outs.';
   if (method === 'joint' || fusionType === 'concat-head')
     return 'Joint training fuses through one head on the concatenated features: there are no per-modality fusion weights. The per-modality probabilities are the unimodal read-outs.';
   if (fusionType === 'entropy-batch')
