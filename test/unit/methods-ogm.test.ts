@@ -12,7 +12,17 @@ import { createOptimizer } from '../../src/core/optim/optimizer';
 import { Network } from '../../src/core/train/network';
 import type { PreparedModality } from '../../src/core/train/prepare';
 import { Rng } from '../../src/core/util/random';
-import { epochRecords, exampleWorkspace, loadConfig, tempDir, train } from '../support/training';
+import { listCheckpoints, loadCheckpoint } from '../../src/core/runs/checkpoint';
+import { resumeRun } from '../../src/core/train/runner';
+import {
+  backend,
+  epochRecords,
+  exampleWorkspace,
+  loadConfig,
+  tempDir,
+  timeless,
+  train,
+} from '../support/training';
 
 const TOL = 1e-6;
 
@@ -296,5 +306,63 @@ describe('OGM-GE training on the generated example', () => {
     assert.equal(third['ogm/k/weak'], 1);
     assert.ok(records[3].test.fused > 0.9, `fused ${records[3].test.fused}`);
     assert.ok(records[3].train.fusedAcc! > 0.9, `train fused ${records[3].train.fusedAcc}`);
+  });
+});
+
+describe('OGM-GE runs', () => {
+  let config: ResolvedConfig;
+  before(async () => {
+    const ws = await exampleWorkspace();
+    config = await loadConfig(ws.mla, (raw) => {
+      raw.method = 'ogm-ge';
+      delete raw.mla;
+      raw.ogm = { alpha: 0.5 };
+      (raw.training as Record<string, unknown>).epochs = 3;
+    });
+  });
+
+  async function finalWeights(runDir: string): Promise<Map<string, Float32Array>> {
+    const refs = listCheckpoints(runDir);
+    const ckpt = await loadCheckpoint(refs[refs.length - 1].dir);
+    return new Map(ckpt.tensors.map((t) => [t.name, t.values]));
+  }
+
+  it('stopped mid-epoch and resumed, equal an uninterrupted run: noise, weights and diagnostics', async () => {
+    const runs = tempDir('ogm-stop');
+    const straight = await train(config, 4, runs);
+    let batches = 0;
+    const stopped = await train(config, 4, runs, {
+      shouldStop: () => batches >= 25,
+      onBatch: () => {
+        batches++;
+      },
+    });
+    assert.equal(stopped.state, 'stopped');
+    const refs = listCheckpoints(stopped.runDir);
+    const partial = await loadCheckpoint(refs[refs.length - 1].dir);
+    assert.ok(
+      partial.tensors.some((t) => t.name === 'ogm/k-sum'),
+      'the mid-epoch checkpoint carries the coefficient sums',
+    );
+    const resumed = await resumeRun({
+      runDir: stopped.runDir,
+      backend: await backend(),
+      hooks: { shouldStop: () => false },
+    });
+    assert.equal(resumed.state, 'completed');
+    const records = epochRecords(resumed.runDir).map(timeless);
+    assert.equal(records.length, 3);
+    assert.deepEqual(records, epochRecords(straight.runDir).map(timeless));
+    assert.deepEqual(await finalWeights(resumed.runDir), await finalWeights(straight.runDir));
+  });
+
+  it('keeps the tensor count flat across epochs', async () => {
+    const counts: number[] = [];
+    const run = await train(config, 1, tempDir('ogm-tensors'), {
+      shouldStop: () => false,
+      onEpoch: () => counts.push(tf.memory().numTensors),
+    });
+    assert.equal(run.state, 'completed');
+    assert.deepEqual(counts, [counts[0], counts[0], counts[0]], `tensor counts per epoch: ${counts}`);
   });
 });

@@ -105,4 +105,19 @@ describe('unimodal training on the generated example', () => {
     assert.equal(last.train.fusedAcc, null);
     assert.deepEqual(last.fusionWeights, {});
   });
+
+  it('keeps the tensor count flat across epochs', async () => {
+    const counts: number[] = [];
+    const run = await train(config, 1, tempDir('unimodal-tensors'), {
+      shouldStop: () => false,
+      onEpoch: () => counts.push(tf.memory().numTensors),
+    });
+    assert.equal(run.state, 'completed');
+    assert.equal(counts.length, 4);
+    assert.deepEqual(
+      counts,
+      counts.map(() => counts[0]),
+      `tensor counts per epoch: ${counts}`,
+    );
+  });
 });

@@ -156,7 +156,10 @@ describe('config.json and seed groups', () => {
     const run = await readRun(w.dir);
     assert.equal(run.resolved, null);
     assert.equal(run.name, 'toy-mla');
-    assert.equal(run.error, `${path.join(w.dir, 'config.json')}: /method must be one of mla, joint`);
+    assert.equal(
+      run.error,
+      `${path.join(w.dir, 'config.json')}: /method must be one of mla, joint, unimodal, ogm-ge`,
+    );
     assert.equal(toRunView(run).method, 'mla');
   });
 

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { tensorHost } from '../backend/host';
 import type { OgmConfig } from '../config/types';
 import type { Optimizer } from '../optim/optimizer';
-import type { Checkpoint } from '../runs/checkpoint';
+import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { labelTensor } from '../train/batches';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
@@ -156,9 +156,13 @@ export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput)
   });
 }
 
+const RHO_SUM_TENSOR = 'ogm/rho-sum';
+const K_SUM_TENSOR = 'ogm/k-sum';
+const BATCHES_TENSOR = 'ogm/batches';
+
 /**
- * The epoch's mean ρ and k per modality, summed on the device and read once per epoch. A session resumed in
- * the middle of an epoch averages over the batches it trained.
+ * The epoch's mean ρ and k per modality, summed on the device and read once per epoch. A checkpoint taken
+ * inside an epoch carries the sums so far, so a resumed run records the same means as an uninterrupted one.
  */
 class CoefficientMeans {
   private rho: tf.Tensor1D | null = null;
@@ -184,6 +188,34 @@ class CoefficientMeans {
     }
     this.dispose();
     return out;
+  }
+
+  /** The sums so far (none between epochs). */
+  async read(): Promise<NamedTensor[]> {
+    if (!this.rho || !this.k) return [];
+    const [rho, k] = await Promise.all([this.rho.data(), this.k.data()]);
+    const shape = this.rho.shape;
+    return [
+      { name: RHO_SUM_TENSOR, shape, values: Float32Array.from(rho) },
+      { name: K_SUM_TENSOR, shape, values: Float32Array.from(k) },
+      { name: BATCHES_TENSOR, shape: [1], values: Float32Array.of(this.batches) },
+    ];
+  }
+
+  load(tensors: Map<string, NamedTensor>, modalities: number, where: string): void {
+    this.dispose();
+    const rho = tensors.get(RHO_SUM_TENSOR);
+    const k = tensors.get(K_SUM_TENSOR);
+    const batches = tensors.get(BATCHES_TENSOR);
+    if (!rho && !k && !batches) return;
+    if (!rho || !k || !batches || rho.values.length !== modalities || k.values.length !== modalities) {
+      throw new Error(
+        `${where}: the OGM-GE coefficient sums are incomplete (expected ${modalities} per tensor)`,
+      );
+    }
+    this.rho = tf.tensor1d(rho.values);
+    this.k = tf.tensor1d(k.values);
+    this.batches = batches.values[0];
   }
 
   dispose(): void {
@@ -253,11 +285,13 @@ class OgmTrainer implements MethodTrainer {
     return this.coefficients.take(this.setup.net.order);
   }
 
-  snapshot(): Promise<MethodSnapshot> {
-    return Promise.resolve({ tensors: [], hgm: null });
+  async snapshot(): Promise<MethodSnapshot> {
+    return { tensors: await this.coefficients.read(), hgm: null };
   }
 
-  restore(_checkpoint: Checkpoint): void {}
+  restore(checkpoint: Checkpoint, tensors: Map<string, NamedTensor>): void {
+    this.coefficients.load(tensors, this.setup.net.order.length, checkpoint.dir);
+  }
 
   dispose(): void {
     this.coefficients.dispose();

@@ -1,6 +1,6 @@
 // The whole model of a run: one encoder per modality and the head, sized by the method (MLA: shared by every
-// modality, featureDim → C; joint training: the concatenated features, M·featureDim → C).
-
+// modality, featureDim → C; joint training and OGM-GE: the concatenated features, M·featureDim → C; unimodal:
+// every modality's own head side by side, featureDim → M·C).
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig, Method } from '../config/types';
 import { trainingMethod } from '../methods';
