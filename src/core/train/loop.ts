@@ -5,7 +5,6 @@ import { trainingMethod } from '../methods';
 import type { MethodTrainer, TrainingMethod } from '../methods/types';
 import type { Optimizer } from '../optim/optimizer';
 import { createOptimizer } from '../optim/optimizer';
-import { latestCheckpoint, loadCheckpoint } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { RowGatherer } from './batches';
 import { Network } from './network';
@@ -73,17 +72,16 @@ export class TrainingLoop {
     };
   }
 
-  /** Builds the loop, continuing from the run folder's latest checkpoint when `opts.resume` asks. */
-  static async open(opts: SessionOptions): Promise<TrainingLoop> {
+  /** Builds the loop, continuing from `opts.checkpoint` when there is one. */
+  static open(opts: SessionOptions): TrainingLoop {
     const loop = new TrainingLoop(opts);
     try {
-      const ref = opts.resume ? latestCheckpoint(opts.writer.dir) : null;
-      if (ref) {
-        const checkpoint = await loadCheckpoint(ref.dir);
+      const { checkpoint } = opts;
+      if (checkpoint) {
         loop.state.position = restoreSnapshot(checkpoint, loop.net, loop.optimizer, loop.trainer);
         loop.elapsedBefore = loop.state.position.elapsed;
         const { epochsDone, nextBatch } = loop.state.position;
-        opts.writer.log(`resumed from ${ref.dir} (epoch ${epochsDone}, batch ${nextBatch})`);
+        opts.writer.log(`resumed from ${checkpoint.dir} (epoch ${epochsDone}, batch ${nextBatch})`);
       }
     } catch (error) {
       loop.dispose();

@@ -12,17 +12,15 @@ import { backendFault, BackendFault } from '../backend/fault';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
-import { readTextBoundedSync } from '../io/bounded-read';
-import { LIMITS } from '../io/limits';
-import { readJsonl } from '../runs/jsonl';
 import { readJsonFile, writeFileAtomic } from '../runs/atomic';
 import { newRunId, RUN_FILES } from '../runs/paths';
 import { checkRunConfig, type RunConfigRecord } from '../runs/run-config';
-import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from '../runs/types';
+import type { EpochRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
-import { latestCheckpoint } from '../runs/checkpoint';
+import { latestCheckpoint, loadCheckpoint, type Checkpoint } from '../runs/checkpoint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
 import { ownIdentity } from '../runs/process-identity';
+import { resumeHistory } from './resume-history';
 import { runSession, type TrainerHooks } from './session';
 import type { RunSweepInfo } from '../sweep/types';
 import { VERSION } from '../version';
@@ -77,7 +75,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
   const lock = acquireRunLock(writer.dir, 'train');
   opts.onRunDir?.(writer.dir);
   logBackend(writer, opts.backend);
-  return drive(writer, lock, record, false, [], opts.hooks, opts.dataset);
+  return drive(writer, lock, record, null, [], opts.hooks, opts.dataset);
 }
 
 export interface ResumeRunOptions {
@@ -120,14 +118,16 @@ async function resumeLocked(
   record: RunConfigRecord,
   lock: RunLock,
 ): Promise<RunOutcome> {
-  if (!latestCheckpoint(opts.runDir)) {
+  const ref = latestCheckpoint(opts.runDir);
+  if (!ref) {
     throw new Error(
       `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
     );
   }
+  const checkpoint = await loadCheckpoint(ref.dir);
   if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
   // Rewrite metrics.jsonl before the writer opens it for appending (the rewrite replaces the file).
-  const history = keepCheckpointedMetrics(opts.runDir);
+  const history = resumeHistory(opts.runDir, checkpoint);
   const writer = RunWriter.open(opts.runDir);
   if (opts.backend.name !== record.run.backend) {
     writer.log(
@@ -139,18 +139,19 @@ async function resumeLocked(
   if (opts.epochs !== undefined) {
     writeFileAtomic(path.join(opts.runDir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   }
-  return drive(writer, lock, record, true, history, opts.hooks);
+  return drive(writer, lock, record, checkpoint, history, opts.hooks);
 }
 
 async function drive(
   writer: RunWriter,
   lock: RunLock,
   record: RunConfigRecord,
-  resume: boolean,
+  checkpoint: Checkpoint | null,
   history: EpochRecord[],
   hooks: TrainerHooks,
   dataset?: Dataset,
 ): Promise<RunOutcome> {
+  const resume = checkpoint !== null;
   const startedAt = new Date().toISOString();
   const epochs = record.training.epochs;
   const identity = ownIdentity();
@@ -178,7 +179,7 @@ async function drive(
       seed: record.run.seed,
       backend: record.run.backend,
       writer,
-      resume,
+      checkpoint,
       history,
       hooks: {
         shouldStop: () => hooks.shouldStop(),
@@ -222,25 +223,4 @@ function logBackend(writer: RunWriter, backend: BackendSelection): void {
   for (const t of backend.tried) writer.log(attemptLine(t));
   const used = backend.tried.find((t) => t.name === backend.name);
   writer.log(`backend in use: ${backend.name}${used?.adapter !== undefined ? ` on ${used.adapter}` : ''}`);
-}
-
-/**
- * On resume, metrics.jsonl keeps only what the checkpoint covers: a kill between a checkpoint and the
- * next line, or after lines of an epoch the checkpoint does not hold, must not leave duplicates.
- */
-function keepCheckpointedMetrics(runDir: string): EpochRecord[] {
-  const ref = latestCheckpoint(runDir)!;
-  const file = path.join(runDir, RUN_FILES.metrics);
-  const { records } = readJsonl<MetricsRecord>(file);
-  const stateFile = path.join(ref.dir, 'state.json');
-  const stateText = readTextBoundedSync(stateFile, {
-    limit: LIMITS.checkpointState,
-    what: 'a checkpoint state file',
-  });
-  const extra = (JSON.parse(stateText) as { extra: { epochsDone: number } }).extra;
-  const kept = records.filter((r) =>
-    r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1,
-  );
-  writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
-  return kept.filter((r): r is EpochRecord => r.type === 'epoch');
 }

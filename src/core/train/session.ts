@@ -6,6 +6,7 @@
 
 import type { ResolvedConfig } from '../config/types';
 import type { Dataset } from '../data/types';
+import type { Checkpoint } from '../runs/checkpoint';
 import type { EpochRecord, RunState, RunSummary } from '../runs/types';
 import type { RunWriter } from '../runs/writer';
 import { evaluateEpoch, recordEpoch } from './epoch-record';
@@ -39,8 +40,8 @@ export interface SessionOptions {
   seed: number;
   backend: string;
   writer: RunWriter;
-  /** Continue from the run folder's latest checkpoint. */
-  resume: boolean;
+  /** Continue from this checkpoint (loaded and checked by the caller); null: start from epoch 0. */
+  checkpoint: Checkpoint | null;
   /** Epoch records already in metrics.jsonl (resume): the history the summary is computed from. */
   history: EpochRecord[];
   hooks: TrainerHooks;
@@ -52,7 +53,7 @@ export interface SessionResult {
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
-  const loop = await TrainingLoop.open(opts);
+  const loop = TrainingLoop.open(opts);
   try {
     const { data } = loop;
     opts.writer.log(
