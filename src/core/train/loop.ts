@@ -1,7 +1,9 @@
 // What the stages of one session's training loop share (session.ts runs them in turn): what it trains with,
 // the explicit state it moves forward (where the run is, its history, the best epoch so far), and its clock.
 
+import * as path from 'node:path';
 import { trainingMethod } from '../methods';
+import { STATE_FILE } from '../runs/checkpoint';
 import type { MethodTrainer, TrainingMethod } from '../methods/types';
 import type { Optimizer } from '../optim/optimizer';
 import { createOptimizer } from '../optim/optimizer';
@@ -79,6 +81,11 @@ export class TrainingLoop {
       const { checkpoint } = opts;
       if (checkpoint) {
         loop.state.position = restoreSnapshot(checkpoint, loop.net, loop.optimizer, loop.trainer);
+        if (loop.state.position.nextBatch >= loop.batches) {
+          throw new Error(
+            `${path.join(checkpoint.dir, STATE_FILE)}: /extra/nextBatch must be below ${loop.batches} (the batches of an epoch)`,
+          );
+        }
         loop.elapsedBefore = loop.state.position.elapsed;
         const { epochsDone, nextBatch } = loop.state.position;
         opts.writer.log(`resumed from ${checkpoint.dir} (epoch ${epochsDone}, batch ${nextBatch})`);

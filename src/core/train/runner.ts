@@ -17,9 +17,11 @@ import { newRunId, RUN_FILES } from '../runs/paths';
 import { checkRunConfig, type RunConfigRecord } from '../runs/run-config';
 import type { EpochRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
-import { latestCheckpoint, loadCheckpoint, type Checkpoint } from '../runs/checkpoint';
+import type { Checkpoint } from '../runs/checkpoint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
 import { ownIdentity } from '../runs/process-identity';
+import { intactCheckpoint } from './resume-checkpoint';
+import { checkResumeConfig } from './resume-config';
 import { resumeHistory } from './resume-history';
 import { runSession, type TrainerHooks } from './session';
 import type { RunSweepInfo } from '../sweep/types';
@@ -104,6 +106,7 @@ export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {
 
 export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   const record = readRunConfig(opts.runDir);
+  checkResumeConfig(record, path.join(opts.runDir, RUN_FILES.config));
   // Before anything is rewritten: a second trainer on the same folder would cut the first one's metrics.
   const lock = acquireRunLock(opts.runDir, 'resume');
   try {
@@ -118,17 +121,13 @@ async function resumeLocked(
   record: RunConfigRecord,
   lock: RunLock,
 ): Promise<RunOutcome> {
-  const ref = latestCheckpoint(opts.runDir);
-  if (!ref) {
-    throw new Error(
-      `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
-    );
-  }
-  const checkpoint = await loadCheckpoint(ref.dir);
+  // Loaded and checked before anything in the folder changes: a damaged checkpoint leaves it as it was.
+  const { checkpoint, passedOver } = await intactCheckpoint(opts.runDir);
   if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
   // Rewrite metrics.jsonl before the writer opens it for appending (the rewrite replaces the file).
   const history = resumeHistory(opts.runDir, checkpoint);
   const writer = RunWriter.open(opts.runDir);
+  for (const problem of passedOver) writer.log(`passed over a damaged checkpoint: ${problem}`);
   if (opts.backend.name !== record.run.backend) {
     writer.log(
       `warning: resuming on ${opts.backend.name}, the run started on ${record.run.backend}; ` +
