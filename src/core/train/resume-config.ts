@@ -29,4 +29,10 @@ export function checkResumeConfig(record: RunConfigRecord, file: string): void {
   }
   c.string(c.object(c.object(raw.mla, '/mla').hgm, '/mla/hgm').mode, '/mla/hgm/mode');
   c.object(raw.preprocess, '/preprocess');
+  const run = c.object(raw.run, '/run');
+  if (run.configHash !== undefined) c.string(run.configHash, '/run/configHash');
+  if (run.dataHash !== undefined) {
+    const parts = c.object(run.dataHash, '/run/dataHash');
+    for (const [key, hash] of Object.entries(parts)) c.string(hash, `/run/dataHash/${key}`);
+  }
 }

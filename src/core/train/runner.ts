@@ -20,7 +20,9 @@ import { RunWriter } from '../runs/writer';
 import type { Checkpoint } from '../runs/checkpoint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
 import { ownIdentity } from '../runs/process-identity';
+import { completedOutcome } from './resume-complete';
 import { intactCheckpoint } from './resume-checkpoint';
+import { changesSinceStart, configFingerprint, dataFingerprint } from './run-fingerprint';
 import { checkResumeConfig } from './resume-config';
 import { resumeHistory } from './resume-history';
 import { runSession, type TrainerHooks } from './session';
@@ -70,9 +72,11 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
       versions: { mlaStudio: VERSION, tfjs: tf.version.tfjs, node: process.version },
       host: os.hostname(),
       createdAt: createdAt.toISOString(),
+      configHash: '',
       ...(opts.sweep ? { sweep: opts.sweep } : {}),
     },
   };
+  record.run.configHash = configFingerprint(record);
   const writer = RunWriter.create(opts.runsDir, runId, record);
   const lock = acquireRunLock(writer.dir, 'train');
   opts.onRunDir?.(writer.dir);
@@ -121,9 +125,20 @@ async function resumeLocked(
   record: RunConfigRecord,
   lock: RunLock,
 ): Promise<RunOutcome> {
-  // Loaded and checked before anything in the folder changes: a damaged checkpoint leaves it as it was.
+  // Everything is loaded and checked before anything in the folder changes: a damaged checkpoint, changed
+  // data or a changed config leave it as it was.
   const { checkpoint, passedOver } = await intactCheckpoint(opts.runDir);
   if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
+  const done = completedOutcome(opts.runDir, checkpoint, record.training.epochs);
+  if (done !== null) return done;
+  const dataset = await loadRunDataset(record);
+  const changes = changesSinceStart(record, dataset);
+  if (changes.length > 0) {
+    throw new Error(
+      `${opts.runDir}: cannot resume, changed since the run started: ${changes.join('; ')}. ` +
+        'Start a new run to train on what is there now.',
+    );
+  }
   // Rewrite metrics.jsonl before the writer opens it for appending (the rewrite replaces the file).
   const history = resumeHistory(opts.runDir, checkpoint);
   const writer = RunWriter.open(opts.runDir);
@@ -138,7 +153,7 @@ async function resumeLocked(
   if (opts.epochs !== undefined) {
     writeFileAtomic(path.join(opts.runDir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   }
-  return drive(writer, lock, record, checkpoint, history, opts.hooks);
+  return drive(writer, lock, record, checkpoint, history, opts.hooks, dataset);
 }
 
 async function drive(
@@ -172,6 +187,11 @@ async function drive(
   );
   try {
     const data = dataset ?? (await loadRunDataset(record));
+    if (!resume) {
+      // Recorded once the data is loaded: what resume compares against (run-fingerprint.ts).
+      record.run.dataHash = dataFingerprint(data);
+      writeFileAtomic(path.join(writer.dir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
+    }
     const result = await runSession({
       config: record,
       dataset: data,
