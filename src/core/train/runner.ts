@@ -223,7 +223,9 @@ async function drive(
     const fault = backendFault();
     const message = fault ?? (error instanceof Error ? error.message : String(error));
     writer.log(`failed: ${message}`);
-    const expected = fault !== null || (error instanceof Error && error.name === 'DataError');
+    const expected =
+      fault !== null ||
+      (error instanceof Error && (error.name === 'DataError' || error.name === 'NonFiniteLossError'));
     if (!expected && error instanceof Error && error.stack) writer.log(error.stack);
     writer.setStatus({ ...status, state: 'failed', endedAt: new Date().toISOString(), error: message });
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };

@@ -27,7 +27,10 @@ export interface BatchProgress {
 }
 
 export interface TrainerHooks {
-  /** Polled between batches: true finishes the batch, checkpoints and ends the run as `stopped`. */
+  /**
+   * Polled between batches (between epochs when an epoch is one batch): true finishes the batch (or the
+   * epoch), checkpoints and ends the run as `stopped`.
+   */
   shouldStop(): boolean;
   onBatch?(p: BatchProgress): void;
   /** After the epoch's metrics line and checkpoint are written. */
@@ -61,6 +64,11 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
         `${loop.batches} batches of ${opts.config.training.batchSize}; modalities ${loop.order.join(', ')}`,
     );
     for (let epoch = loop.state.position.epochsDone; epoch < loop.epochs; epoch++) {
+      // With one batch per epoch there is no boundary between batches: stop between epochs instead.
+      // Longer epochs stop between their batches, as before (a checkpoint inside the epoch).
+      const singleBatch = loop.batches === 1;
+      if (singleBatch && loop.state.sessionBatches > 0 && opts.hooks.shouldStop())
+        return stopAtEpochEnd(loop);
       const trained = await trainEpoch(loop, epoch);
       if (!trained) return await stop(loop);
       const evaluation = await evaluateEpoch(loop);
@@ -79,6 +87,12 @@ async function stop(loop: TrainingLoop): Promise<SessionResult> {
   const { position } = loop.state;
   await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, position, seed);
   writer.log(`stopped at epoch ${position.epochsDone + 1}, batch ${position.nextBatch}; checkpoint written`);
+  return finish(loop, 'stopped');
+}
+
+/** A stop between two epochs: the finished epoch's checkpoint is already written. */
+function stopAtEpochEnd(loop: TrainingLoop): SessionResult {
+  loop.opts.writer.log(`stopped after epoch ${loop.state.position.epochsDone}; checkpoint written`);
   return finish(loop, 'stopped');
 }
 
