@@ -13,6 +13,8 @@ export interface TensorEntry {
 
 export interface CheckpointState {
   epoch: number;
+  /** Hex sha256 of weights.bin; null in checkpoints written before it was recorded. */
+  weightsSha256: string | null;
   tensors: TensorEntry[];
   optimizer: unknown;
   hgm: unknown;
@@ -34,6 +36,9 @@ export function parseCheckpointState(raw: unknown, file: string): CheckpointStat
   };
   if (!isRecord(raw)) return fail('', 'an object');
   if (!isCount(raw.epoch)) fail('/epoch', 'an integer ≥ 0');
+  const sha = raw.weightsSha256 ?? null;
+  if (sha !== null && (typeof sha !== 'string' || !/^[0-9a-f]{64}$/.test(sha)))
+    fail('/weightsSha256', '64 lower-case hex digits (the sha256 of weights.bin)');
   if (!Array.isArray(raw.tensors)) return fail('/tensors', 'an array');
   const names = new Set<string>();
   const tensors = raw.tensors.map((t: unknown, i): TensorEntry => {
@@ -57,6 +62,7 @@ export function parseCheckpointState(raw: unknown, file: string): CheckpointStat
   }
   return {
     epoch: raw.epoch as number,
+    weightsSha256: sha as string | null,
     tensors,
     optimizer: raw.optimizer,
     hgm: raw.hgm,

@@ -3,6 +3,7 @@
 // A checkpoint is written into a temp folder and renamed into place only when complete, so a folder named
 // `epoch-NNNN` is always whole; a kill mid-save leaves only a `*.tmp-*` folder that listings ignore.
 
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
@@ -73,10 +74,11 @@ export async function saveCheckpoint(
   const tempDir = `${finalDir}.tmp-${process.pid}-${saveCounter}`;
   await fsp.mkdir(tempDir);
   try {
-    const entries = await writeWeights(path.join(tempDir, WEIGHTS_FILE), tensors);
+    const { entries, sha256 } = await writeWeights(path.join(tempDir, WEIGHTS_FILE), tensors);
     // `undefined` would vanish from the JSON; store null so the loader finds every key.
     const state: CheckpointState = {
       epoch,
+      weightsSha256: sha256,
       tensors: entries,
       optimizer: meta.optimizer ?? null,
       hgm: meta.hgm ?? null,
@@ -94,8 +96,12 @@ export async function saveCheckpoint(
   return finalDir;
 }
 
-async function writeWeights(file: string, tensors: NamedTensor[]): Promise<TensorEntry[]> {
+async function writeWeights(
+  file: string,
+  tensors: NamedTensor[],
+): Promise<{ entries: TensorEntry[]; sha256: string }> {
   const entries: TensorEntry[] = [];
+  const hash = createHash('sha256');
   const seen = new Set<string>();
   let offset = 0;
   const handle = await fsp.open(file, 'w');
@@ -111,6 +117,7 @@ async function writeWeights(file: string, tensors: NamedTensor[]): Promise<Tenso
       }
       seen.add(tensor.name);
       const bytes = toLittleEndianBytes(tensor.values);
+      hash.update(bytes);
       let done = 0;
       while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       entries.push({
@@ -126,7 +133,7 @@ async function writeWeights(file: string, tensors: NamedTensor[]): Promise<Tenso
   } finally {
     await handle.close();
   }
-  return entries;
+  return { entries, sha256: hash.digest('hex') };
 }
 
 async function writeSynced(file: string, text: string): Promise<void> {
@@ -180,6 +187,10 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     throw new Error(`${stateFile}: invalid JSON (${(error as Error).message})`);
   }
   const state = parseCheckpointState(raw, stateFile);
+  const folder = FINAL_NAME.exec(path.basename(dir));
+  if (folder !== null && Number(folder[1]) !== state.epoch) {
+    throw new Error(`${stateFile}: /epoch is ${state.epoch}, but the folder is ${path.basename(dir)}`);
+  }
   let weights: Buffer;
   try {
     weights = await readBounded(weightsFile, { limit: LIMITS.data, what: 'checkpoint weights' });
@@ -190,6 +201,15 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const expected = state.tensors.reduce((end, t) => Math.max(end, t.offset + t.length), 0);
   if (weights.length !== expected) {
     throw new Error(`${weightsFile}: ${weights.length} bytes, but state.json describes ${expected} bytes`);
+  }
+  // Checkpoints written before the checksum existed carry none; every checkpoint written now does.
+  if (state.weightsSha256 !== null) {
+    const actual = createHash('sha256').update(weights).digest('hex');
+    if (actual !== state.weightsSha256) {
+      throw new Error(
+        `${weightsFile}: damaged (its sha256 is ${actual}, state.json recorded ${state.weightsSha256})`,
+      );
+    }
   }
   const tensors = state.tensors.map((entry): NamedTensor => {
     // Copy into a fresh, 4-byte aligned buffer; a view into `weights` may be misaligned.

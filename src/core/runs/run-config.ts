@@ -19,6 +19,10 @@ export interface RunConfigRecord extends ResolvedConfig {
     versions: { mlaStudio: string; tfjs: string; node: string };
     host: string;
     createdAt: string;
+    /** sha256 of the training config (without `run` and `training.epochs`), recorded at the start. */
+    configHash?: string;
+    /** sha256 of each part of the loaded data (classes, labels, splits, each modality), recorded at the start. */
+    dataHash?: Record<string, string>;
     /** Present when the run is a trial of a sweep (`mla sweep`). */
     sweep?: RunSweepInfo;
   };

@@ -1,11 +1,13 @@
 // The "evaluate" and "record" stages of an epoch: the validation and test splits in eval mode, then the
-// epoch's record, its checkpoint, the fusion records when it is the best epoch so far, and the metrics line.
+// epoch's record, the fusion records when it is the best epoch so far, its checkpoint (which carries the record)
+// and the metrics line.
 
 import { pruneCheckpoints } from '../runs/checkpoint';
 import type { EpochRecord, SplitScores } from '../runs/types';
 import { roundTo } from '../util/round';
 import type { TrainedEpoch } from './epoch-train';
 import { meanFusionWeights, predictSplit, scoreSplit, type SplitOutputs } from './evaluate';
+import { faultPoint } from './fault-point';
 import { fusionRecords } from './fusionRecords';
 import type { TrainingLoop } from './loop';
 import { writeSnapshot } from './snapshot';
@@ -63,14 +65,19 @@ export async function recordEpoch(
     trainSeconds: state.position.trainSeconds + trained.seconds,
     elapsed: loop.elapsed(),
   };
-  // Checkpoint before the metrics line: a line in metrics.jsonl always has its checkpoint behind it.
-  await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, state.position, seed);
-  if (isBest) {
-    state.best = record;
-    writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
-  }
+  // The order makes every instant of a kill recoverable. fusion.jsonl first: a kill before the checkpoint
+  // redoes this epoch, which writes the same file again. The checkpoint carries the epoch's record, so a
+  // kill before the metrics line gets the line back on resume (resume-history.ts). Pruning goes after the
+  // checkpoint so an intact one is always on disk.
+  if (isBest) writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
+  faultPoint('fusion', record.epoch);
+  await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, state.position, seed, record);
+  faultPoint('checkpoint', record.epoch);
+  if (isBest) state.best = record;
   pruneCheckpoints(writer.dir, { latest: 1, alsoKeepEpochs: state.best ? [state.best.epoch] : [] });
+  faultPoint('prune', record.epoch);
   writer.appendMetrics(record);
+  faultPoint('metrics', record.epoch);
   state.history.push(record);
   return record;
 }

@@ -2,10 +2,11 @@
 // figures summed on the device (or in JS for fast-path steps), progress reported, a step line every few
 // seconds; a stop request between batches ends the stage with the loop's position saved mid-epoch.
 
-import type { EpochMeans } from '../methods/types';
+import { FUSED_TOTALS_KEY, type EpochMeans } from '../methods/types';
 import { learningRateAt } from '../optim/schedule';
 import { Rng } from '../util/random';
 import { roundTo } from '../util/round';
+import { checkFiniteLoss } from './finite-loss';
 import type { TrainingLoop } from './loop';
 import { EpochTotals, means } from './totals';
 
@@ -81,7 +82,9 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
       }
     }
     // The read waits for the device: a GPU's queued steps finish inside the epoch's clock.
-    const trained = means(await totals.read());
+    const sums = await totals.read();
+    checkFiniteLoss(sums, epoch + 1, FUSED_TOTALS_KEY);
+    const trained = means(sums);
     seconds += (performance.now() - start) / 1000;
     return { lr, means: trained, seconds };
   } finally {

@@ -1,11 +1,12 @@
 // What the stages of one session's training loop share (session.ts runs them in turn): what it trains with,
 // the explicit state it moves forward (where the run is, its history, the best epoch so far), and its clock.
 
+import * as path from 'node:path';
 import { trainingMethod } from '../methods';
+import { STATE_FILE } from '../runs/checkpoint';
 import type { MethodTrainer, TrainingMethod } from '../methods/types';
 import type { Optimizer } from '../optim/optimizer';
 import { createOptimizer } from '../optim/optimizer';
-import { latestCheckpoint, loadCheckpoint } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { RowGatherer } from './batches';
 import { Network } from './network';
@@ -73,17 +74,21 @@ export class TrainingLoop {
     };
   }
 
-  /** Builds the loop, continuing from the run folder's latest checkpoint when `opts.resume` asks. */
-  static async open(opts: SessionOptions): Promise<TrainingLoop> {
+  /** Builds the loop, continuing from `opts.checkpoint` when there is one. */
+  static open(opts: SessionOptions): TrainingLoop {
     const loop = new TrainingLoop(opts);
     try {
-      const ref = opts.resume ? latestCheckpoint(opts.writer.dir) : null;
-      if (ref) {
-        const checkpoint = await loadCheckpoint(ref.dir);
+      const { checkpoint } = opts;
+      if (checkpoint) {
         loop.state.position = restoreSnapshot(checkpoint, loop.net, loop.optimizer, loop.trainer);
+        if (loop.state.position.nextBatch >= loop.batches) {
+          throw new Error(
+            `${path.join(checkpoint.dir, STATE_FILE)}: /extra/nextBatch must be below ${loop.batches} (the batches of an epoch)`,
+          );
+        }
         loop.elapsedBefore = loop.state.position.elapsed;
         const { epochsDone, nextBatch } = loop.state.position;
-        opts.writer.log(`resumed from ${ref.dir} (epoch ${epochsDone}, batch ${nextBatch})`);
+        opts.writer.log(`resumed from ${checkpoint.dir} (epoch ${epochsDone}, batch ${nextBatch})`);
       }
     } catch (error) {
       loop.dispose();

@@ -2,7 +2,7 @@
 // this seed, scaled features with absent rows zero-filled, and one presence mask per modality.
 
 import type { ResolvedConfig } from '../config/types';
-import type { Dataset } from '../data/types';
+import { DataError, type Dataset } from '../data/types';
 import { carveValidation } from '../data/splits';
 import { combinePresence, simulateMissing } from '../data/missing';
 import { applyScaler, fitScaler, type Scaler } from '../data/preprocess';
@@ -36,6 +36,7 @@ export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: numb
   if (!dataset.splits.val && config.training.valFraction > 0) {
     ({ train, val } = carveValidation(train, dataset.labels, config.training.valFraction, seed));
   }
+  checkSplitsNotEmpty(dataset, config, train, val);
   const n = dataset.labels.length;
   const rate = config.preprocess.missingRate;
   const simulated = rate > 0 ? simulateMissing(n, dataset.modalities.length, rate, seed) : null;
@@ -60,4 +61,29 @@ export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: numb
     val,
     test: dataset.splits.test,
   };
+}
+
+/** A split with no rows makes a run that is not what it says (trained on nothing, selected on nothing). */
+function checkSplitsNotEmpty(
+  dataset: Dataset,
+  config: ResolvedConfig,
+  train: Int32Array,
+  val: Int32Array,
+): void {
+  const carved = !dataset.splits.val && config.training.valFraction > 0;
+  const fraction = `training.valFraction ${config.training.valFraction}`;
+  if (train.length === 0) {
+    const why = carved
+      ? `${fraction} moves all ${val.length} train rows into validation; expected a smaller fraction`
+      : `the dataset's train split is empty`;
+    throw new DataError(`${dataset.source}: no rows to train on: ${why}`);
+  }
+  if (carved && val.length === 0) {
+    throw new DataError(
+      `${dataset.source}: ${fraction} leaves the validation split empty (${train.length} train rows); expected a larger fraction`,
+    );
+  }
+  if (dataset.splits.test.length === 0) {
+    throw new DataError(`${dataset.source}: the test split is empty`);
+  }
 }

@@ -12,17 +12,19 @@ import { backendFault, BackendFault } from '../backend/fault';
 import type { BackendSelection } from '../backend/types';
 import { loadDataset, loadDatasetFile } from '../data/manifest';
 import type { Dataset } from '../data/types';
-import { readTextBoundedSync } from '../io/bounded-read';
-import { LIMITS } from '../io/limits';
-import { readJsonl } from '../runs/jsonl';
 import { readJsonFile, writeFileAtomic } from '../runs/atomic';
 import { newRunId, RUN_FILES } from '../runs/paths';
 import { checkRunConfig, type RunConfigRecord } from '../runs/run-config';
-import type { EpochRecord, MetricsRecord, RunState, RunStatus, RunSummary } from '../runs/types';
+import type { EpochRecord, RunState, RunStatus, RunSummary } from '../runs/types';
 import { RunWriter } from '../runs/writer';
-import { latestCheckpoint } from '../runs/checkpoint';
+import type { Checkpoint } from '../runs/checkpoint';
 import { acquireRunLock, type RunLock } from '../runs/lock';
 import { ownIdentity } from '../runs/process-identity';
+import { completedOutcome } from './resume-complete';
+import { intactCheckpoint } from './resume-checkpoint';
+import { changesSinceStart, configFingerprint, dataFingerprint } from './run-fingerprint';
+import { checkResumeConfig } from './resume-config';
+import { resumeHistory } from './resume-history';
 import { runSession, type TrainerHooks } from './session';
 import type { RunSweepInfo } from '../sweep/types';
 import { VERSION } from '../version';
@@ -70,14 +72,16 @@ export async function startRun(opts: StartRunOptions): Promise<RunOutcome> {
       versions: { mlaStudio: VERSION, tfjs: tf.version.tfjs, node: process.version },
       host: os.hostname(),
       createdAt: createdAt.toISOString(),
+      configHash: '',
       ...(opts.sweep ? { sweep: opts.sweep } : {}),
     },
   };
+  record.run.configHash = configFingerprint(record);
   const writer = RunWriter.create(opts.runsDir, runId, record);
   const lock = acquireRunLock(writer.dir, 'train');
   opts.onRunDir?.(writer.dir);
   logBackend(writer, opts.backend);
-  return drive(writer, lock, record, false, [], opts.hooks, opts.dataset);
+  return drive(writer, lock, record, null, [], opts.hooks, opts.dataset);
 }
 
 export interface ResumeRunOptions {
@@ -106,6 +110,7 @@ export function backendChoiceForResume(record: RunConfigRecord): BackendChoice {
 
 export async function resumeRun(opts: ResumeRunOptions): Promise<RunOutcome> {
   const record = readRunConfig(opts.runDir);
+  checkResumeConfig(record, path.join(opts.runDir, RUN_FILES.config));
   // Before anything is rewritten: a second trainer on the same folder would cut the first one's metrics.
   const lock = acquireRunLock(opts.runDir, 'resume');
   try {
@@ -120,15 +125,24 @@ async function resumeLocked(
   record: RunConfigRecord,
   lock: RunLock,
 ): Promise<RunOutcome> {
-  if (!latestCheckpoint(opts.runDir)) {
+  // Everything is loaded and checked before anything in the folder changes: a damaged checkpoint, changed
+  // data or a changed config leave it as it was.
+  const { checkpoint, passedOver } = await intactCheckpoint(opts.runDir);
+  if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
+  const done = completedOutcome(opts.runDir, checkpoint, record.training.epochs);
+  if (done !== null) return done;
+  const dataset = await loadRunDataset(record);
+  const changes = changesSinceStart(record, dataset);
+  if (changes.length > 0) {
     throw new Error(
-      `${opts.runDir}: no checkpoint to resume from (the run never finished an epoch or a stop)`,
+      `${opts.runDir}: cannot resume, changed since the run started: ${changes.join('; ')}. ` +
+        'Start a new run to train on what is there now.',
     );
   }
-  if (opts.epochs !== undefined) record.training.epochs = opts.epochs;
   // Rewrite metrics.jsonl before the writer opens it for appending (the rewrite replaces the file).
-  const history = keepCheckpointedMetrics(opts.runDir);
+  const history = resumeHistory(opts.runDir, checkpoint);
   const writer = RunWriter.open(opts.runDir);
+  for (const problem of passedOver) writer.log(`passed over a damaged checkpoint: ${problem}`);
   if (opts.backend.name !== record.run.backend) {
     writer.log(
       `warning: resuming on ${opts.backend.name}, the run started on ${record.run.backend}; ` +
@@ -139,18 +153,19 @@ async function resumeLocked(
   if (opts.epochs !== undefined) {
     writeFileAtomic(path.join(opts.runDir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   }
-  return drive(writer, lock, record, true, history, opts.hooks);
+  return drive(writer, lock, record, checkpoint, history, opts.hooks, dataset);
 }
 
 async function drive(
   writer: RunWriter,
   lock: RunLock,
   record: RunConfigRecord,
-  resume: boolean,
+  checkpoint: Checkpoint | null,
   history: EpochRecord[],
   hooks: TrainerHooks,
   dataset?: Dataset,
 ): Promise<RunOutcome> {
+  const resume = checkpoint !== null;
   const startedAt = new Date().toISOString();
   const epochs = record.training.epochs;
   const identity = ownIdentity();
@@ -172,13 +187,18 @@ async function drive(
   );
   try {
     const data = dataset ?? (await loadRunDataset(record));
+    if (!resume) {
+      // Recorded once the data is loaded: what resume compares against (run-fingerprint.ts).
+      record.run.dataHash = dataFingerprint(data);
+      writeFileAtomic(path.join(writer.dir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
+    }
     const result = await runSession({
       config: record,
       dataset: data,
       seed: record.run.seed,
       backend: record.run.backend,
       writer,
-      resume,
+      checkpoint,
       history,
       hooks: {
         shouldStop: () => hooks.shouldStop(),
@@ -203,7 +223,9 @@ async function drive(
     const fault = backendFault();
     const message = fault ?? (error instanceof Error ? error.message : String(error));
     writer.log(`failed: ${message}`);
-    const expected = fault !== null || (error instanceof Error && error.name === 'DataError');
+    const expected =
+      fault !== null ||
+      (error instanceof Error && (error.name === 'DataError' || error.name === 'NonFiniteLossError'));
     if (!expected && error instanceof Error && error.stack) writer.log(error.stack);
     writer.setStatus({ ...status, state: 'failed', endedAt: new Date().toISOString(), error: message });
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };
@@ -222,25 +244,4 @@ function logBackend(writer: RunWriter, backend: BackendSelection): void {
   for (const t of backend.tried) writer.log(attemptLine(t));
   const used = backend.tried.find((t) => t.name === backend.name);
   writer.log(`backend in use: ${backend.name}${used?.adapter !== undefined ? ` on ${used.adapter}` : ''}`);
-}
-
-/**
- * On resume, metrics.jsonl keeps only what the checkpoint covers: a kill between a checkpoint and the
- * next line, or after lines of an epoch the checkpoint does not hold, must not leave duplicates.
- */
-function keepCheckpointedMetrics(runDir: string): EpochRecord[] {
-  const ref = latestCheckpoint(runDir)!;
-  const file = path.join(runDir, RUN_FILES.metrics);
-  const { records } = readJsonl<MetricsRecord>(file);
-  const stateFile = path.join(ref.dir, 'state.json');
-  const stateText = readTextBoundedSync(stateFile, {
-    limit: LIMITS.checkpointState,
-    what: 'a checkpoint state file',
-  });
-  const extra = (JSON.parse(stateText) as { extra: { epochsDone: number } }).extra;
-  const kept = records.filter((r) =>
-    r.type === 'epoch' ? r.epoch <= extra.epochsDone : r.epoch <= extra.epochsDone + 1,
-  );
-  writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
-  return kept.filter((r): r is EpochRecord => r.type === 'epoch');
 }

@@ -6,6 +6,7 @@
 
 import type { ResolvedConfig } from '../config/types';
 import type { Dataset } from '../data/types';
+import type { Checkpoint } from '../runs/checkpoint';
 import type { EpochRecord, RunState, RunSummary } from '../runs/types';
 import type { RunWriter } from '../runs/writer';
 import { evaluateEpoch, recordEpoch } from './epoch-record';
@@ -26,7 +27,10 @@ export interface BatchProgress {
 }
 
 export interface TrainerHooks {
-  /** Polled between batches: true finishes the batch, checkpoints and ends the run as `stopped`. */
+  /**
+   * Polled between batches (between epochs when an epoch is one batch): true finishes the batch (or the
+   * epoch), checkpoints and ends the run as `stopped`.
+   */
   shouldStop(): boolean;
   onBatch?(p: BatchProgress): void;
   /** After the epoch's metrics line and checkpoint are written. */
@@ -39,8 +43,8 @@ export interface SessionOptions {
   seed: number;
   backend: string;
   writer: RunWriter;
-  /** Continue from the run folder's latest checkpoint. */
-  resume: boolean;
+  /** Continue from this checkpoint (loaded and checked by the caller); null: start from epoch 0. */
+  checkpoint: Checkpoint | null;
   /** Epoch records already in metrics.jsonl (resume): the history the summary is computed from. */
   history: EpochRecord[];
   hooks: TrainerHooks;
@@ -52,7 +56,7 @@ export interface SessionResult {
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
-  const loop = await TrainingLoop.open(opts);
+  const loop = TrainingLoop.open(opts);
   try {
     const { data } = loop;
     opts.writer.log(
@@ -60,6 +64,11 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
         `${loop.batches} batches of ${opts.config.training.batchSize}; modalities ${loop.order.join(', ')}`,
     );
     for (let epoch = loop.state.position.epochsDone; epoch < loop.epochs; epoch++) {
+      // With one batch per epoch there is no boundary between batches: stop between epochs instead.
+      // Longer epochs stop between their batches, as before (a checkpoint inside the epoch).
+      const singleBatch = loop.batches === 1;
+      if (singleBatch && loop.state.sessionBatches > 0 && opts.hooks.shouldStop())
+        return stopAtEpochEnd(loop);
       const trained = await trainEpoch(loop, epoch);
       if (!trained) return await stop(loop);
       const evaluation = await evaluateEpoch(loop);
@@ -78,6 +87,12 @@ async function stop(loop: TrainingLoop): Promise<SessionResult> {
   const { position } = loop.state;
   await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, position, seed);
   writer.log(`stopped at epoch ${position.epochsDone + 1}, batch ${position.nextBatch}; checkpoint written`);
+  return finish(loop, 'stopped');
+}
+
+/** A stop between two epochs: the finished epoch's checkpoint is already written. */
+function stopAtEpochEnd(loop: TrainingLoop): SessionResult {
+  loop.opts.writer.log(`stopped after epoch ${loop.state.position.epochsDone}; checkpoint written`);
   return finish(loop, 'stopped');
 }
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MethodTrainer } from '../methods/types';
 import type { Optimizer, OptimizerState } from '../optim/optimizer';
+import type { EpochRecord } from '../runs/types';
 import { saveCheckpoint, type Checkpoint, type NamedTensor } from '../runs/checkpoint';
 import type { Network } from './network';
 import type { TotalsValue } from './totals';
@@ -40,6 +41,8 @@ export async function writeSnapshot(
   method: MethodTrainer,
   position: LoopPosition,
   seed: number,
+  /** The epoch's metrics record, at an epoch's end: resume re-appends it when the line never got written. */
+  record?: EpochRecord,
 ): Promise<string> {
   const named = net.namedVariables();
   // Every read is started before any is awaited: one round trip for all of them where the device is remote.
@@ -77,7 +80,7 @@ export async function writeSnapshot(
       epoch: position.epochsDone,
       batch: position.nextBatch,
     },
-    extra: position,
+    extra: record ? { ...position, record } : position,
   });
 }
 
@@ -121,5 +124,12 @@ export function restoreSnapshot(
   }
   optimizer.importState(state, new Map(net.namedVariables().map((v) => [v.name, v.variable])));
   method.restore(checkpoint, byName);
-  return checkpoint.extra as LoopPosition;
+  const { record: _record, ...position } = checkpoint.extra as LoopPosition & { record?: EpochRecord };
+  return position;
+}
+
+/** The metrics record an epoch-end checkpoint carries (older checkpoints and stop checkpoints carry none). */
+export function checkpointRecord(checkpoint: Checkpoint): EpochRecord | null {
+  const extra = checkpoint.extra as { record?: EpochRecord } | null;
+  return extra?.record ?? null;
 }
