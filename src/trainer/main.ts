@@ -2,6 +2,7 @@
 
 import { DataError } from '../core/data/types';
 import { UsageError } from './args';
+import { compareCommand } from './commands/compare';
 import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { exampleCommand } from './commands/example';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
   validate: validateCommand,
   eval: evalCommand,
+  compare: compareCommand,
   example: exampleCommand,
   doctor: doctorCommand,
   init: initCommand,

@@ -7,6 +7,8 @@ Usage:
   mla train --resume <run-dir> [--epochs N] [--backend B]
   mla validate <config.mla.json | dataset.json>
   mla eval <run-dir> [--samples i,j,k] [--checkpoint best|latest|N] [--out FILE]
+  mla compare <runs | run-dirs | configs>... [--metric test|val] [--epoch best|last|N] [--reference METHOD]
+              [--format markdown|csv|latex|json]
   mla example [DIR]
   mla doctor [--json]
   mla init DIR [--labels FILE] [--name NAME] [--modalities a=file1,b=file2] [--test-fraction F] [--seed N] [--yes]
@@ -59,6 +61,26 @@ Options:
                     their fusion records are printed on stdout as JSON lines
   --out FILE        where to write the fusion records (default: <run-dir>/eval/fusion-epoch-NNNN.jsonl)
   --json            print the scores as one JSON object instead of a table
+  -h, --help        show this help
+`;
+
+export const COMPARE_HELP = `mla compare: the comparison table of configs and methods, with significance over seeds
+
+Usage:
+  mla compare <run-dir | runs-dir | config.mla.json>... [options]
+
+A config stands for its runs in its default runs folder (.mla/runs in its workspace). Rows are config and
+method, columns the modalities and the multimodal (fused) prediction; cells are mean ± sample std over seeds
+with n; the best mean of a column is bold, the second underlined. Each row is tested against the reference
+method on the multimodal column: a paired t-test over matching seeds (two-sided), Holm-corrected across rows,
+with the 95% t confidence interval of the difference. Runs that differ in anything but the method and its own
+options (dataset, splits, model, optimizer, schedule, epochs, batch size, preprocessing) are refused.
+
+Options:
+  --metric M        test (default) or val: the split whose accuracy fills the cells
+  --epoch E         best (default: the best validation epoch, never chosen on test), last, or an epoch number
+  --reference M     the method the rows are tested against (default: joint, when a row has it)
+  --format F        markdown (default), csv, latex (a booktabs table) or json
   -h, --help        show this help
 `;
 

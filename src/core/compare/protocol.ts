@@ -1,0 +1,58 @@
+// One protocol for every row: runs may differ only in their method and that method's own options. Anything
+// else that differs (dataset, splits, optimizer, schedule, epochs, batch size, model, preprocessing) would make
+// the comparison unfair, so it is refused with what differs.
+
+import type { RunInfo } from '../runs/reader';
+import type { RunConfigRecord } from '../runs/run-config';
+
+/** A run's own identity and the method's options: free to differ between rows. */
+const FREE_KEYS = new Set(['name', 'method', 'mla', 'ogm', 'run', 'seeds', 'backend', 'datasetBaseDir']);
+
+export function protocolOf(config: RunConfigRecord): Record<string, unknown> {
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) if (!FREE_KEYS.has(key)) shared[key] = value;
+  if (config.run.dataHash !== undefined) shared.dataHash = config.run.dataHash;
+  return shared;
+}
+
+/** Throws, naming the runs and every field that differs from the first run's, when the protocols disagree. */
+export function checkProtocol(runs: readonly RunInfo[]): void {
+  if (runs.length === 0) return;
+  const first = runs[0];
+  const base = flatten(protocolOf(first.resolved as RunConfigRecord));
+  const problems: string[] = [];
+  for (const run of runs.slice(1)) {
+    const other = flatten(protocolOf(run.resolved as RunConfigRecord));
+    const keys = [...new Set([...Object.keys(base), ...Object.keys(other)])].sort();
+    const differ = keys
+      .filter((k) => base[k] !== other[k])
+      .map((k) => `${k}: ${base[k] ?? '(none)'} vs ${other[k] ?? '(none)'}`);
+    if (differ.length > 0) problems.push(`${run.dir} differs from ${first.dir} in ${differ.join('; ')}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `these runs do not share one protocol (only the method and its options may differ):\n  ${problems.join('\n  ')}`,
+    );
+  }
+}
+
+/** `training/optimizer/lr` → JSON text of the value, so nested fields compare and print one by one. */
+function flatten(value: unknown, prefix = ''): Record<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(value))
+      Object.assign(out, flatten(v, prefix === '' ? k : `${prefix}/${k}`));
+    return out;
+  }
+  return { [prefix]: JSON.stringify(value) };
+}
+
+/** The protocol as lines a table states above itself. */
+export function describeProtocol(config: RunConfigRecord): string[] {
+  const t = config.training;
+  return [
+    `dataset ${config.dataset ?? '(inline)'}`,
+    `${t.epochs} epochs, batch size ${t.batchSize}, validation fraction ${t.valFraction}`,
+    `optimizer ${JSON.stringify(t.optimizer)}, schedule ${JSON.stringify(t.lrSchedule)}`,
+  ];
+}

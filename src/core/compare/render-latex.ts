@@ -1,0 +1,59 @@
+// The table as a LaTeX `booktabs` table (\toprule, \midrule, \bottomrule): best \textbf, second \underline.
+
+import { formatMeanStd } from '../../shared/format';
+import { columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
+import type { CompareCell, CompareTable } from './types';
+
+export function renderLatex(table: CompareTable): string {
+  const cell = (c: CompareCell) => {
+    if (c.n === 0) return '--';
+    const text = `$${formatMeanStd(c.mean, c.std).replace('±', '\\pm')}$`;
+    return c.rank === 1 ? `\\textbf{${text}}` : c.rank === 2 ? `\\underline{${text}}` : text;
+  };
+  const withTests = table.reference !== null;
+  const head = [
+    'Method',
+    ...table.columns.map((c) => escapeLatex(columnTitle(c))),
+    ...(withTests ? [escapeLatex(referenceTitle(table)).replace('Δ', '$\\Delta$'), '$p$ (Holm)'] : []),
+  ];
+  const n = [...new Set(table.rows.flatMap((r) => table.columns.map((c) => r.cells[c].n)))].join('/');
+  const lines = [
+    '\\begin{table}[t]',
+    '\\centering',
+    `\\caption{${escapeLatex(`${metricText(table).replace(' (n)', '')}, n = ${n}. ${table.protocol.join('; ')}.`)}}`,
+    `\\begin{tabular}{l${'r'.repeat(head.length - 1)}}`,
+    '\\toprule',
+    `${head.join(' & ')} \\\\`,
+    '\\midrule',
+  ];
+  for (const row of table.rows) {
+    const tests = withTests
+      ? [
+          row.test ? escapeLatex(diffText(row)) : row.method === table.reference ? 'reference' : '--',
+          row.test ? escapeLatex(pText(row.test.pHolm)) : '--',
+        ]
+      : [];
+    lines.push(
+      `${[escapeLatex(row.label), ...table.columns.map((c) => cell(row.cells[c])), ...tests].join(' & ')} \\\\`,
+    );
+  }
+  lines.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
+  return lines.join('\n') + '\n';
+}
+
+export function escapeLatex(text: string): string {
+  return text.replace(/[\\&%$#_{}~^<]/g, (ch) => {
+    switch (ch) {
+      case '\\':
+        return '\\textbackslash{}';
+      case '~':
+        return '\\textasciitilde{}';
+      case '^':
+        return '\\textasciicircum{}';
+      case '<':
+        return '\\textless{}';
+      default:
+        return `\\${ch}`;
+    }
+  });
+}

@@ -1,0 +1,34 @@
+// The table as GitHub-flavoured markdown: best bold, second underlined (`<u>`, which markdown lacks).
+
+import { cellText, columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
+import type { CompareCell, CompareTable } from './types';
+
+export function renderMarkdown(table: CompareTable): string {
+  const mark = (cell: CompareCell) => {
+    const text = cellText(cell);
+    return cell.rank === 1 ? `**${text}**` : cell.rank === 2 ? `<u>${text}</u>` : text;
+  };
+  const withTests = table.reference !== null;
+  const head = [
+    'Method',
+    ...table.columns.map(columnTitle),
+    ...(withTests ? [referenceTitle(table), 'p (Holm)'] : []),
+  ];
+  const lines = [
+    `Protocol: ${table.protocol.join('; ')}.`,
+    `Cells: ${metricText(table)}.${withTests ? ` Δ: paired t-test over matching seeds on the multimodal column, two-sided, Holm-corrected across rows.` : ''}`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+  ];
+  for (const row of table.rows) {
+    const tests = withTests
+      ? [
+          row.test ? diffText(row) : row.method === table.reference ? 'reference' : (row.note ?? '–'),
+          row.test ? pText(row.test.pHolm) : '–',
+        ]
+      : [];
+    lines.push(`| ${[row.label, ...table.columns.map((c) => mark(row.cells[c])), ...tests].join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
