@@ -1,4 +1,4 @@
-// The table as a LaTeX `booktabs` table (\toprule, \midrule, \bottomrule): best \textbf, second \underline.
+// The table as a LaTeX `booktabs` table (\toprule, \midrule, \bottomrule): best bold (\mathbf), second \underline.
 
 import { formatMeanStd } from '../../shared/format';
 import { columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
@@ -7,8 +7,9 @@ import type { CompareCell, CompareTable } from './types';
 export function renderLatex(table: CompareTable): string {
   const cell = (c: CompareCell) => {
     if (c.n === 0) return '--';
-    const text = `$${formatMeanStd(c.mean, c.std).replace('±', '\\pm')}$`;
-    return c.rank === 1 ? `\\textbf{${text}}` : c.rank === 2 ? `\\underline{${text}}` : text;
+    const math = formatMeanStd(c.mean, c.std).replace('±', '\\pm');
+    // \textbf does not reach inside math mode: bold figures need \mathbf.
+    return c.rank === 1 ? `$\\mathbf{${math}}$` : c.rank === 2 ? `\\underline{$${math}$}` : `$${math}$`;
   };
   const withTests = table.reference !== null;
   const head = [
@@ -20,7 +21,7 @@ export function renderLatex(table: CompareTable): string {
   const lines = [
     '\\begin{table}[t]',
     '\\centering',
-    `\\caption{${escapeLatex(`${metricText(table).replace(' (n)', '')}, n = ${n}. ${table.protocol.join('; ')}.`)}}`,
+    `\\caption{${escapeLatex(`${metricText(table).replace(' (n)', '')}, n = ${n}. ${table.protocol.join('; ')}.`).replace('±', '$\\pm$')}}`,
     `\\begin{tabular}{l${'r'.repeat(head.length - 1)}}`,
     '\\toprule',
     `${head.join(' & ')} \\\\`,

@@ -1,0 +1,273 @@
+// `mla compare` on run folders written as the trainer writes them: the table in every format, the protocol
+// refusal and rows whose seeds do not pair.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { buildCompareTable } from '../../src/core/compare/build-table';
+import { collectRuns } from '../../src/core/compare/collect-runs';
+import { renderTable } from '../../src/core/compare/render';
+import type { RunConfigRecord } from '../../src/core/runs/run-config';
+import { epochRecord, runConfig, summary } from './runs-fixtures';
+
+type Method = RunConfigRecord['method'];
+
+function writeRun(
+  runsDir: string,
+  method: Method,
+  seed: number,
+  fused: number,
+  unimodal: Record<string, number>,
+  change: (c: RunConfigRecord) => void = () => {},
+): string {
+  const name = `toy-${method}`;
+  const config: RunConfigRecord = { ...runConfig(name, seed, `g-${method}`), method };
+  change(config);
+  const dir = path.join(runsDir, `2026-01-01T00-00-0${seed}-000Z_${name}_s${seed}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+  fs.writeFileSync(
+    path.join(dir, 'summary.json'),
+    JSON.stringify({ ...summary(seed, fused, fused - 0.01, unimodal), method }),
+  );
+  return dir;
+}
+
+/** joint, mla, ogm-ge on seeds 0–2 and unimodal on seeds 0–1 only. */
+function fixture(): string {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
+  const rows: [Method, number[], [number, number][]][] = [
+    [
+      'joint',
+      [0.9, 0.92, 0.94],
+      [
+        [0.8, 0.4],
+        [0.82, 0.42],
+        [0.84, 0.44],
+      ],
+    ],
+    [
+      'mla',
+      [0.93, 0.94, 0.97],
+      [
+        [0.81, 0.6],
+        [0.83, 0.62],
+        [0.85, 0.64],
+      ],
+    ],
+    [
+      'ogm-ge',
+      [0.92, 0.92, 0.96],
+      [
+        [0.79, 0.5],
+        [0.81, 0.52],
+        [0.83, 0.54],
+      ],
+    ],
+    [
+      'unimodal',
+      [0.85, 0.87],
+      [
+        [0.86, 0.7],
+        [0.88, 0.72],
+      ],
+    ],
+  ];
+  for (const [method, fused, uni] of rows) {
+    fused.forEach((f, seed) => writeRun(runsDir, method, seed, f, { a: uni[seed][0], b: uni[seed][1] }));
+  }
+  return runsDir;
+}
+
+const close = (actual: number, expected: number, tol = 1e-9) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
+
+test('rows per method with mean ± std and n; tests against joint paired by seed, Holm across rows; unpaired seeds said', async () => {
+  const table = buildCompareTable(await collectRuns([fixture()]), { metric: 'test', epoch: 'best' });
+  assert.equal(table.reference, 'joint');
+  assert.deepEqual(table.columns, ['a', 'b', 'fused']);
+  assert.deepEqual(
+    table.rows.map((r) => [r.method, r.seeds.join(' ')]),
+    [
+      ['joint', '0 1 2'],
+      ['mla', '0 1 2'],
+      ['ogm-ge', '0 1 2'],
+      ['unimodal', '0 1'],
+    ],
+  );
+  const [joint, mla, ogm, uni] = table.rows;
+  close(mla.cells.fused.mean, (0.93 + 0.94 + 0.97) / 3);
+  // deviations from 0.94667: −0.05/3, −0.02/3, +0.07/3 → std = √(0.0078 / 9 / 2)
+  close(mla.cells.fused.std, Math.sqrt(0.0039) / 3, 1e-12);
+  assert.equal(uni.cells.fused.n, 2);
+  // Ranks per column: fused best mla, second ogm-ge; modality a best unimodal, second mla.
+  assert.deepEqual(
+    table.rows.map((r) => r.cells.fused.rank),
+    [0, 1, 2, 0],
+  );
+  assert.deepEqual(
+    table.rows.map((r) => r.cells.a.rank),
+    [0, 2, 0, 1],
+  );
+  // mla − joint per seed: 0.03, 0.02, 0.03 → mean 0.02667, se 0.003333, t = 8 with df 2; for df 2
+  // p = 1 − t/√(2+t²) = 1 − 8/√66 and the interval is mean ± t₀.₉₇₅,₂ · se = ± 4.302653 · 0.003333.
+  assert.ok(mla.test !== null && ogm.test !== null);
+  close(mla.test.t, 8, 1e-6);
+  close(mla.test.p, 1 - 8 / Math.sqrt(66), 1e-9);
+  close(mla.test.ciLow, 0.08 / 3 - 4.30265273 * (0.01 / 3), 1e-8);
+  close(mla.test.ciHigh, 0.08 / 3 + 4.30265273 * (0.01 / 3), 1e-8);
+  // ogm-ge − joint: 0.02, 0, 0.02 → t = 2, p = 1 − 2/√6; Holm: the smaller p doubles, the larger stays.
+  close(ogm.test.t, 2, 1e-6);
+  close(ogm.test.p, 1 - 2 / Math.sqrt(6), 1e-9);
+  close(mla.test.pHolm, 2 * (1 - 8 / Math.sqrt(66)), 1e-9);
+  close(ogm.test.pHolm, 1 - 2 / Math.sqrt(6), 1e-9);
+  assert.equal(joint.test, null);
+  assert.equal(uni.test, null);
+  assert.equal(uni.note, "seeds 0, 1 do not pair with toy-joint (joint)'s 0, 1, 2");
+});
+
+test('markdown: best bold, second underlined, the difference with its interval and the Holm p', async () => {
+  const table = buildCompareTable(await collectRuns([fixture()]), { metric: 'test', epoch: 'best' });
+  const lines = renderTable(table, 'markdown').split('\n');
+  assert.match(
+    lines[0],
+    /^Protocol: dataset \/data\/toy\/dataset.json; 10 epochs, batch size 16, validation fraction 0.1; optimizer/,
+  );
+  assert.equal(lines[3], '| Method | a | b | Multimodal | Δ vs joint (95% CI) | p (Holm) |');
+  assert.equal(
+    lines[5],
+    '| toy-joint (joint) | 82.0 ± 2.0 (n=3) | 42.0 ± 2.0 (n=3) | 92.0 ± 2.0 (n=3) | reference | – |',
+  );
+  assert.equal(
+    lines[6],
+    '| toy-mla (mla) | <u>83.0 ± 2.0 (n=3)</u> | <u>62.0 ± 2.0 (n=3)</u> | **94.7 ± 2.1 (n=3)** | +2.7 [1.2, 4.1] | 0.031 |',
+  );
+  assert.equal(
+    lines[7],
+    '| toy-ogm-ge (ogm-ge) | 81.0 ± 2.0 (n=3) | 52.0 ± 2.0 (n=3) | <u>93.3 ± 2.3 (n=3)</u> | +1.3 [-1.5, 4.2] | 0.184 |',
+  );
+  assert.equal(
+    lines[8],
+    "| toy-unimodal (unimodal) | **87.0 ± 1.4 (n=2)** | **71.0 ± 1.4 (n=2)** | 86.0 ± 1.4 (n=2) | seeds 0, 1 do not pair with toy-joint (joint)'s 0, 1, 2 | – |",
+  );
+});
+
+test('LaTeX: a booktabs table with \\mathbf and \\underline, names escaped', async () => {
+  const table = buildCompareTable(await collectRuns([fixture()]), {
+    metric: 'test',
+    epoch: 'best',
+    reference: 'mla',
+  });
+  const text = renderTable(table, 'latex');
+  const lines = text.split('\n');
+  assert.equal(lines[0], '\\begin{table}[t]');
+  assert.equal(lines[3], '\\begin{tabular}{lrrrrr}');
+  assert.deepEqual([lines[4], lines[6]], ['\\toprule', '\\midrule']);
+  assert.equal(lines[5], 'Method & a & b & Multimodal & $\\Delta$ vs mla (95\\% CI) & $p$ (Holm) \\\\');
+  assert.equal(
+    lines[8],
+    'toy-mla (mla) & \\underline{$83.0 \\pm 2.0$} & \\underline{$62.0 \\pm 2.0$} & $\\mathbf{94.7 \\pm 2.1}$ & reference & -- \\\\',
+  );
+  assert.match(
+    lines[7],
+    /^toy-joint \(joint\) & \$82\.0 \\pm 2\.0\$ & \$42\.0 \\pm 2\.0\$ & \$92\.0 \\pm 2\.0\$ & -2\.7 \[-4\.1, -1\.2\] & 0\.031 \\\\$/,
+  );
+  assert.deepEqual(lines.slice(-4), ['\\bottomrule', '\\end{tabular}', '\\end{table}', '']);
+  assert.match(
+    lines[2],
+    /^\\caption\{test accuracy \(\\%\) at the best validation epoch, mean \$\\pm\$ sample std over seeds, n = 3\/2\./,
+  );
+});
+
+test('CSV carries the raw fractions and the test; JSON the same table', async () => {
+  const table = buildCompareTable(await collectRuns([fixture()]), { metric: 'val', epoch: 'last' });
+  const csv = renderTable(table, 'csv').trim().split('\n');
+  assert.equal(
+    csv[0],
+    'config,method,seeds,a_mean,a_std,a_n,b_mean,b_std,b_n,fused_mean,fused_std,fused_n,reference,diff,ci_low,ci_high,t,df,p,p_holm,note',
+  );
+  const mla = csv[2].split(',');
+  assert.deepEqual(mla.slice(0, 3), ['toy-mla', 'mla', '0 1 2']);
+  close(Number(mla[9]), (0.92 + 0.93 + 0.96) / 3, 1e-12); // val = test − 0.01 in the fixture
+  close(Number(mla[16]), 8, 1e-6);
+  assert.equal(mla[17], '2');
+  assert.match(csv[4], /,"seeds 0, 1 do not pair with toy-joint \(joint\)'s 0, 1, 2"$/);
+  const json = JSON.parse(renderTable(table, 'json')) as {
+    rows: { method: string; test: { df: number } | null }[];
+  };
+  assert.deepEqual(
+    json.rows.map((r) => r.test?.df ?? null),
+    [null, 2, 2, null],
+  );
+});
+
+test('runs that differ in more than the method are refused with what differs', async () => {
+  const runsDir = fixture();
+  writeRun(runsDir, 'mla', 5, 0.9, { a: 0.8, b: 0.6 }, (c) => {
+    c.training.batchSize = 32;
+    c.preprocess.scale = 'none';
+  });
+  const runs = await collectRuns([runsDir]);
+  assert.throws(
+    () => buildCompareTable(runs, { metric: 'test', epoch: 'best' }),
+    (e: Error) =>
+      /do not share one protocol/.test(e.message) &&
+      e.message.includes('toy-mla_s5 differs from') &&
+      e.message.includes('preprocess/scale: "standardize" vs "none"; training/batchSize: 16 vs 32'),
+  );
+});
+
+test('--epoch N reads metrics.jsonl; a missing epoch, an unknown reference or a folder without runs is named', async () => {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
+  for (const [method, seed, fused] of [
+    ['joint', 0, 0.7],
+    ['joint', 1, 0.8],
+    ['mla', 0, 0.75],
+    ['mla', 1, 0.9],
+  ] as const) {
+    const dir = writeRun(runsDir, method, seed, 0.5, { a: 0.4, b: 0.3 });
+    fs.writeFileSync(
+      path.join(dir, 'metrics.jsonl'),
+      [epochRecord(1, 0.1), epochRecord(2, fused)].map((r) => JSON.stringify(r) + '\n').join(''),
+    );
+  }
+  const runs = await collectRuns([runsDir]);
+  const table = buildCompareTable(runs, { metric: 'test', epoch: 2 });
+  close(table.rows[1].cells.fused.mean, 0.825, 1e-12);
+  close(table.rows[1].cells.a.mean, 0.725, 1e-12);
+  close(table.rows[1].test!.meanDiff, 0.075, 1e-12);
+  assert.throws(
+    () => buildCompareTable(runs, { metric: 'test', epoch: 3 }),
+    /no epoch 3 in metrics\.jsonl \(it has 2\)/,
+  );
+  assert.throws(
+    () => buildCompareTable(runs, { metric: 'test', epoch: 'best', reference: 'mmpareto' }),
+    /--reference mmpareto: no row has this method \(rows: joint, mla\)/,
+  );
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-empty-'));
+  await assert.rejects(collectRuns([empty]), /neither a run folder \(no config\.json\) nor a runs folder/);
+});
+
+test('a config stands for its runs in its default runs folder; the runs of other configs there are left out', async () => {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-ws-'));
+  fs.mkdirSync(path.join(workspace, '.git'));
+  const runsDir = path.join(workspace, '.mla', 'runs');
+  const configFile = path.join(workspace, 'toy-mla.mla.json');
+  fs.writeFileSync(configFile, '{}');
+  for (const seed of [0, 1]) {
+    writeRun(runsDir, 'mla', seed, 0.9, { a: 0.8, b: 0.6 }, (c) => {
+      c.run.configFile = configFile;
+    });
+  }
+  writeRun(runsDir, 'joint', 2, 0.9, { a: 0.8, b: 0.6 });
+  const runs = await collectRuns([path.relative(process.cwd(), configFile)]);
+  assert.deepEqual(
+    runs.map((r) => r.seed),
+    [0, 1],
+  );
+  await assert.rejects(
+    collectRuns([path.join(workspace, 'other.mla.json')]),
+    /other\.mla\.json: no such config/,
+  );
+});
