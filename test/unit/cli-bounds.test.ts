@@ -129,4 +129,14 @@ describe('mla validate and mla train on files that are not data', () => {
     assert.equal(validate.code, 1, validate.stderr);
     assert.match(validate.stdout, /error: model\.featureDim 1000000000: .*above the limit of 4\.0 GiB/);
   });
+
+  it('refuses a --runs-dir under /proc at once, naming the folder', () => {
+    const train = mla(['train', ws.mla, '--epochs', '1', '--runs-dir', '/proc/mla-runs'], ws.dir);
+    assert.equal(train.signal, null);
+    assert.equal(train.code, 1, train.stderr);
+    assert.equal(
+      train.stderr,
+      'mla train: cannot write run folders to /proc/mla-runs: /proc is a virtual file system, not storage\n',
+    );
+  });
 });
