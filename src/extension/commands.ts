@@ -20,7 +20,7 @@ import { newProjectFromData } from './newProjectWizard';
 import type { RunStore } from './runStore';
 import { type RunTreeNode } from './runTree';
 import { isActive, isResumable, pct, shownAccuracy } from './runView';
-import type { TrainingManager } from './trainingManager';
+import { TrainingManager } from './trainingManager';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -48,6 +48,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const runs = await runsOf(store, arg, selected, (r) => isActive(r), 'Stop which run?');
       for (const run of runs) {
         const outcome = training.stop(run.dir);
+        if (outcome === 'restricted') {
+          void vscode.window.showWarningMessage(`MLA: ${TrainingManager.stopRestricted}`);
+          return;
+        }
         const name = `${run.name ?? run.id} seed ${run.seed ?? '?'}`;
         if (outcome === 'graceful')
           void vscode.window.showInformationMessage(

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILES } from '../core/runs/paths';
-import { listRunDirs, readRun, type RunInfo } from '../core/runs/reader';
+import { MetricsFollower } from '../core/runs/metrics-follower';
+import { listRunDirs, readRunWith, type RunInfo } from '../core/runs/reader';
 import { allRunsDirs } from './settings';
 
 const RUN_FILE_GLOB = '*/{status.json,metrics.jsonl,summary.json,config.json}';
@@ -29,8 +30,10 @@ export class RunStore implements vscode.Disposable {
   private polls = 0;
   /** status.json's modification time when each run was last read: a change means the run moved on. */
   private readonly statusStamps = new Map<string, number>();
+  /** metrics.jsonl of each running run, followed by offset: the 1 s poll parses only the appended lines. */
+  private readonly followers = new Map<string, MetricsFollower>();
 
-  constructor() {
+  constructor(private readonly followMetrics = (file: string) => new MetricsFollower(file)) {
     this.watch();
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -65,6 +68,7 @@ export class RunStore implements vscode.Disposable {
     const infos = await Promise.all([...dirs].map((d) => this.load(d)));
     this.runs.clear();
     for (const info of infos) if (info.config || info.status) this.runs.set(info.dir, info);
+    for (const dir of this.followers.keys()) if (!this.runs.has(dir)) this.followers.delete(dir);
     this.changed.fire([...new Set([...before, ...this.runs.keys()])]);
   }
 
@@ -79,6 +83,7 @@ export class RunStore implements vscode.Disposable {
 
   forget(runDir: string): void {
     this.statusStamps.delete(runDir);
+    this.followers.delete(runDir);
     if (this.runs.delete(runDir)) this.changed.fire([runDir]);
   }
 
@@ -134,7 +139,21 @@ export class RunStore implements vscode.Disposable {
   private async load(runDir: string): Promise<RunInfo> {
     // The stamp is taken before reading, so a change during the read is seen on the next round.
     this.statusStamps.set(runDir, await statusStamp(runDir));
-    return readRun(runDir);
+    return readRunWith(runDir, { metrics: (status) => this.followedMetrics(runDir, status) });
+  }
+
+  /** A running run's metrics from its follower; null (a whole-file read) once it has ended. */
+  private followedMetrics(runDir: string, status: RunInfo['status']) {
+    if (status?.state !== 'running') {
+      this.followers.delete(runDir);
+      return null;
+    }
+    let follower = this.followers.get(runDir);
+    if (!follower) {
+      follower = this.followMetrics(path.join(runDir, RUN_FILES.metrics));
+      this.followers.set(runDir, follower);
+    }
+    return follower.read();
   }
 
   /**

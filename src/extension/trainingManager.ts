@@ -151,8 +151,13 @@ export class TrainingManager implements vscode.Disposable {
     return { started: true };
   }
 
-  /** Stop: graceful first (checkpoint, "stopped"), kill on a second request. */
-  stop(runDir: string): 'graceful' | 'kill' | 'not-running' {
+  static readonly stopRestricted =
+    'Stop is disabled in Restricted Mode: it signals a process. Trust the workspace to stop runs.';
+
+  /** Stop: graceful first (checkpoint, "stopped"), kill on a second request; never in Restricted Mode. */
+  stop(runDir: string): 'graceful' | 'kill' | 'not-running' | 'restricted' {
+    // Signalling a pid read from a run folder of an untrusted workspace is as unsafe as starting a process.
+    if (!vscode.workspace.isTrusted) return 'restricted';
     const queued = this.pending.findIndex((p) => p.launch.kind === 'resume' && p.launch.runDir === runDir);
     if (queued >= 0) {
       this.pending.splice(queued, 1);

@@ -115,4 +115,28 @@ describe('mla validate and mla train on files that are not data', () => {
       );
     }
   });
+
+  it('refuses featureDim 1e9 before a run folder exists', () => {
+    const config = path.join(ws.dir, 'wide.mla.json');
+    const raw = JSON.parse(fs.readFileSync(ws.mla, 'utf8')) as { model?: Record<string, unknown> };
+    fs.writeFileSync(config, JSON.stringify({ ...raw, model: { ...raw.model, featureDim: 1e9 } }));
+    const runs = tempDir('cli-bounds');
+    const train = mla(['train', config, '--epochs', '1', '--runs-dir', runs], ws.dir);
+    assert.equal(train.code, 2, train.stderr);
+    assert.match(train.stderr, /model\.featureDim 1000000000: the model needs an estimated [\d.e+]+ GiB/);
+    assert.deepEqual(fs.existsSync(runs) ? fs.readdirSync(runs) : [], []);
+    const validate = mla(['validate', config], ws.dir);
+    assert.equal(validate.code, 1, validate.stderr);
+    assert.match(validate.stdout, /error: model\.featureDim 1000000000: .*above the limit of 4\.0 GiB/);
+  });
+
+  it('refuses a --runs-dir under /proc at once, naming the folder', () => {
+    const train = mla(['train', ws.mla, '--epochs', '1', '--runs-dir', '/proc/mla-runs'], ws.dir);
+    assert.equal(train.signal, null);
+    assert.equal(train.code, 1, train.stderr);
+    assert.equal(
+      train.stderr,
+      'mla train: cannot write run folders to /proc/mla-runs: /proc is a virtual file system, not storage\n',
+    );
+  });
 });

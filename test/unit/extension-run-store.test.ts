@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { RunWriter } from '../../src/core/runs/writer';
+import { MetricsFollower } from '../../src/core/runs/metrics-follower';
 import { RunStore } from '../../src/extension/runStore';
 import { tempDir } from '../support/training';
 import { waitFor } from '../support/waitFor';
@@ -96,5 +97,40 @@ describe('RunStore', () => {
     store.forget(b);
     assert.deepEqual(store.all, []);
     assert.deepEqual(changes.slice(-2), [[a], [b]]);
+  });
+
+  it('parses only the lines appended to a running run since the last read', async () => {
+    store.dispose();
+    const followers: MetricsFollower[] = [];
+    store = new RunStore((file) => {
+      const follower = new MetricsFollower(file);
+      followers.push(follower);
+      return follower;
+    });
+    const running = makeRun(path.join(workspace, 'runs'), 'live', 'running', 3);
+    const done = makeRun(path.join(workspace, 'runs'), 'done', 'completed', 2);
+    const metrics = path.join(running, 'metrics.jsonl');
+    await store.refresh(running);
+    await store.refresh(done);
+    assert.equal(store.get(done)?.epochs.length, 2);
+    // Only the running run is followed, from its first byte.
+    assert.equal(followers.length, 1);
+    assert.equal(followers[0].bytesRead, fs.statSync(metrics).size);
+
+    const before = fs.statSync(metrics).size;
+    appendEpoch(running, 4);
+    appendEpoch(running, 5);
+    const appended = fs.statSync(metrics).size - before;
+    const info = await store.refresh(running);
+    assert.deepEqual(
+      info?.epochs.map((e) => e.epoch),
+      [1, 2, 3, 4, 5],
+    );
+    assert.equal(followers.length, 1);
+    assert.equal(followers[0].bytesRead, before + appended);
+    // Nothing new: nothing read.
+    await store.refresh(running);
+    assert.equal(followers[0].bytesRead, before + appended);
+    assert.equal(store.get(running)?.lastEpoch?.epoch, 5);
   });
 });

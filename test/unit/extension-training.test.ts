@@ -178,6 +178,33 @@ describe('TrainingManager', () => {
       started: false,
       reason: 'training, and so resuming, is disabled in Restricted Mode',
     });
+    // Stop signals the pid a run folder names: a cloned folder must not choose what gets killed.
+    const runDir = path.join(runsDir, 'foreign');
+    fs.mkdirSync(runDir, { recursive: true });
+    const sleeper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((done) =>
+      sleeper.on('exit', (_code, signal) => done(signal)),
+    );
+    const status = {
+      state: 'running',
+      pid: sleeper.pid,
+      host: os.hostname(),
+      startedAt: new Date().toISOString(),
+    };
+    fs.writeFileSync(
+      path.join(runDir, 'status.json'),
+      JSON.stringify({ ...status, endedAt: null, epoch: 0, epochs: 1 }),
+    );
+    try {
+      assert.equal(manager.stop(runDir), 'restricted');
+      // The same folder in a trusted workspace is stopped: only the trust made the difference.
+      editor.trusted = true;
+      assert.equal(manager.stop(runDir), 'graceful');
+      assert.equal(await exited, 'SIGTERM');
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    fs.rmSync(runDir, { recursive: true });
     assert.deepEqual(await runsIn(runsDir), []);
   });
 

@@ -108,7 +108,7 @@ export function rawEncoderFor(rawEncoders: unknown, modality: string): { raw: un
   return { raw: undefined, key: null };
 }
 
-function resolveOptimizer(raw: unknown): OptimizerConfig {
+export function resolveOptimizer(raw: unknown): OptimizerConfig {
   if (raw === undefined) return { ...DEFAULT_OPTIMIZER };
   const o = obj(raw);
   const type = str<OptimizerType>(o, 'type', 'sgd');

@@ -7,6 +7,7 @@ import type { DatasetOutline } from './datasetOutline';
 import {
   ENCODER_SAMPLE_RANKS,
   OPTIMIZER_KEY_DEFAULTS,
+  DEFAULT_FEATURE_DIM,
   DEFAULT_OPTIMIZER,
   OGM_DEFAULTS,
   TRAINING_DEFAULTS,
@@ -20,9 +21,10 @@ import {
   toPointer,
   type LineIndex,
 } from './jsonText';
-import { rawEncoderFor, resolveEncoder } from './resolve';
+import { estimateMemory, memoryProblem } from './memoryEstimate';
+import { rawEncoderFor, resolveEncoder, resolveOptimizer } from './resolve';
 import { didYouMean, editDistance, quoteList } from './suggest';
-import type { Diagnostic, DiagnosticFix, EncoderType } from './types';
+import type { Diagnostic, DiagnosticFix, EncoderConfig, EncoderType } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -121,6 +123,7 @@ export function semanticDiagnostics(
   checkTransformers(r, config);
   checkMethodKeys(r, config);
   checkCosine(r, config);
+  checkMemory(r, config, outline);
   return r.diagnostics;
 }
 
@@ -274,6 +277,35 @@ function checkValFraction(r: Reporter, config: Obj, outline: DatasetOutline): vo
       'valFraction is ignored: the dataset manifest has its own splits.val',
     );
   }
+}
+
+/** Refuses a model that could not fit in memory, before anything is allocated or written. */
+function checkMemory(r: Reporter, config: Obj, outline: DatasetOutline): void {
+  const model = isObj(config.model) ? config.model : {};
+  const mla = isObj(config.mla) ? config.mla : {};
+  const hgm = isObj(mla.hgm) ? mla.hgm : {};
+  const training = isObj(config.training) ? config.training : {};
+  const featureDim = typeof model.featureDim === 'number' ? model.featureDim : DEFAULT_FEATURE_DIM;
+  const batchSize = typeof training.batchSize === 'number' ? training.batchSize : TRAINING_DEFAULTS.batchSize;
+  const modalities = [];
+  for (const m of outline.modalities) {
+    const encoder = resolveEncoder(rawEncoderFor(model.encoders, m.name).raw) as EncoderConfig | undefined;
+    // An unknown encoder type has been reported by the schema; its size is unknowable.
+    if (!encoder) continue;
+    modalities.push({ sampleShape: m.sampleShape, encoder });
+  }
+  const optimizer = resolveOptimizer(training.optimizer);
+  const estimate = estimateMemory({
+    featureDim,
+    classes: outline.classes?.length ?? 2,
+    batchSize,
+    optimizerSlots: optimizer.type === 'sgd' ? (optimizer.momentum > 0 ? 1 : 0) : 2,
+    projector: (config.method ?? 'mla') === 'mla' && hgm.mode !== 'off',
+    modalities,
+  });
+  if (!Number.isFinite(estimate.total)) return;
+  const problem = memoryProblem(estimate);
+  if (problem) r.report('error', '/model/featureDim', `model.featureDim ${featureDim}: ${problem}`);
 }
 
 function checkTransformers(r: Reporter, config: Obj): void {

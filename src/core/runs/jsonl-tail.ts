@@ -34,6 +34,11 @@ export class JsonlTail<T> {
   private head: Buffer = Buffer.alloc(0);
   /** Complete lines that were not a JSON object, since construction. */
   corrupt = 0;
+  /** 1-based line numbers of the corrupt lines of the file as now followed (cleared on a restart). */
+  corruptLines: number[] = [];
+  /** Bytes read from the file since construction, restarts included. */
+  bytesRead = 0;
+  private lines = 0;
   /** Why the file cannot be followed (not a regular file, unreadable), or null. */
   problem: string | null = null;
 
@@ -83,6 +88,7 @@ export class JsonlTail<T> {
 
       const chunk = readAt(fd, this.offset, Math.min(stats.size - this.offset, this.pollBytes));
       this.offset += chunk.length;
+      this.bytesRead += chunk.length;
       if (this.head.length < HEAD_BYTES) {
         this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
       }
@@ -101,19 +107,26 @@ export class JsonlTail<T> {
       // The rest of an overlong line, which was already counted as corrupt.
       start = bytes.indexOf(NEWLINE) + 1;
       this.skippingLine = false;
+      this.lines += 1;
     }
     while (!this.skippingLine && start <= lastNewline) {
       const end = bytes.indexOf(NEWLINE, start);
       const text = lineText(bytes.subarray(start, end));
       start = end + 1;
+      this.lines += 1;
       if (text.trim() === '') continue;
       const record = parseJsonLine(text);
-      if (record === undefined) this.corrupt += 1;
-      else records.push(record as T);
+      if (record === undefined) {
+        this.corrupt += 1;
+        this.corruptLines.push(this.lines);
+      } else records.push(record as T);
     }
     const rest = bytes.subarray(Math.max(start, lastNewline + 1));
     if (this.skippingLine || rest.length > this.maxLineBytes) {
-      if (!this.skippingLine) this.corrupt += 1;
+      if (!this.skippingLine) {
+        this.corrupt += 1;
+        this.corruptLines.push(this.lines + 1);
+      }
       this.skippingLine = true;
       this.pending = Buffer.alloc(0);
     } else {
@@ -122,8 +135,15 @@ export class JsonlTail<T> {
     return records;
   }
 
+  /** The file ends in an unfinished line (a writer mid-line), not yet returned. */
+  get partial(): boolean {
+    return this.pending.length > 0 || this.skippingLine;
+  }
+
   private restart(identity: string | null): void {
     this.offset = 0;
+    this.lines = 0;
+    this.corruptLines = [];
     this.pending = Buffer.alloc(0);
     this.skippingLine = false;
     this.head = Buffer.alloc(0);

@@ -9,6 +9,7 @@ import { readJsonFile } from './atomic';
 import { listCheckpoints } from './checkpoint';
 import type { CheckpointRef } from './checkpoint';
 import { readJsonl } from './jsonl';
+import type { MetricsContents } from './metrics-follower';
 import { displayStateOf, livenessOf } from './liveness';
 import type { Liveness } from './liveness';
 import { RUN_FILES } from './paths';
@@ -48,7 +49,19 @@ export interface RunInfo {
   error: string | null;
 }
 
-export async function readRun(runDir: string): Promise<RunInfo> {
+export interface ReadRunOptions {
+  /**
+   * Reads metrics.jsonl instead of a whole-file parse, given the run's status (e.g. a follower that parses
+   * only what was appended while the run is running); null to read the whole file.
+   */
+  metrics?: (status: RunStatus | null) => MetricsContents | null;
+}
+
+export function readRun(runDir: string): Promise<RunInfo> {
+  return readRunWith(runDir, {});
+}
+
+export async function readRunWith(runDir: string, options: ReadRunOptions): Promise<RunInfo> {
   const problems: string[] = [];
   const attempt = <T>(read: () => T, fallback: T): T => {
     try {
@@ -80,7 +93,11 @@ export async function readRun(runDir: string): Promise<RunInfo> {
 
   const metrics = { corrupt: 0, corruptLines: [] as number[], partialTail: false };
   let epochs: EpochRecord[] = [];
-  if (present(file(RUN_FILES.metrics))) {
+  const followed = options.metrics ? attempt(() => options.metrics?.(status) ?? null, null) : null;
+  if (followed) {
+    Object.assign(metrics, followed.metrics);
+    epochs = followed.epochs;
+  } else if (present(file(RUN_FILES.metrics))) {
     attempt(() => {
       const contents = readJsonl<object>(file(RUN_FILES.metrics));
       metrics.corrupt = contents.corrupt;

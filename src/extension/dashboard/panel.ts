@@ -13,7 +13,7 @@ import {
 } from '../../protocol/dashboard';
 import type { RunStore } from '../runStore';
 import { toRunView } from '../runView';
-import type { TrainingManager } from '../trainingManager';
+import { TrainingManager } from '../trainingManager';
 import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from './exports';
 import { dashboardHtml } from './html';
 import { PanelTransport, type PanelTraffic } from './transport';
@@ -216,6 +216,7 @@ export class DashboardPanel implements vscode.Disposable {
       case 'stop': {
         const outcome = this.deps.training.stop(message.runDir);
         if (outcome === 'not-running') this.transport.notice('info', 'The run is not running.');
+        if (outcome === 'restricted') this.transport.notice('error', TrainingManager.stopRestricted);
         return;
       }
       case 'resume': {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/config/format';
 import { describeValue } from '../../core/config/jsonText';
 import { defaultRunsDir } from '../../core/runs/paths';
+import { ensureWritableRunsDir } from '../../core/runs/runs-dir';
 import { LocalExecutor } from '../../core/sweep/executors/local';
 import { SlurmExecutor } from '../../core/sweep/executors/slurm';
 import type { SweepCounts, SweepExecutor, TrialReport } from '../../core/sweep/executors/types';
@@ -54,6 +55,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     printDryRun(plan, todo.length);
     return 0;
   }
+  ensureWritableRunsDir(runsDir);
   const task = { node: process.execPath, entry: path.resolve(process.argv[1]) };
   const executor: SweepExecutor =
     values.executor === 'slurm' ? new SlurmExecutor(task) : new LocalExecutor(task);

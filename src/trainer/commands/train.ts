@@ -8,6 +8,7 @@ import { applyOverrides } from '../../core/config/overrides';
 import type { ResolvedConfig } from '../../core/config/types';
 import type { Dataset } from '../../core/data/types';
 import { defaultRunsDir } from '../../core/runs/paths';
+import { ensureWritableRunsDir } from '../../core/runs/runs-dir';
 import { preflight } from '../../core/train/preflight';
 import {
   backendChoiceForResume,
@@ -57,6 +58,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const resolved = applyOverrides(config, { epochs, backend: backendOverride, seeds });
   const runsDir =
     values['runs-dir'] !== undefined ? path.resolve(values['runs-dir']) : defaultRunsDir(configFile);
+  ensureWritableRunsDir(runsDir);
   // `auto` times this model on each backend that loads (step-probe.ts) and keeps the fastest.
   const shapes = probeShapes(resolved, dataset);
   const backend = await selectBackend(resolved.backend, {

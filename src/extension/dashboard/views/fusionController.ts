@@ -2,6 +2,7 @@
 // by `mla eval` in a child process, with progress, cancel, and answers tagged with the request's id.
 
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { listCheckpoints } from '../../../core/runs/checkpoint';
 import { classNamesOf } from '../../../core/runs/class-names';
 import { readFusionFile } from '../../../core/runs/fusion-file';
@@ -92,6 +93,13 @@ export class FusionController implements ViewController {
 
   private async evaluate(requestId: number, runDir: string, epoch: number): Promise<void> {
     const post = this.context.transport;
+    if (!vscode.workspace.isTrusted) {
+      post.notice(
+        'error',
+        'Evaluating a checkpoint is disabled in Restricted Mode: it runs a process. Trust the workspace to evaluate.',
+      );
+      return;
+    }
     if (!listCheckpoints(runDir).some((c) => c.epoch === epoch)) {
       post.notice('error', `Epoch ${epoch} has no kept checkpoint.`);
       return;
