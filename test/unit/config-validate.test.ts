@@ -134,7 +134,7 @@ const CASES: BrokenCase[] = [
   {
     name: 'method misspelt',
     text: D + '"method": "mlaa"}',
-    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', found "mlaa" (did you mean 'mla'?)`,
+    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', found "mlaa" (did you mean 'mla'?)`,
     severity: 'error',
     pointer: '/method',
     range: [0, 38, 0, 44],
