@@ -567,6 +567,15 @@ const CASES: BrokenCase[] = [
     covers: '"ogm"',
   },
   {
+    name: 'ogm-ge with mmpareto block',
+    text: D + '"method": "ogm-ge", "mmpareto": {"gamma": 2}}',
+    message: "the 'mmpareto' block is ignored with method 'ogm-ge'",
+    severity: 'warning',
+    pointer: '/mmpareto',
+    range: [0, 48, 0, 58],
+    covers: '"mmpareto"',
+  },
+  {
     name: 'unimodal with mla block',
     text: D + '"method": "unimodal", "mla": {"hgm": {"mode": "off"}}}',
     message: "the 'mla' block is ignored with method 'unimodal'",
