@@ -38,6 +38,7 @@ describe('resolveConfig through validateConfig', () => {
         replicateTorchZeroGradQuirk: false,
       },
       ogm: { alpha: 0.5, start: 1, end: 100, noise: true },
+      mmpareto: { gamma: 1.5 },
       preprocess: { scale: 'standardize', missingRate: 0 },
       training: {
         epochs: 100,

@@ -134,7 +134,7 @@ const CASES: BrokenCase[] = [
   {
     name: 'method misspelt',
     text: D + '"method": "mlaa"}',
-    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', found "mlaa" (did you mean 'mla'?)`,
+    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', found "mlaa" (did you mean 'mla'?)`,
     severity: 'error',
     pointer: '/method',
     range: [0, 38, 0, 44],
@@ -565,6 +565,15 @@ const CASES: BrokenCase[] = [
     pointer: '/ogm',
     range: [0, 45, 0, 50],
     covers: '"ogm"',
+  },
+  {
+    name: 'ogm-ge with mmpareto block',
+    text: D + '"method": "ogm-ge", "mmpareto": {"gamma": 2}}',
+    message: "the 'mmpareto' block is ignored with method 'ogm-ge'",
+    severity: 'warning',
+    pointer: '/mmpareto',
+    range: [0, 48, 0, 58],
+    covers: '"mmpareto"',
   },
   {
     name: 'unimodal with mla block',

@@ -78,6 +78,7 @@ export function runConfig(
       replicateTorchZeroGradQuirk: false,
     },
     ogm: { alpha: 0.5, start: 1, end: 10, noise: true },
+    mmpareto: { gamma: 1.5 },
     preprocess: { scale: 'standardize', missingRate: 0 },
     training: {
       epochs: 10,

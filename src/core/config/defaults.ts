@@ -43,6 +43,8 @@ export const ENTROPY_BATCH_SIZE = 64;
 export const TRAINING_DEFAULTS = { epochs: 100, batchSize: 64, valFraction: 0.1 } as const;
 /** OGM-GE: the paper tunes α per dataset; 0.5 is a middle value. `end` defaults to the last epoch. */
 export const OGM_DEFAULTS = { alpha: 0.5, start: 1, noise: true } as const;
+/** MMPareto: the paper's γ. */
+export const MMPARETO_DEFAULTS = { gamma: 1.5 } as const;
 export const DEFAULT_SEEDS: readonly number[] = [0];
 
 /** Sample ranks (shape without N) each encoder type accepts. */

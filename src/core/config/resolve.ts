@@ -10,6 +10,7 @@ import {
   DEFAULT_SEEDS,
   ENCODER_TYPE_DEFAULTS,
   ENTROPY_BATCH_SIZE,
+  MMPARETO_DEFAULTS,
   OGM_DEFAULTS,
   OPTIMIZER_KEY_DEFAULTS,
   SCHEDULE_DEFAULTS,
@@ -201,6 +202,7 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
       replicateTorchZeroGradQuirk: mla.replicateTorchZeroGradQuirk === true,
     },
     ogm: resolveOgm(obj(c.ogm), num(training, 'epochs', TRAINING_DEFAULTS.epochs)),
+    mmpareto: { gamma: num(obj(c.mmpareto), 'gamma', MMPARETO_DEFAULTS.gamma) },
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
       missingRate: num(preprocess, 'missingRate', 0),

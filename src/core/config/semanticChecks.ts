@@ -333,6 +333,7 @@ const NO_MLA_BLOCK: Record<string, string> = {
   unimodal:
     'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
   'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
+  mmpareto: 'MMPareto trains jointly: no alternation, HGM or fusion; its options are in mmpareto',
 };
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
@@ -348,6 +349,13 @@ function checkMethodKeys(r: Reporter, config: Obj): void {
     r.reportIgnored(
       '/ogm',
       `the 'ogm' block is ignored with method '${method}' (it configures method 'ogm-ge')`,
+      true,
+    );
+  }
+  if (method !== 'mmpareto' && 'mmpareto' in config) {
+    r.reportIgnored(
+      '/mmpareto',
+      `the 'mmpareto' block is ignored with method '${method}' (it configures method 'mmpareto')`,
       true,
     );
   }

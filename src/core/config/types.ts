@@ -2,7 +2,7 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
-export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge';
+export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
 export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
@@ -100,6 +100,11 @@ export interface OgmConfig {
   noise: boolean;
 }
 
+export interface MmparetoConfig {
+  /** The combined encoder gradient's norm, at least the summed gradient's, is multiplied by γ. */
+  gamma: number;
+}
+
 export interface ResolvedConfig {
   name: string;
   /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
@@ -122,6 +127,8 @@ export interface ResolvedConfig {
   };
   /** OGM-GE options (docs/algorithm.md, OGM-GE); read only with method `ogm-ge`. */
   ogm: OgmConfig;
+  /** MMPareto options (docs/algorithm.md, MMPareto); read only with method `mmpareto`. */
+  mmpareto: MmparetoConfig;
   preprocess: { scale: ScaleMode; missingRate: number };
   training: {
     epochs: number;

@@ -3,11 +3,12 @@
 import type { Method } from '../config/types';
 import { joint } from './joint';
 import { mla } from './mla';
+import { mmpareto } from './mmpareto';
 import { ogmGe } from './ogm-ge';
 import type { TrainingMethod } from './types';
 import { unimodal } from './unimodal';
 
-const METHODS: Record<Method, TrainingMethod> = { mla, joint, unimodal, 'ogm-ge': ogmGe };
+const METHODS: Record<Method, TrainingMethod> = { mla, joint, unimodal, 'ogm-ge': ogmGe, mmpareto };
 
 export function trainingMethod(name: Method): TrainingMethod {
   return METHODS[name];

@@ -33,6 +33,7 @@ const METHODS: readonly string[] = [
   'joint',
   'unimodal',
   'ogm-ge',
+  'mmpareto',
 ] satisfies readonly ResolvedConfig['method'][];
 
 /**
