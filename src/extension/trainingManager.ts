@@ -14,6 +14,7 @@ import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeR
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
 import { isActive } from './runView';
+import { announceSeedGroup } from './seedGroupNotice';
 
 interface Pending {
   launch: TrainerLaunch;
@@ -26,6 +27,8 @@ interface Batch {
   finished: number;
   cancelled: boolean;
   processes: Set<TrainerProcess>;
+  /** The run folders of the batch's ended processes, for the summary when the last one ends. */
+  runDirs: string[];
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   done: () => void;
 }
@@ -244,6 +247,7 @@ export class TrainingManager implements vscode.Disposable {
       finished: 0,
       cancelled: false,
       processes: new Set(),
+      runDirs: [],
       done,
     };
     void vscode.window.withProgress(
@@ -294,6 +298,11 @@ export class TrainingManager implements vscode.Disposable {
       this.running.delete(proc);
       batch.processes.delete(proc);
       batch.finished++;
+      if (proc.runDir !== null) batch.runDirs.push(proc.runDir);
+      if (batch.finished >= batch.total && !batch.cancelled)
+        void announceSeedGroup(batch.runDirs, this.output).catch((error: unknown) =>
+          this.output.appendLine(`could not read the seed group's runs: ${(error as Error).message}`),
+        );
       batch.progress?.report({
         increment: 100 / batch.total,
         message: `${batch.finished}/${batch.total} finished`,

@@ -194,7 +194,9 @@ export const editor = {
   settings: new Map<string, unknown>(),
   trusted: true,
   folders: [] as WorkspaceFolder[],
-  messages: [] as { level: 'info' | 'warning' | 'error'; text: string }[],
+  messages: [] as { level: 'info' | 'warning' | 'error'; text: string; items?: unknown[] }[],
+  /** The buttons the user presses on the next messages, in order; none left: the user dismisses it. */
+  answers: [] as string[],
   commands: [] as { id: string; args: unknown[] }[],
   progress: [] as ProgressRun[],
   statusItems: [] as FakeStatusBarItem[],
@@ -214,6 +216,7 @@ export const editor = {
     this.trusted = true;
     this.folders = [];
     this.messages.length = 0;
+    this.answers.length = 0;
     this.commands.length = 0;
     this.progress.length = 0;
     this.statusItems.length = 0;
@@ -223,9 +226,9 @@ export const editor = {
 };
 
 function message(level: 'info' | 'warning' | 'error') {
-  return (text: string, ..._items: unknown[]): Promise<string | undefined> => {
-    editor.messages.push({ level, text });
-    return Promise.resolve(undefined); // the user dismisses it
+  return (text: string, ...items: unknown[]): Promise<string | undefined> => {
+    editor.messages.push(items.length > 0 ? { level, text, items } : { level, text });
+    return Promise.resolve(editor.answers.shift());
   };
 }
 
