@@ -33,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     diagnostics.publish(uri, found),
   );
   const store = new RunStore();
+  training.countRunsOf(store);
   const tree = new RunTreeProvider(store);
   const treeView = vscode.window.createTreeView('mla.runs', {
     treeDataProvider: tree,

@@ -17,7 +17,9 @@ import {
   isResumable,
   methodOf,
   pct,
+  runLabel,
   shownAccuracy,
+  stateText,
 } from './runView';
 import { axesLabel, bestGroupIndex, sweepOf } from './sweepTree';
 
@@ -141,9 +143,18 @@ function runItem(run: RunInfo): vscode.TreeItem {
       ? `epoch ${epoch}/${epochs}`
       : state === 'completed'
         ? null
-        : state,
+        : stateText(run),
   ];
   item.description = parts.filter((p): p is string => p !== null).join(' · ');
+  // A screen reader hears the whole row, not the icon: config, seed, state and accuracy in words.
+  item.accessibilityInformation = {
+    label: [
+      runLabel(run),
+      stateText(run),
+      acc !== null ? `test accuracy ${pct(acc)}` : 'no accuracy yet',
+    ].join(', '),
+    role: 'treeitem',
+  };
   item.iconPath = STATE_ICONS[state] ?? new vscode.ThemeIcon('circle-outline');
   item.contextValue = `mla.run.${state}${isResumable(run) ? '.resumable' : ''}`;
   item.id = `run:${run.dir}`;
@@ -160,7 +171,7 @@ function runItem(run: RunInfo): vscode.TreeItem {
 export function runTooltip(run: RunInfo): vscode.MarkdownString {
   const state = run.displayState;
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${run.name ?? run.id}** · seed ${run.seed ?? '?'} · ${state}\n\n`);
+  md.appendMarkdown(`**${run.name ?? run.id}** · seed ${run.seed ?? '?'} · ${escape(stateText(run))}\n\n`);
   const epochs = epochsOf(run);
   const rows: [string, string][] = [
     ['method', methodOf(run)],

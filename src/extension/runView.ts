@@ -14,7 +14,7 @@ export function toRunView(run: RunInfo, classes: string[] = []): RunView {
     method: methodOf(run),
     backend: backendOf(run),
     state: run.displayState,
-    stateDetail: run.reason ?? run.error,
+    stateDetail: stateDetailOf(run),
     epoch: run.lastEpoch?.epoch ?? run.status?.epoch ?? 0,
     epochs: epochsOf(run),
     startedAt: run.status?.startedAt ?? null,
@@ -32,6 +32,32 @@ function fusionTypeOf(config: RunInfo['resolved']): string {
     return 'concat-head';
   if (config?.method === 'unimodal') return 'mean-probabilities';
   return config?.mla.fusion.type ?? 'entropy';
+}
+
+/** The dashboard's line under the state badge: where a stopped run stands, else the reason it ended. */
+function stateDetailOf(run: RunInfo): string | null {
+  const why = run.reason ?? run.error;
+  if (run.displayState !== 'stopped') return why;
+  return why ? `${stateText(run)} (${why})` : stateText(run);
+}
+
+/**
+ * A run's state in words, the same in the tree, its tooltip, its accessible label and the dashboard. A stopped
+ * run is not finished: it says where it stopped and that Resume goes on from there.
+ */
+export function stateText(run: RunInfo): string {
+  const state = run.displayState;
+  const at = `epoch ${run.lastEpoch?.epoch ?? run.status?.epoch ?? 0}/${epochsOf(run)}`;
+  if (state === 'running' || state === 'remote') return `${state} at ${at}`;
+  if (state === 'stopped') return `stopped at ${at}${isResumable(run) ? ', Resume continues' : ''}`;
+  if (state === 'failed' || state === 'stale') return `${state} at ${at}`;
+  return state;
+}
+
+/** How messages name a run: its config name and seed ("fused-av seed 2"), never the folder id. */
+export function runLabel(run: RunInfo): string {
+  const name = run.name ?? run.id;
+  return run.seed !== null ? `${name} seed ${run.seed}` : name;
 }
 
 export function methodOf(run: RunInfo): string {

@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
 import { livenessOf } from '../core/runs/liveness';
-import { readStatus } from '../core/runs/reader';
+import { readStatus, type RunInfo } from '../core/runs/reader';
 import type { RunStatus } from '../core/runs/types';
 import { FOCUS_RUNS_VIEW } from './commandIds';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
+import { isActive } from './runView';
+import { announceSeedGroup } from './seedGroupNotice';
 
 interface Pending {
   launch: TrainerLaunch;
@@ -25,6 +27,8 @@ interface Batch {
   finished: number;
   cancelled: boolean;
   processes: Set<TrainerProcess>;
+  /** The run folders of the batch's ended processes, for the summary when the last one ends. */
+  runDirs: string[];
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   done: () => void;
 }
@@ -33,6 +37,12 @@ export interface TrainResult {
   started: boolean;
   /** Why nothing started (invalid config, Restricted Mode, no Node.js). */
   reason?: string;
+}
+
+/** What the status bar needs of the run store. */
+export interface RunSource {
+  readonly all: readonly RunInfo[];
+  onDidChange(listener: () => unknown): vscode.Disposable;
 }
 
 export class TrainingManager implements vscode.Disposable {
@@ -45,6 +55,9 @@ export class TrainingManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly statusItem: vscode.StatusBarItem;
+  /** The workspace's run folders: the status bar counts their running runs, not only this window's processes. */
+  private runs: RunSource | null = null;
+  private runsSubscription: vscode.Disposable | undefined;
 
   constructor(
     private readonly trainerScript: string,
@@ -54,6 +67,14 @@ export class TrainingManager implements vscode.Disposable {
     this.statusItem = vscode.window.createStatusBarItem('mla.training', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'MLA Studio training';
     this.statusItem.command = FOCUS_RUNS_VIEW;
+  }
+
+  /** Counts the runs the store sees running (a terminal run, one that outlived a reload) in the status bar. */
+  countRunsOf(source: RunSource): void {
+    this.runsSubscription?.dispose();
+    this.runs = source;
+    this.runsSubscription = source.onDidChange(() => this.refreshStatus());
+    this.refreshStatus();
   }
 
   get activeProcesses(): readonly TrainerProcess[] {
@@ -187,6 +208,7 @@ export class TrainingManager implements vscode.Disposable {
   dispose(): void {
     // Runs go on after the window closes or reloads: the run folder tells the next window how they went.
     this.pending.length = 0;
+    this.runsSubscription?.dispose();
     this.statusItem.dispose();
     this.changed.dispose();
   }
@@ -230,6 +252,7 @@ export class TrainingManager implements vscode.Disposable {
       finished: 0,
       cancelled: false,
       processes: new Set(),
+      runDirs: [],
       done,
     };
     void vscode.window.withProgress(
@@ -280,6 +303,11 @@ export class TrainingManager implements vscode.Disposable {
       this.running.delete(proc);
       batch.processes.delete(proc);
       batch.finished++;
+      if (proc.runDir !== null) batch.runDirs.push(proc.runDir);
+      if (batch.finished >= batch.total && !batch.cancelled)
+        void announceSeedGroup(batch.runDirs, this.output).catch((error: unknown) =>
+          this.output.appendLine(`could not read the seed group's runs: ${(error as Error).message}`),
+        );
       batch.progress?.report({
         increment: 100 / batch.total,
         message: `${batch.finished}/${batch.total} finished`,
@@ -302,14 +330,17 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   private refreshStatus(): void {
-    const running = this.running.size;
+    // One run is one count: a process of this window whose folder the store already reads as running is the same run.
+    const live = new Set((this.runs?.all ?? []).filter(isActive).map((r) => r.dir));
+    const unseen = [...this.running].filter((p) => p.runDir === null || !live.has(p.runDir)).length;
+    const running = live.size + unseen;
     const queued = this.pending.length;
     if (running === 0 && queued === 0) {
       this.statusItem.hide();
       return;
     }
     this.statusItem.text = `$(sync~spin) MLA: ${running} running${queued > 0 ? ` · ${queued} queued` : ''}`;
-    this.statusItem.tooltip = 'MLA Studio: trainer processes of this window. Click to show the runs.';
+    this.statusItem.tooltip = 'MLA Studio: running runs of the workspace. Click to show the runs.';
     this.statusItem.show();
   }
 }

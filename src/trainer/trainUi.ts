@@ -4,11 +4,11 @@
 import * as path from 'node:path';
 import { measuredFigures } from '../core/backend/describe';
 import type { BackendSelection } from '../core/backend/types';
-import { aggregateSeeds, type SeedStat } from '../shared/aggregate';
+import { seedGroupLine } from '../core/runs/seed-line';
 import type { RunOutcome } from '../core/train/runner';
 import type { TrainerHooks } from '../core/train/session';
 import { encodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
-import { formatMeanStd, pct } from '../shared/format';
+import { pct } from '../shared/format';
 import { formatDuration, ProgressReporter } from './progress';
 import { listenForStop } from './stopSignal';
 
@@ -138,10 +138,7 @@ export class TrainUi {
     }
     const done = outcomes.filter((o) => o.summary && o.state === 'completed').map((o) => o.summary!);
     if (done.length > 1) {
-      const seeds = aggregateSeeds(done, order);
-      const fmt = (stat: SeedStat) => formatMeanStd(stat.mean, stat.std, { unit: '%' });
-      lines.push(`over ${done.length} seeds: test fused ${fmt(seeds.fused.test)}`);
-      for (const m of order) lines.push(`  ${m}: ${fmt(seeds.unimodal[m].test)}`);
+      lines.push(seedGroupLine(done, order));
     }
     lines.push(`total time ${formatDuration((Date.now() - this.started) / 1000)}`);
     process.stdout.write(lines.join('\n') + '\n');

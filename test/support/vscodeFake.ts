@@ -48,6 +48,50 @@ export class Uri {
   }
 }
 
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class ThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+
+/** Keeps the markdown as written, as VS Code's `value` does. */
+export class MarkdownString {
+  constructor(
+    public value = '',
+    readonly supportThemeIcons = false,
+  ) {}
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
+
+export class TreeItem {
+  description?: string;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  id?: string;
+  resourceUri?: Uri;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  accessibilityInformation?: { label: string; role?: string };
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+  ) {}
+}
+
 export class RelativePattern {
   readonly baseUri: Uri;
   constructor(
@@ -150,7 +194,9 @@ export const editor = {
   settings: new Map<string, unknown>(),
   trusted: true,
   folders: [] as WorkspaceFolder[],
-  messages: [] as { level: 'info' | 'warning' | 'error'; text: string }[],
+  messages: [] as { level: 'info' | 'warning' | 'error'; text: string; items?: unknown[] }[],
+  /** The buttons the user presses on the next messages, in order; none left: the user dismisses it. */
+  answers: [] as string[],
   commands: [] as { id: string; args: unknown[] }[],
   progress: [] as ProgressRun[],
   statusItems: [] as FakeStatusBarItem[],
@@ -170,6 +216,7 @@ export const editor = {
     this.trusted = true;
     this.folders = [];
     this.messages.length = 0;
+    this.answers.length = 0;
     this.commands.length = 0;
     this.progress.length = 0;
     this.statusItems.length = 0;
@@ -179,9 +226,9 @@ export const editor = {
 };
 
 function message(level: 'info' | 'warning' | 'error') {
-  return (text: string, ..._items: unknown[]): Promise<string | undefined> => {
-    editor.messages.push({ level, text });
-    return Promise.resolve(undefined); // the user dismisses it
+  return (text: string, ...items: unknown[]): Promise<string | undefined> => {
+    editor.messages.push(items.length > 0 ? { level, text, items } : { level, text });
+    return Promise.resolve(editor.answers.shift());
   };
 }
 

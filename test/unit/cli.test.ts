@@ -93,7 +93,7 @@ describe('mla command line', () => {
       /seed 0 completed: test fused \d+\.\d% \(strong \d+\.\d%, medium \d+\.\d%, weak \d+\.\d%\)/,
     );
     assert.match(r.stdout, /seed 1 completed/);
-    assert.match(r.stdout, /over 2 seeds: test fused \d+\.\d ± \d+\.\d%/);
+    assert.match(r.stdout, /2 seeds done: fused \d+\.\d ± \d+\.\d%, \w+ \d+\.\d ± \d+\.\d%/);
     assert.match(r.stderr, /backend: wasm/);
     const dirs = fs.readdirSync(runs).map((d) => path.join(runs, d));
     assert.equal(dirs.length, 2);

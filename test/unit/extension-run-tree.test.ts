@@ -1,0 +1,87 @@
+// The run explorer's rows (src/extension/runTree.ts) and the dashboard's state line (runView.ts) over real run
+// folders, with the vscode stand-in: a stopped run says where it stopped and that Resume continues, never
+// "finished"; each row carries an accessible label with config, seed, state and accuracy.
+
+import '../support/vscode';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { checkpointDirName } from '../../src/core/runs/checkpoint';
+import { RUN_FILES } from '../../src/core/runs/paths';
+import { readRun } from '../../src/core/runs/reader';
+import { RunWriter } from '../../src/core/runs/writer';
+import { RunTreeProvider } from '../../src/extension/runTree';
+import { RunStore } from '../../src/extension/runStore';
+import { toRunView } from '../../src/extension/runView';
+import { tempDir } from '../support/training';
+import { epochRecord, runConfig, status } from './runs-fixtures';
+
+let runsDir: string;
+let store: RunStore;
+let provider: RunTreeProvider;
+
+/** A run folder as the trainer leaves it: `epochs` epoch lines of 40 epochs planned, then `state`. */
+function makeRun(
+  id: string,
+  seed: number,
+  state: 'stopped' | 'completed',
+  epochs: number,
+  checkpoint: boolean,
+) {
+  const writer = RunWriter.create(runsDir, id, runConfig('fused-av', seed, 'g1'));
+  for (let e = 1; e <= epochs; e++) writer.appendMetrics({ ...epochRecord(e, 0.5 + e / 100), epochs: 40 });
+  writer.setStatus({
+    ...status(state, process.pid),
+    epoch: epochs,
+    epochs: 40,
+    endedAt: '2026-01-01T00:10:00.000Z',
+  });
+  writer.close();
+  if (checkpoint) fs.mkdirSync(path.join(writer.dir, RUN_FILES.checkpoints, checkpointDirName(epochs)));
+  return writer.dir;
+}
+
+beforeEach(() => {
+  runsDir = tempDir('tree-runs');
+  store = new RunStore();
+  provider = new RunTreeProvider(store);
+});
+
+afterEach(() => {
+  provider.dispose();
+  store.dispose();
+  fs.rmSync(runsDir, { recursive: true, force: true });
+});
+
+describe('run explorer rows', () => {
+  it('a stopped run with a checkpoint says where it stopped and that Resume continues, in every view', async () => {
+    const run = await readRun(makeRun('20260101-000000-s3', 3, 'stopped', 27, true));
+    const item = provider.getTreeItem({ kind: 'run', run });
+    assert.equal(item.label, 'seed 3');
+    assert.equal(item.description, '77.0% · stopped at epoch 27/40, Resume continues');
+    const tooltip = item.tooltip as unknown as { value: string };
+    assert.match(tooltip.value, /^\*\*fused-av\*\* · seed 3 · stopped at epoch 27\/40, Resume continues\n/);
+    assert.doesNotMatch(tooltip.value, /finished/);
+    assert.equal(toRunView(run).stateDetail, 'stopped at epoch 27/40, Resume continues');
+    assert.deepEqual(item.accessibilityInformation, {
+      label: 'fused-av seed 3, stopped at epoch 27/40, Resume continues, test accuracy 77.0%',
+      role: 'treeitem',
+    });
+  });
+
+  it('a stopped run without a checkpoint does not promise a resume', async () => {
+    const run = await readRun(makeRun('20260101-000000-s1', 1, 'stopped', 4, false));
+    const item = provider.getTreeItem({ kind: 'run', run });
+    assert.equal(item.description, '54.0% · stopped at epoch 4/40');
+    assert.equal(toRunView(run).stateDetail, 'stopped at epoch 4/40');
+  });
+
+  it('a completed run shows its accuracy alone and reads as completed', async () => {
+    const run = await readRun(makeRun('20260101-000000-s2', 2, 'completed', 40, true));
+    const item = provider.getTreeItem({ kind: 'run', run });
+    assert.equal(item.description, '90.0%');
+    assert.equal(item.accessibilityInformation?.label, 'fused-av seed 2, completed, test accuracy 90.0%');
+    assert.equal(toRunView(run).stateDetail, null);
+  });
+});
