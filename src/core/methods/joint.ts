@@ -13,7 +13,7 @@ import { fastJointApplies, fastJointMlpStep } from '../train/fast/joint-mlp-step
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
-import { unimodalMeans } from './means';
+import { fusedStepFigures, fusedTrainRecord } from './means';
 import { countPresent, presenceColumn } from './presence';
 import {
   FUSED_TOTALS_KEY,
@@ -103,23 +103,16 @@ class JointTrainer implements MethodTrainer {
     const y = labelTensor(data.labels, rows, data.classes.length);
     const t = jointStep(net, optimizer, { xs, masks, y, lr: batch.lr, seed: batch.seed });
     tf.dispose([...xs, y, ...masks.filter((mk): mk is tf.Tensor2D => mk !== null)]);
-    const figures: StepFigure[] = [
-      { key: FUSED_TOTALS_KEY, lossSum: t.lossSum, correct: t.correct, rows: t.rows },
-    ];
-    t.unimodal.forEach((u, k) => {
-      const m = data.modalities[k];
-      const present = m.hasMissing ? countPresent(m.present, rows) : rows.length;
-      figures.push({ key: m.name, lossSum: u.lossSum, correct: u.correct, rows: present });
-    });
-    return figures;
+    const present = data.modalities.map((m) => (m.hasMissing ? countPresent(m.present, rows) : rows.length));
+    return fusedStepFigures(
+      t,
+      data.modalities.map((m) => m.name),
+      present,
+    );
   }
 
   trainRecord(means: EpochMeans, order: readonly string[]): EpochRecord['train'] {
-    return {
-      ...unimodalMeans(means, order),
-      fusedLoss: means.loss[FUSED_TOTALS_KEY],
-      fusedAcc: means.acc[FUSED_TOTALS_KEY],
-    };
+    return fusedTrainRecord(means, order);
   }
 
   snapshot(): Promise<MethodSnapshot> {

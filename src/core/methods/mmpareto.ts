@@ -16,7 +16,7 @@ import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
 import { type JointStepTotals } from './joint';
-import { unimodalMeans } from './means';
+import { fusedStepFigures, fusedTrainRecord } from './means';
 import { ogmReadOut } from './ogm-ge';
 import { countPresent, presenceColumn } from './presence';
 import {
@@ -284,26 +284,15 @@ class MmparetoTrainer implements MethodTrainer {
       t.conflict,
       present.map((p) => p > 0),
     );
-    const figures: StepFigure[] = [
-      { key: FUSED_TOTALS_KEY, lossSum: t.lossSum, correct: t.correct, rows: t.rows },
-    ];
-    t.unimodal.forEach((u, k) => {
-      figures.push({
-        key: data.modalities[k].name,
-        lossSum: u.lossSum,
-        correct: u.correct,
-        rows: present[k],
-      });
-    });
-    return figures;
+    return fusedStepFigures(
+      t,
+      data.modalities.map((m) => m.name),
+      present,
+    );
   }
 
   trainRecord(means: EpochMeans, order: readonly string[]): EpochRecord['train'] {
-    return {
-      ...unimodalMeans(means, order),
-      fusedLoss: means.loss[FUSED_TOTALS_KEY],
-      fusedAcc: means.acc[FUSED_TOTALS_KEY],
-    };
+    return fusedTrainRecord(means, order);
   }
 
   diagnostics(): Promise<Record<string, number>> {
