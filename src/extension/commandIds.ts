@@ -19,10 +19,14 @@ export const COMMANDS = {
   showLog: 'mla.showLog',
   refreshRuns: 'mla.refreshRuns',
   openDocs: 'mla.openDocs',
+  getStarted: 'mla.getStarted',
   runSweep: 'mla.runSweep',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** The walkthrough package.json contributes, as `workbench.action.openWalkthrough` names it (publisher.name#id). */
+export const WALKTHROUGH_ID = 'mla-studio.mla-studio#mla.gettingStarted';
 
 /** VS Code's own command that focuses the run explorer view (`mla.runs`). */
 export const FOCUS_RUNS_VIEW = 'mla.runs.focus';

@@ -11,7 +11,7 @@ import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
-import { COMMANDS, type CommandId } from './commandIds';
+import { COMMANDS, WALKTHROUGH_ID, type CommandId } from './commandIds';
 import { CREATE_SPLITS_COMMAND } from './configCodeActions';
 import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
@@ -229,6 +229,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       // The user guide ships in the .vsix; its links to the other docs/ pages work in the preview.
       const guide = vscode.Uri.joinPath(deps.context.extensionUri, 'docs', 'guide.md');
       await vscode.commands.executeCommand('markdown.showPreview', guide);
+    }),
+    register(COMMANDS.getStarted, async () => {
+      await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
     }),
   ];
 }
