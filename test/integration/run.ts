@@ -1,7 +1,9 @@
 // The integration tier: MLA Studio's suites inside a real VS Code. Offline (the default, what CI runs here):
 // code-server's VS Code driven by Debian's Chromium. `--electron`: desktop VS Code via @vscode/test-electron,
 // for machines that can download it. Two windows: a trusted workspace for most suites, an untrusted one
-// (Restricted Mode) for the trust suite. Each gets a fresh copy of the example project.
+// (Restricted Mode) for the trust suite. Each gets a fresh copy of the example project. Offline only, a third
+// window tries the product as a user gets it: the packaged .vsix installed with `code-server
+// --install-extension` into a fresh, empty folder (the development extension there is the harness fixture).
 //
 //   node --import tsx test/integration/run.ts [--electron] [--grep TEXT] [--screenshots DIR]
 
@@ -10,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeExampleProject } from '../../src/core/data/exampleProject';
+import { buildInstalledWindow } from './harness/installedWindow';
 import { runElectron } from './harness/runElectron';
 import { runOffline, type SuiteResult } from './harness/runOffline';
 
@@ -84,7 +87,26 @@ async function main(): Promise<number> {
     if (result.exitCode !== 0) exitCode = result.exitCode;
     if (result.passed === null) failed += 1;
   }
-  if (!values.electron) console.log(`integration: ${passed} passed, ${failed} failed`);
+  if (!values.electron) {
+    const installed = await buildInstalledWindow(REPO);
+    console.log(`== integration (installed .vsix ${path.basename(installed.vsix)}): ${installed.workspace}`);
+    const result = await runOffline({
+      extension: installed.harnessExtension,
+      tests: installed.tests,
+      workspace: installed.workspace,
+      installExtensions: [installed.vsix],
+      timeoutSeconds: 600,
+      testTimeoutSeconds: 300,
+      grep: values.grep,
+      screenshot: values.screenshots ? path.join(values.screenshots, 'installed.png') : undefined,
+    });
+    console.log(`installed: ${result.verdict} (${result.seconds.toFixed(0)} s)`);
+    passed += result.passed ?? 0;
+    failed += result.failed ?? 0;
+    if (result.exitCode !== 0) exitCode = result.exitCode;
+    if (result.passed === null) failed += 1;
+    console.log(`integration: ${passed} passed, ${failed} failed`);
+  }
   return exitCode;
 }
 

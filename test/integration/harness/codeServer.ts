@@ -1,6 +1,6 @@
 // Starts and stops code-server (VS Code 1.100.3 server + web workbench) on 127.0.0.1 with every bit of
 // state in a temp folder, so runs never see each other or the user's own VS Code.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -46,6 +46,8 @@ export interface ServerOptions {
   onOutput?: (line: string) => void;
   /** How long to wait for the server to answer /healthz. Default 30 s. */
   startTimeoutMs?: number;
+  /** `.vsix` files installed into the temp extensions-dir before the server starts, as a user installs them. */
+  installExtensions?: string[];
 }
 
 export interface RunningServer {
@@ -162,6 +164,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...options.userSettings }, null, 2),
   );
 
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    // An empty gallery switches the marketplace off: otherwise the server queries open-vsx.org.
+    EXTENSIONS_GALLERY: '{}',
+    ...options.env,
+  };
+  for (const vsix of options.installExtensions ?? []) {
+    installExtension(entry, vsix, dirs, env, stateDir);
+  }
+
   const args = [
     entry,
     '--auth',
@@ -180,14 +194,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const child = spawn(process.execPath, args, {
     detached: true, // its own process group, killed as a whole by stopServer
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_DATA_HOME: dirs.data,
-      // An empty gallery switches the marketplace off: otherwise the server queries open-vsx.org.
-      EXTENSIONS_GALLERY: '{}',
-      ...options.env,
-    },
+    env,
   });
   installExitHooks();
   liveServers.set(child, stateDir);
@@ -215,6 +222,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   return server;
+}
+
+/** `code-server --install-extension`, into the same extensions-dir the server then loads from. */
+function installExtension(
+  entry: string,
+  vsix: string,
+  dirs: { userData: string; extensions: string },
+  env: NodeJS.ProcessEnv,
+  stateDir: string,
+): void {
+  if (!fs.statSync(vsix, { throwIfNoEntry: false })?.isFile()) {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    throw new HarnessError(`cannot install ${vsix}: no such file (build it with npm run package)`);
+  }
+  const args = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+  const done = spawnSync(process.execPath, [entry, ...args, '--install-extension', vsix], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (done.status !== 0) {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    const said = `${done.stdout ?? ''}${done.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
+    throw new HarnessError(
+      `code-server --install-extension ${vsix} failed (${done.status ?? done.signal}):\n${said}`,
+    );
+  }
 }
 
 /** Kills the server's whole process group (extension hosts included) and removes its temp state. */

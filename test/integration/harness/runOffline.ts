@@ -33,6 +33,8 @@ export interface RunOfflineOptions {
   /** Also print code-server's log and workbench noise. */
   verbose?: boolean;
   userSettings?: Record<string, unknown>;
+  /** `.vsix` files installed into the workbench before it starts (as a user installs them). */
+  installExtensions?: string[];
   env?: Record<string, string>;
   /** Where output goes; default console.log. */
   log?: (line: string) => void;
@@ -138,6 +140,7 @@ export async function runOffline(options: RunOfflineOptions): Promise<SuiteResul
     port: options.port,
     disableWorkspaceTrust: !options.trust,
     userSettings: options.userSettings,
+    installExtensions: options.installExtensions,
     // The extension host inherits the server's environment: that is how options reach mochaIndex.
     env: {
       ...options.env,
