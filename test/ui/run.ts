@@ -23,6 +23,7 @@ import {
   workbenchUrl,
 } from '../integration/harness/workbench';
 import { waitFor } from '../support/waitFor';
+import { workbenchChecks } from './workbenchChecks';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -322,7 +323,9 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       assertEqual(shown.rows.fused?.[4], pct(record.test.fused), `test fused at epoch ${shown.epoch}`);
       assertEqual(shown.rows.weak?.[3], pct(record.val.unimodal.weak), `val weak at epoch ${shown.epoch}`);
       const status = await text(frame, '.chart-status');
-      if (!/epochs · following new epochs/.test(status)) throw new Error(`chart status: ${status}`);
+      // A long run is drawn downsampled ("drawn as min/max of N-epoch buckets") before "following".
+      if (!/epochs( · drawn as [^·]+)? · following new epochs/.test(status))
+        throw new Error(`chart status: ${status}`);
       // Hover a chart: the tooltip shows exact values.
       const chart = frame.locator('figure[data-chart=test] .u-over');
       const box = await chart.boundingBox();
@@ -412,6 +415,9 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await shoot(page, `${theme.id}-fusion-sample`);
       await closeEditors(page);
     });
+
+    // The workbench's own surfaces (status bar, notifications, Problems) look the same in every theme: once.
+    if (theme.id === THEMES[0].id) await workbenchChecks({ ws, page, check, shoot, prefix: theme.id });
 
     await check(`${theme.id}: no Content Security Policy violation`, async () => {
       if (errors.length > 0) throw new Error(errors.slice(0, 3).join('\n'));
