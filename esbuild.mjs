@@ -3,6 +3,7 @@
 // and the native backends are optional packages. So does `webgpu`: an optional package whose index.js loads
 // its platform's prebuilt dawn.node from its own dist/ folder.
 import { build } from 'esbuild';
+import { writeEditorSchemas } from './scripts/build/editor-schemas.mjs';
 
 const watch = process.argv.includes('--watch');
 
@@ -37,6 +38,9 @@ const bundles = [
     logLevel: 'warning',
   },
 ];
+
+// What VS Code's JSON language service validates with: completion and hover only (see editor-schemas.mjs).
+writeEditorSchemas('.', 'dist/schemas');
 
 if (watch) {
   const { context } = await import('esbuild');

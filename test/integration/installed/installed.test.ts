@@ -20,7 +20,13 @@ describe('the installed .vsix', () => {
     const folder = path.basename(ext.extensionPath);
     assert.match(folder, /^mla-studio\.mla-studio-\d+\.\d+\.\d+$/, ext.extensionPath);
     // What the package ships: the bundles, the schemas, the guide; never the sources or the tests.
-    for (const shipped of ['dist/extension.js', 'dist/trainer.js', 'schemas', 'docs/guide.md']) {
+    for (const shipped of [
+      'dist/extension.js',
+      'dist/trainer.js',
+      'dist/schemas/mla-config.schema.json',
+      'schemas',
+      'docs/guide.md',
+    ]) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, shipped)), `${shipped} is in the package`);
     }
     for (const left of ['src', 'test', 'scripts']) {
