@@ -218,6 +218,20 @@ test('runs that differ in more than the method are refused with what differs', a
   );
 });
 
+test("G-Blending's own options, and a run recorded before they existed, are free to differ", async () => {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
+  for (const seed of [0, 1]) {
+    writeRun(runsDir, 'joint', seed, 0.8 + seed / 100, { a: 0.7, b: 0.5 }, (c) => {
+      delete (c as Partial<RunConfigRecord>).gblending;
+    });
+    writeRun(runsDir, 'gblending', seed, 0.85 + seed / 100, { a: 0.75, b: 0.55 }, (c) => {
+      c.gblending = { warmupEpochs: 3, holdout: 0.1 };
+    });
+  }
+  const table = buildCompareTable(await collectRuns([runsDir]), { metric: 'test', epoch: 'best' });
+  assert.deepEqual(table.rows.map((r) => r.method).sort(), ['gblending', 'joint']);
+});
+
 test('--epoch N reads metrics.jsonl; a missing epoch, an unknown reference or a folder without runs is named', async () => {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
   for (const [method, seed, fused] of [

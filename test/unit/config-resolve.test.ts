@@ -33,12 +33,14 @@ describe('resolveConfig through validateConfig', () => {
       model: { featureDim: 128, encoders: { vec: MLP, grid: MLP, rgb: MLP } },
       mla: {
         order: ['vec', 'grid', 'rgb'],
+        alternation: 'fixed',
         hgm: { mode: 'replace' },
         fusion: { type: 'entropy' },
         replicateTorchZeroGradQuirk: false,
       },
       ogm: { alpha: 0.5, start: 1, end: 100, noise: true },
       mmpareto: { gamma: 1.5 },
+      gblending: { warmupEpochs: 2, holdout: 0.2 },
       preprocess: { scale: 'standardize', missingRate: 0 },
       training: {
         epochs: 100,

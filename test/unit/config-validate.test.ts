@@ -134,7 +134,7 @@ const CASES: BrokenCase[] = [
   {
     name: 'method misspelt',
     text: D + '"method": "mlaa"}',
-    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', found "mlaa" (did you mean 'mla'?)`,
+    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', 'gblending', found "mlaa" (did you mean 'mla'?)`,
     severity: 'error',
     pointer: '/method',
     range: [0, 38, 0, 44],
@@ -574,6 +574,34 @@ const CASES: BrokenCase[] = [
     pointer: '/mmpareto',
     range: [0, 48, 0, 58],
     covers: '"mmpareto"',
+  },
+  {
+    name: 'gblending warm-up as long as the training',
+    text: D + '"method": "gblending", "training": {"epochs": 3}, "gblending": {"warmupEpochs": 3}}',
+    message:
+      'gblending: expected warmupEpochs below training.epochs (3), found 3: the blending weights would never be used',
+    severity: 'error',
+    pointer: '/gblending/warmupEpochs',
+    range: [0, 108, 0, 109],
+    covers: '3',
+  },
+  {
+    name: 'mla with gblending block',
+    text: D + '"method": "mla", "gblending": {"holdout": 0.3}}',
+    message: "the 'gblending' block is ignored with method 'mla'",
+    severity: 'warning',
+    pointer: '/gblending',
+    range: [0, 45, 0, 56],
+    covers: '"gblending"',
+  },
+  {
+    name: 'alternation misspelt',
+    text: D + '"mla": {"alternation": "randm"}}',
+    message: "expected one of 'fixed', 'reversed', 'random', found \"randm\" (did you mean 'random'?)",
+    severity: 'error',
+    pointer: '/mla/alternation',
+    range: [0, 51, 0, 58],
+    covers: '"randm"',
   },
   {
     name: 'unimodal with mla block',

@@ -73,12 +73,14 @@ export function runConfig(
     model: { featureDim: 8, encoders: { a: mlp, b: mlp } },
     mla: {
       order: ['a', 'b'],
+      alternation: 'fixed',
       hgm: { mode: 'replace' },
       fusion: { type: 'entropy' },
       replicateTorchZeroGradQuirk: false,
     },
     ogm: { alpha: 0.5, start: 1, end: 10, noise: true },
     mmpareto: { gamma: 1.5 },
+    gblending: { warmupEpochs: 2, holdout: 0.2 },
     preprocess: { scale: 'standardize', missingRate: 0 },
     training: {
       epochs: 10,

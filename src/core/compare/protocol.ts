@@ -6,7 +6,17 @@ import type { RunInfo } from '../runs/reader';
 import type { RunConfigRecord } from '../runs/run-config';
 
 /** A run's own identity and the method's options: free to differ between rows. */
-const FREE_KEYS = new Set(['name', 'method', 'mla', 'ogm', 'run', 'seeds', 'backend', 'datasetBaseDir']);
+const FREE_KEYS = new Set([
+  'name',
+  'method',
+  'mla',
+  'ogm',
+  'gblending',
+  'run',
+  'seeds',
+  'backend',
+  'datasetBaseDir',
+]);
 
 export function protocolOf(config: RunConfigRecord): Record<string, unknown> {
   const shared: Record<string, unknown> = {};

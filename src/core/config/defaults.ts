@@ -45,6 +45,8 @@ export const TRAINING_DEFAULTS = { epochs: 100, batchSize: 64, valFraction: 0.1 
 export const OGM_DEFAULTS = { alpha: 0.5, start: 1, noise: true } as const;
 /** MMPareto: the paper's γ. */
 export const MMPARETO_DEFAULTS = { gamma: 1.5 } as const;
+/** G-Blending: a short warm-up and a fifth of train held out, enough rows for a stable loss on small data. */
+export const GBLENDING_DEFAULTS = { warmupEpochs: 2, holdout: 0.2 } as const;
 export const DEFAULT_SEEDS: readonly number[] = [0];
 
 /** Sample ranks (shape without N) each encoder type accepts. */

@@ -10,6 +10,7 @@ import {
   DEFAULT_SEEDS,
   ENCODER_TYPE_DEFAULTS,
   ENTROPY_BATCH_SIZE,
+  GBLENDING_DEFAULTS,
   MMPARETO_DEFAULTS,
   OGM_DEFAULTS,
   OPTIMIZER_KEY_DEFAULTS,
@@ -18,6 +19,7 @@ import {
 } from './defaults';
 import type {
   Activation,
+  AlternationOrder,
   BackendChoice,
   EncoderConfig,
   EncoderType,
@@ -197,12 +199,17 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
     model: { featureDim: num(model, 'featureDim', DEFAULT_FEATURE_DIM), encoders },
     mla: {
       order,
+      alternation: str<AlternationOrder>(mla, 'alternation', 'fixed'),
       hgm: { mode: str<HgmMode>(obj(mla.hgm), 'mode', 'replace') },
       fusion: resolveFusion(mla.fusion, order),
       replicateTorchZeroGradQuirk: mla.replicateTorchZeroGradQuirk === true,
     },
     ogm: resolveOgm(obj(c.ogm), num(training, 'epochs', TRAINING_DEFAULTS.epochs)),
     mmpareto: { gamma: num(obj(c.mmpareto), 'gamma', MMPARETO_DEFAULTS.gamma) },
+    gblending: {
+      warmupEpochs: num(obj(c.gblending), 'warmupEpochs', GBLENDING_DEFAULTS.warmupEpochs),
+      holdout: num(obj(c.gblending), 'holdout', GBLENDING_DEFAULTS.holdout),
+    },
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
       missingRate: num(preprocess, 'missingRate', 0),

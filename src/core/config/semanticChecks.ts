@@ -9,6 +9,7 @@ import {
   OPTIMIZER_KEY_DEFAULTS,
   DEFAULT_FEATURE_DIM,
   DEFAULT_OPTIMIZER,
+  GBLENDING_DEFAULTS,
   OGM_DEFAULTS,
   TRAINING_DEFAULTS,
 } from './defaults';
@@ -334,6 +335,7 @@ const NO_MLA_BLOCK: Record<string, string> = {
     'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
   'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
   mmpareto: 'MMPareto trains jointly: no alternation, HGM or fusion; its options are in mmpareto',
+  gblending: 'G-Blending trains jointly: no alternation, HGM or fusion; its options are in gblending',
 };
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
@@ -359,7 +361,30 @@ function checkMethodKeys(r: Reporter, config: Obj): void {
       true,
     );
   }
+  if (method !== 'gblending' && 'gblending' in config) {
+    r.reportIgnored(
+      '/gblending',
+      `the 'gblending' block is ignored with method '${method}' (it configures method 'gblending')`,
+      true,
+    );
+  }
   if (method === 'ogm-ge') checkOgmWindow(r, config);
+  if (method === 'gblending') checkGblendingWarmup(r, config);
+}
+
+/** The weights are measured after the warm-up and used from the next epoch: one must remain to use them. */
+function checkGblendingWarmup(r: Reporter, config: Obj): void {
+  const g = isObj(config.gblending) ? config.gblending : {};
+  const training = isObj(config.training) ? config.training : {};
+  const epochs = typeof training.epochs === 'number' ? training.epochs : TRAINING_DEFAULTS.epochs;
+  const warmup = typeof g.warmupEpochs === 'number' ? g.warmupEpochs : GBLENDING_DEFAULTS.warmupEpochs;
+  if (warmup >= epochs) {
+    r.report(
+      'error',
+      isObj(config.gblending) && 'warmupEpochs' in g ? '/gblending/warmupEpochs' : '/method',
+      `gblending: expected warmupEpochs below training.epochs (${epochs}), found ${warmup}: the blending weights would never be used`,
+    );
+  }
 }
 
 /** The modulation window must be non-empty and overlap the training epochs, or OGM-GE is joint training. */

@@ -2,9 +2,11 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
-export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto';
+export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto' | 'gblending';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
+/** How `mla.order` is walked in each batch: as written, backwards, or a seeded permutation per epoch. */
+export type AlternationOrder = 'fixed' | 'reversed' | 'random';
 export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
 export type ScaleMode = 'standardize' | 'minmax' | 'none';
 export type OptimizerType = 'sgd' | 'adam' | 'adamw';
@@ -105,6 +107,13 @@ export interface MmparetoConfig {
   gamma: number;
 }
 
+export interface GblendingConfig {
+  /** Epochs trained with equal loss weights before the weights are measured; at least 1, below the epochs. */
+  warmupEpochs: number;
+  /** Fraction of the train rows held out (seeded, stratified) during the warm-up to measure the weights on. */
+  holdout: number;
+}
+
 export interface ResolvedConfig {
   name: string;
   /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
@@ -120,6 +129,7 @@ export interface ResolvedConfig {
   };
   mla: {
     order: string[];
+    alternation: AlternationOrder;
     hgm: { mode: HgmMode };
     fusion: FusionConfig;
     /** Reproduces the reference code's momentum-only updates of already-processed encoders (docs/algorithm.md, training). */
@@ -129,6 +139,8 @@ export interface ResolvedConfig {
   ogm: OgmConfig;
   /** MMPareto options (docs/algorithm.md, MMPareto); read only with method `mmpareto`. */
   mmpareto: MmparetoConfig;
+  /** G-Blending options (docs/algorithm.md, G-Blending); read only with method `gblending`. */
+  gblending: GblendingConfig;
   preprocess: { scale: ScaleMode; missingRate: number };
   training: {
     epochs: number;

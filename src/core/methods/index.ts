@@ -1,6 +1,7 @@
 // The training methods by config name. A new method is one file beside these and one line here.
 
 import type { Method } from '../config/types';
+import { gblending } from './gblending';
 import { joint } from './joint';
 import { mla } from './mla';
 import { mmpareto } from './mmpareto';
@@ -8,7 +9,14 @@ import { ogmGe } from './ogm-ge';
 import type { TrainingMethod } from './types';
 import { unimodal } from './unimodal';
 
-const METHODS: Record<Method, TrainingMethod> = { mla, joint, unimodal, 'ogm-ge': ogmGe, mmpareto };
+const METHODS: Record<Method, TrainingMethod> = {
+  mla,
+  joint,
+  unimodal,
+  'ogm-ge': ogmGe,
+  mmpareto,
+  gblending,
+};
 
 export function trainingMethod(name: Method): TrainingMethod {
   return METHODS[name];

@@ -1,10 +1,11 @@
-// MLA (docs/algorithm.md): inside each batch, one modality after another in `mla.order` takes a step of its own
-// encoder and the shared head on its own loss, over the rows that have it; HGM (§2) projects the head
-// kernel's gradient. Test time: the configured fusion of the per-modality predictions (§3).
+// MLA (docs/algorithm.md): inside each batch, one modality after another in `mla.order` (walked as
+// `mla.alternation` says) takes a step of its own encoder and the shared head on its own loss, over the rows
+// that have it; HGM (§2) projects the head kernel's gradient. Test time: the configured fusion of the
+// per-modality predictions (§3).
 
 import * as tf from '@tensorflow/tfjs';
 import { tensorHost } from '../backend/host';
-import type { HgmMode, ResolvedConfig } from '../config/types';
+import type { AlternationOrder, HgmMode, ResolvedConfig } from '../config/types';
 import { hgmAlpha, HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
 import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
@@ -12,8 +13,9 @@ import { labelTensor, presentRows } from '../train/batches';
 import { fastMlaMlpStep, fastPathApplies } from '../train/fast/mla-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
-import { applyUpdates } from './apply-updates';
 import type { EpochRecord } from '../runs/types';
+import { Rng } from '../util/random';
+import { applyUpdates } from './apply-updates';
 import { unimodalMeans } from './means';
 import type {
   EpochMeans,
@@ -97,6 +99,24 @@ export function mlaStep(
   });
 }
 
+/**
+ * The indices into `mla.order` in the order the batches of `epoch` step them: as written, backwards, or a
+ * permutation drawn from (seed, epoch), so a resumed run walks the same one. A run folder from before the
+ * option has none recorded: fixed.
+ */
+export function alternationSequence(
+  mode: AlternationOrder | undefined,
+  modalities: number,
+  seed: number,
+  epoch: number,
+): number[] {
+  const fixed = Array.from({ length: modalities }, (_, i) => i);
+  if (mode === 'reversed') return fixed.reverse();
+  if (mode === 'random')
+    return Array.from(Rng.fromSeed(seed, `alternation/${epoch}`).permutation(modalities));
+  return fixed;
+}
+
 class MlaTrainer implements MethodTrainer {
   readonly totalsKeys: readonly string[];
   private projector: HgmProjector | null;
@@ -115,9 +135,16 @@ class MlaTrainer implements MethodTrainer {
     const hgm = this.projector ? { projector: this.projector, mode: this.hgmMode } : null;
     const done: string[] = [];
     const figures: StepFigure[] = [];
-    data.modalities.forEach((m, k) => {
+    const sequence = alternationSequence(
+      config.mla.alternation,
+      data.modalities.length,
+      this.setup.seed,
+      batch.epoch,
+    );
+    for (const k of sequence) {
+      const m = data.modalities[k];
       const sel = presentRows(batch.rows, m.present, !m.hasMissing);
-      if (sel.length === 0) return;
+      if (sel.length === 0) continue;
       const x = gatherers[k].gather(sel);
       const y = labelTensor(data.labels, sel, C);
       const t = mlaStep(net, optimizer, hgm, {
@@ -133,7 +160,7 @@ class MlaTrainer implements MethodTrainer {
       tf.dispose([x, y]);
       figures.push({ key: m.name, ...t });
       done.push(m.name);
-    });
+    }
     return figures;
   }
 

@@ -37,6 +37,8 @@ export const FUSED_TOTALS_KEY = '__fused__';
 /** Everything a method trains with; built by the loop once per session. */
 export interface MethodSetup {
   config: ResolvedConfig;
+  /** The run's seed: what a method draws its own seeded choices from. */
+  seed: number;
   data: PreparedData;
   net: Network;
   optimizer: Optimizer;

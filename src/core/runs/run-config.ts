@@ -34,6 +34,7 @@ const METHODS: readonly string[] = [
   'unimodal',
   'ogm-ge',
   'mmpareto',
+  'gblending',
 ] satisfies readonly ResolvedConfig['method'][];
 
 /**

@@ -51,6 +51,7 @@ export class TrainingLoop {
     this.method = trainingMethod(config.method);
     this.trainer = this.method.trainer({
       config,
+      seed,
       data: this.data,
       net: this.net,
       optimizer: this.optimizer,
