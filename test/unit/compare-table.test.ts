@@ -232,6 +232,20 @@ test("G-Blending's own options, and a run recorded before they existed, are free
   assert.deepEqual(table.rows.map((r) => r.method).sort(), ['gblending', 'joint']);
 });
 
+test("MMPareto's own gamma is free to differ from another MMPareto row's", async () => {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
+  for (const seed of [0, 1]) {
+    writeRun(runsDir, 'mmpareto', seed, 0.8 + seed / 100, { a: 0.7, b: 0.5 }, (c) => {
+      c.mmpareto = { ...c.mmpareto, gamma: 1.5 };
+    });
+    writeRun(runsDir, 'mmpareto', seed + 10, 0.85 + seed / 100, { a: 0.75, b: 0.55 }, (c) => {
+      c.mmpareto = { ...c.mmpareto, gamma: 2 };
+    });
+  }
+  const table = buildCompareTable(await collectRuns([runsDir]), { metric: 'test', epoch: 'best' });
+  assert.equal(table.rows.length, 1);
+});
+
 test('--epoch N reads metrics.jsonl; a missing epoch, an unknown reference or a folder without runs is named', async () => {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-compare-'));
   for (const [method, seed, fused] of [

@@ -12,6 +12,7 @@ const FREE_KEYS = new Set([
   'mla',
   'ogm',
   'gblending',
+  'mmpareto',
   'run',
   'seeds',
   'backend',
