@@ -9,6 +9,7 @@ import { runLabel } from './runView';
 
 const COMPARE = 'Compare Seeds';
 const DASHBOARD = 'Open Dashboard';
+const LOG = 'Show Log';
 
 /** The output line for a group's run folders: the seeds' summary, then each failure with its reason. */
 export function seedGroupMessage(runs: RunInfo[]): string {
@@ -40,7 +41,11 @@ export async function announceSeedGroup(runDirs: string[], output: vscode.Output
   const name = runs[0].name ?? runs[0].id;
   const failed = runs.some((r) => r.displayState === 'failed' || r.displayState === 'stale');
   const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const pick = await show(`MLA ${name}: ${line}`, COMPARE, DASHBOARD);
+  // Seeds to compare only when some finished; the log first when one failed (it holds the trainer's words).
+  const anyDone = runs.some((r) => r.displayState === 'completed');
+  const actions = [...(failed ? [LOG] : []), ...(anyDone ? [COMPARE] : []), DASHBOARD];
+  const pick = await show(`MLA ${name}: ${line}`, ...actions);
+  if (pick === LOG) output.show(true);
   const first = runs[0];
   if (pick === COMPARE)
     await vscode.commands.executeCommand(COMMANDS.compareSeeds, { kind: 'run', run: first });

@@ -7,13 +7,13 @@ import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
 import { livenessOf } from '../core/runs/liveness';
-import { readStatus, type RunInfo } from '../core/runs/reader';
+import { readRun, readStatus, type RunInfo } from '../core/runs/reader';
 import type { RunStatus } from '../core/runs/types';
 import { FOCUS_RUNS_VIEW } from './commandIds';
 import { NodeNotFoundError, resolveNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings, runsDirFor } from './settings';
 import { TrainerProcess, type TrainerLaunch } from './trainerProcess';
-import { isActive } from './runView';
+import { isActive, runLabel } from './runView';
 import { announceSeedGroup } from './seedGroupNotice';
 
 interface Pending {
@@ -289,12 +289,9 @@ export class TrainingManager implements vscode.Disposable {
         batch.progress?.report({
           message: `${proc.label}: epoch ${event.record.epoch}/${event.record.epochs}`,
         });
-      } else if (event.type === 'run-ended' && event.state === 'failed') {
-        void vscode.window
-          .showErrorMessage(`MLA: ${proc.label} failed: ${event.error ?? 'see the log'}`, 'Show Log')
-          .then((pick) => {
-            if (pick) this.output.show(true);
-          });
+      } else if (event.type === 'run-ended' && event.state === 'failed' && batch.finished + 1 < batch.total) {
+        // Said now only while other seeds still train: the last seed's failure is in the group's notice.
+        void this.announceFailure(proc, event.error);
       }
       this.changed.fire();
     });
@@ -317,6 +314,17 @@ export class TrainingManager implements vscode.Disposable {
       this.pump(runtime);
       this.changed.fire();
     });
+  }
+
+  /** "MLA: diverge seed 0 failed: …", the run named by its config and seed as everywhere else. */
+  private async announceFailure(proc: TrainerProcess, error: string | undefined): Promise<void> {
+    const run = proc.runDir !== null ? await readRun(proc.runDir).catch(() => null) : null;
+    const who = run ? runLabel(run) : proc.label;
+    const pick = await vscode.window.showErrorMessage(
+      `MLA: ${who} failed: ${error ?? 'see the log'}`,
+      'Show Log',
+    );
+    if (pick) this.output.show(true);
   }
 
   private cancel(batch: Batch): void {

@@ -15,8 +15,10 @@ import { tempDir } from '../support/training';
 import { runConfig, status, summary } from './runs-fixtures';
 
 let runsDir: string;
+let logShown = 0;
 const output = {
   appendLine: (line: string) => void editor.output.push(line),
+  show: () => void logShown++,
 } as unknown as vscode.OutputChannel;
 
 function completed(seed: number, fused: number, a: number, b: number): string {
@@ -80,6 +82,21 @@ describe('seed group summary', () => {
     assert.deepEqual(editor.output, [line]);
     assert.equal(editor.messages[0].level, 'warning');
     assert.equal(editor.messages[0].text, `MLA fused-av: ${line}`);
+    assert.deepEqual(editor.messages[0].items, ['Show Log', 'Compare Seeds', 'Open Dashboard']);
     assert.equal(editor.commands[0].id, COMMANDS.openDashboard);
+  });
+
+  it('offers the log, not a comparison, when no seed finished', async () => {
+    logShown = 0;
+    const dirs = [failed(0, 'out of memory'), failed(1, 'loss became NaN at epoch 3')];
+    editor.answers.push('Show Log');
+    await announceSeedGroup(dirs, output);
+    assert.equal(
+      editor.messages[0].text,
+      'MLA fused-av: fused-av seed 0 failed: out of memory; fused-av seed 1 failed: loss became NaN at epoch 3',
+    );
+    assert.deepEqual(editor.messages[0].items, ['Show Log', 'Open Dashboard']);
+    assert.equal(logShown, 1);
+    assert.equal(editor.commands.length, 0);
   });
 });

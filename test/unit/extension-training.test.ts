@@ -147,6 +147,24 @@ describe('TrainingManager', () => {
     );
   });
 
+  it("says a failed seed once: at once while others still train, the last one in the group's notice", async () => {
+    editor.settings.set('mla.maxParallelRuns', 1);
+    const file = config('diverge', {
+      seeds: [0, 1],
+      training: { epochs: 2, optimizer: { type: 'sgd', lr: 1e30 } },
+    });
+    await manager.train(uri(file));
+    await finished(editor.progress[0]);
+    await waitFor('the group notice', () => editor.messages.length >= 2);
+    const [early, notice, ...more] = editor.messages;
+    assert.deepEqual(more, []);
+    assert.equal(early.level, 'error');
+    assert.match(early.text, /^MLA: diverge seed 0 failed: \S/);
+    assert.equal(notice.level, 'warning');
+    assert.match(notice.text, /^MLA diverge: diverge seed 0 failed: .+; diverge seed 1 failed: \S/);
+    assert.deepEqual(notice.items, ['Show Log', 'Open Dashboard']);
+  });
+
   it('refuses an invalid config: no process, the problems published and shown', async () => {
     const file = path.join(ws.dir, 'broken.mla.json');
     fs.writeFileSync(file, '{\n  "dataset": "data/dataset.json",\n  "training": { "epochs": 0 }\n}\n');
