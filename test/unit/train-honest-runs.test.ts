@@ -60,6 +60,24 @@ describe('runs that are not what they say', () => {
     assert.equal(run.state, 'completed', run.error);
   });
 
+  it('fails a diverging MLA run with HGM on at the epoch and the modality whose projector blew up', async () => {
+    const config = await loadConfig(ws.mla, (raw) => {
+      Object.assign(raw.training as Record<string, unknown>, {
+        epochs: 3,
+        optimizer: { type: 'sgd', lr: 1e30 },
+      });
+    });
+    const run = await train(config, 0, tempDir('nan-hgm'));
+    assert.equal(run.state, 'failed');
+    assert.match(
+      run.error ?? '',
+      /^epoch 1: modality "(strong|medium|weak)": the HGM projector became zero or non-finite \(‖P‖²_F = NaN\): training diverged; a lower training.optimizer.lr/,
+    );
+    // An expected failure: the log says why, without a stack trace.
+    const log = fs.readFileSync(path.join(run.runDir, 'log.txt'), 'utf8');
+    assert.ok(!/\n\s+at /.test(log), log);
+  });
+
   it('fails a diverging run with the epoch and the modality of the non-finite loss', async () => {
     // Without HGM, whose projector check would catch the blow-up first.
     const config = await loadConfig(ws.mla, (raw) => {

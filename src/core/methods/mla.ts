@@ -6,13 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { tensorHost } from '../backend/host';
 import type { AlternationOrder, HgmMode, ResolvedConfig } from '../config/types';
-import { hgmAlpha, HgmProjector } from '../mla/hgm';
+import { hgmAlpha, HgmDivergedError, HgmProjector } from '../mla/hgm';
 import type { Optimizer } from '../optim/optimizer';
 import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
 import { labelTensor, presentRows } from '../train/batches';
 import { fastMlaMlpStep, fastPathApplies } from '../train/fast/mla-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
+import { NonFiniteLossError } from '../train/finite-loss';
 import type { EpochRecord } from '../runs/types';
 import { Rng } from '../util/random';
 import { applyUpdates } from './apply-updates';
@@ -147,17 +148,23 @@ class MlaTrainer implements MethodTrainer {
       if (sel.length === 0) continue;
       const x = gatherers[k].gather(sel);
       const y = labelTensor(data.labels, sel, C);
-      const t = mlaStep(net, optimizer, hgm, {
-        modality: m.name,
-        x,
-        y,
-        lr: batch.lr,
-        batch: batch.batch,
-        batches: batch.batches,
-        seed: (batch.seed + k * MODALITY_SEED_STRIDE) >>> 0,
-        quirkEncoders: config.mla.replicateTorchZeroGradQuirk ? done : [],
-      });
-      tf.dispose([x, y]);
+      let t: StepTotals;
+      try {
+        t = mlaStep(net, optimizer, hgm, {
+          modality: m.name,
+          x,
+          y,
+          lr: batch.lr,
+          batch: batch.batch,
+          batches: batch.batches,
+          seed: (batch.seed + k * MODALITY_SEED_STRIDE) >>> 0,
+          quirkEncoders: config.mla.replicateTorchZeroGradQuirk ? done : [],
+        });
+      } catch (error) {
+        throw error instanceof HgmDivergedError ? divergedAt(batch.epoch, m.name, error) : error;
+      } finally {
+        tf.dispose([x, y]);
+      }
       figures.push({ key: m.name, ...t });
       done.push(m.name);
     }
@@ -215,3 +222,11 @@ export const mla: TrainingMethod = {
   }),
   trainer: (setup) => new MlaTrainer(setup),
 };
+
+/** The projector's blow-up said as the diverged loss is: the epoch, the modality, what may help. */
+function divergedAt(epoch: number, modality: string, error: HgmDivergedError): NonFiniteLossError {
+  return new NonFiniteLossError(
+    `epoch ${epoch + 1}: modality "${modality}": the HGM projector became zero or non-finite ` +
+      `(‖P‖²_F = ${error.sumSq}): training diverged; a lower training.optimizer.lr or preprocess.scale may help`,
+  );
+}

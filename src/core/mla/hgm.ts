@@ -78,10 +78,16 @@ export function updateProjectorOnDevice(P: tf.Tensor2D, r: tf.Tensor1D, alpha: n
   });
 }
 
-function checkNorm(sumSq: number): void {
-  if (!(sumSq > 0) || !Number.isFinite(sumSq)) {
-    throw new Error(`HGM: projector update gave a zero or non-finite matrix (‖P‖²_F = ${sumSq})`);
+/** The projector lost its norm: the features it was updated with were zero or not finite (a diverged run). */
+export class HgmDivergedError extends Error {
+  constructor(readonly sumSq: number) {
+    super(`HGM: projector update gave a zero or non-finite matrix (‖P‖²_F = ${sumSq})`);
+    this.name = 'HgmDivergedError';
   }
+}
+
+function checkNorm(sumSq: number): void {
+  if (!(sumSq > 0) || !Number.isFinite(sumSq)) throw new HgmDivergedError(sumSq);
 }
 
 /**
