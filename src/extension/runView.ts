@@ -28,7 +28,12 @@ export function toRunView(run: RunInfo, classes: string[] = []): RunView {
 
 /** Names the method's fused prediction as `TrainingMethod.fusion` does (that module needs tfjs, not loaded here). */
 function fusionTypeOf(config: RunInfo['resolved']): string {
-  if (config?.method === 'joint' || config?.method === 'ogm-ge' || config?.method === 'mmpareto')
+  if (
+    config?.method === 'joint' ||
+    config?.method === 'ogm-ge' ||
+    config?.method === 'mmpareto' ||
+    config?.method === 'reconboost'
+  )
     return 'concat-head';
   if (config?.method === 'unimodal') return 'mean-probabilities';
   return config?.mla.fusion.type ?? 'entropy';

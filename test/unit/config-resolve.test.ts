@@ -39,6 +39,7 @@ describe('resolveConfig through validateConfig', () => {
       },
       ogm: { alpha: 0.5, start: 1, end: 100, noise: true },
       mmpareto: { gamma: 1.5 },
+      reconboost: { stageEpochs: 2, rectifyEpochs: 1, lambda: 0.5 },
       preprocess: { scale: 'standardize', missingRate: 0 },
       training: {
         epochs: 100,

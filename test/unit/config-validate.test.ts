@@ -134,7 +134,7 @@ const CASES: BrokenCase[] = [
   {
     name: 'method misspelt',
     text: D + '"method": "mlaa"}',
-    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', found "mlaa" (did you mean 'mla'?)`,
+    message: `expected one of 'mla', 'joint', 'unimodal', 'ogm-ge', 'mmpareto', 'reconboost', found "mlaa" (did you mean 'mla'?)`,
     severity: 'error',
     pointer: '/method',
     range: [0, 38, 0, 44],
@@ -574,6 +574,15 @@ const CASES: BrokenCase[] = [
     pointer: '/mmpareto',
     range: [0, 48, 0, 58],
     covers: '"mmpareto"',
+  },
+  {
+    name: 'joint with reconboost block',
+    text: D + '"method": "joint", "reconboost": {"lambda": 0.3}}',
+    message: "the 'reconboost' block is ignored with method 'joint'",
+    severity: 'warning',
+    pointer: '/reconboost',
+    range: [0, 47, 0, 59],
+    covers: '"reconboost"',
   },
   {
     name: 'unimodal with mla block',

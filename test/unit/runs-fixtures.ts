@@ -79,6 +79,7 @@ export function runConfig(
     },
     ogm: { alpha: 0.5, start: 1, end: 10, noise: true },
     mmpareto: { gamma: 1.5 },
+    reconboost: { stageEpochs: 2, rectifyEpochs: 1, lambda: 0.5 },
     preprocess: { scale: 'standardize', missingRate: 0 },
     training: {
       epochs: 10,

@@ -45,6 +45,8 @@ export const TRAINING_DEFAULTS = { epochs: 100, batchSize: 64, valFraction: 0.1 
 export const OGM_DEFAULTS = { alpha: 0.5, start: 1, noise: true } as const;
 /** MMPareto: the paper's γ. */
 export const MMPARETO_DEFAULTS = { gamma: 1.5 } as const;
+/** ReconBoost: two epochs per stage, one of rectification, rows the rest gets right at half weight. */
+export const RECONBOOST_DEFAULTS = { stageEpochs: 2, rectifyEpochs: 1, lambda: 0.5 } as const;
 export const DEFAULT_SEEDS: readonly number[] = [0];
 
 /** Sample ranks (shape without N) each encoder type accepts. */

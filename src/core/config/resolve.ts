@@ -12,6 +12,7 @@ import {
   ENTROPY_BATCH_SIZE,
   MMPARETO_DEFAULTS,
   OGM_DEFAULTS,
+  RECONBOOST_DEFAULTS,
   OPTIMIZER_KEY_DEFAULTS,
   SCHEDULE_DEFAULTS,
   TRAINING_DEFAULTS,
@@ -25,6 +26,7 @@ import type {
   HgmMode,
   Method,
   OgmConfig,
+  ReconboostConfig,
   OptimizerConfig,
   OptimizerType,
   ResolvedConfig,
@@ -172,6 +174,14 @@ function resolveOgm(o: Obj, epochs: number): OgmConfig {
   };
 }
 
+function resolveReconboost(o: Obj): ReconboostConfig {
+  return {
+    stageEpochs: num(o, 'stageEpochs', RECONBOOST_DEFAULTS.stageEpochs),
+    rectifyEpochs: num(o, 'rectifyEpochs', RECONBOOST_DEFAULTS.rectifyEpochs),
+    lambda: num(o, 'lambda', RECONBOOST_DEFAULTS.lambda),
+  };
+}
+
 export function resolveConfig(raw: unknown, configPath: string, outline: DatasetOutline): ResolvedConfig {
   const c = obj(raw);
   const modalities = outline.modalities.map((m) => m.name);
@@ -203,6 +213,7 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
     },
     ogm: resolveOgm(obj(c.ogm), num(training, 'epochs', TRAINING_DEFAULTS.epochs)),
     mmpareto: { gamma: num(obj(c.mmpareto), 'gamma', MMPARETO_DEFAULTS.gamma) },
+    reconboost: resolveReconboost(obj(c.reconboost)),
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
       missingRate: num(preprocess, 'missingRate', 0),

@@ -334,6 +334,8 @@ const NO_MLA_BLOCK: Record<string, string> = {
     'unimodal training has no alternation, HGM or fusion: the fused prediction averages probabilities',
   'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
   mmpareto: 'MMPareto trains jointly: no alternation, HGM or fusion; its options are in mmpareto',
+  reconboost:
+    'ReconBoost boosts one modality per stage on the joint head: no HGM or fusion; its options are in reconboost',
 };
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
@@ -356,6 +358,13 @@ function checkMethodKeys(r: Reporter, config: Obj): void {
     r.reportIgnored(
       '/mmpareto',
       `the 'mmpareto' block is ignored with method '${method}' (it configures method 'mmpareto')`,
+      true,
+    );
+  }
+  if (method !== 'reconboost' && 'reconboost' in config) {
+    r.reportIgnored(
+      '/reconboost',
+      `the 'reconboost' block is ignored with method '${method}' (it configures method 'reconboost')`,
       true,
     );
   }

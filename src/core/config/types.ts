@@ -2,7 +2,7 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
-export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto';
+export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto' | 'reconboost';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
 export type FusionType = 'entropy' | 'entropy-batch' | 'fixed' | 'mean';
@@ -105,6 +105,15 @@ export interface MmparetoConfig {
   gamma: number;
 }
 
+export interface ReconboostConfig {
+  /** Epochs of each stage, which trains one modality's learner on the reconcilement loss. */
+  stageEpochs: number;
+  /** Epochs of global rectification (the fused cross-entropy) after each stage; 0 for none. */
+  rectifyEpochs: number;
+  /** λ of the reconcilement weights w = 1 − λ·p_rest(y), in [0, 1]. */
+  lambda: number;
+}
+
 export interface ResolvedConfig {
   name: string;
   /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
@@ -129,6 +138,8 @@ export interface ResolvedConfig {
   ogm: OgmConfig;
   /** MMPareto options (docs/algorithm.md, MMPareto); read only with method `mmpareto`. */
   mmpareto: MmparetoConfig;
+  /** ReconBoost options (docs/algorithm.md, ReconBoost); read only with method `reconboost`. */
+  reconboost: ReconboostConfig;
   preprocess: { scale: ScaleMode; missingRate: number };
   training: {
     epochs: number;

@@ -5,10 +5,18 @@ import { joint } from './joint';
 import { mla } from './mla';
 import { mmpareto } from './mmpareto';
 import { ogmGe } from './ogm-ge';
+import { reconboost } from './reconboost';
 import type { TrainingMethod } from './types';
 import { unimodal } from './unimodal';
 
-const METHODS: Record<Method, TrainingMethod> = { mla, joint, unimodal, 'ogm-ge': ogmGe, mmpareto };
+const METHODS: Record<Method, TrainingMethod> = {
+  mla,
+  joint,
+  unimodal,
+  'ogm-ge': ogmGe,
+  mmpareto,
+  reconboost,
+};
 
 export function trainingMethod(name: Method): TrainingMethod {
   return METHODS[name];

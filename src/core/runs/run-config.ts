@@ -34,6 +34,7 @@ const METHODS: readonly string[] = [
   'unimodal',
   'ogm-ge',
   'mmpareto',
+  'reconboost',
 ] satisfies readonly ResolvedConfig['method'][];
 
 /**
