@@ -2,6 +2,7 @@
 // same rules as the PyTorch peer's `resolve_config`, and makes paths absolute.
 
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { missingRatesOf } from '../data/missing';
 import type { DatasetOutline } from './datasetOutline';
 import {
   DEFAULT_ENCODER,
@@ -25,6 +26,7 @@ import type {
   FusionConfig,
   HgmMode,
   Method,
+  MissingFill,
   OgmConfig,
   ReconboostConfig,
   OptimizerConfig,
@@ -216,7 +218,8 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
     reconboost: resolveReconboost(obj(c.reconboost)),
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
-      missingRate: num(preprocess, 'missingRate', 0),
+      missingRate: missingRatesOf(preprocess.missingRate ?? 0),
+      missingFill: str<MissingFill>(preprocess, 'missingFill', 'skip'),
     },
     training: {
       epochs: num(training, 'epochs', TRAINING_DEFAULTS.epochs),

@@ -2,6 +2,7 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
+export type MissingFill = 'skip' | 'zeros';
 export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto' | 'reconboost';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
@@ -140,7 +141,13 @@ export interface ResolvedConfig {
   mmpareto: MmparetoConfig;
   /** ReconBoost options (docs/algorithm.md, ReconBoost); read only with method `reconboost`. */
   reconboost: ReconboostConfig;
-  preprocess: { scale: ScaleMode; missingRate: number };
+  preprocess: {
+    scale: ScaleMode;
+    /** Simulated missing rates of the train and validation rows and of the test rows (docs/formats.md). */
+    missingRate: { train: number; test: number };
+    /** How a missing modality is filled: left out of its steps and of the fusion, or zeros taken as input. */
+    missingFill: MissingFill;
+  };
   training: {
     epochs: number;
     batchSize: number;
