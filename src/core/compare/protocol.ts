@@ -2,16 +2,37 @@
 // else that differs (dataset, splits, optimizer, schedule, epochs, batch size, model, preprocessing) would make
 // the comparison unfair, so it is refused with what differs.
 
+import { missingRatesOf } from '../data/missing';
 import type { RunInfo } from '../runs/reader';
 import type { RunConfigRecord } from '../runs/run-config';
 
 /** A run's own identity and the method's options: free to differ between rows. */
-const FREE_KEYS = new Set(['name', 'method', 'mla', 'ogm', 'run', 'seeds', 'backend', 'datasetBaseDir']);
+const FREE_KEYS = new Set([
+  'name',
+  'method',
+  'mla',
+  'ogm',
+  'mmpareto',
+  'reconboost',
+  'run',
+  'seeds',
+  'backend',
+  'datasetBaseDir',
+]);
 
 export function protocolOf(config: RunConfigRecord): Record<string, unknown> {
   const shared: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) if (!FREE_KEYS.has(key)) shared[key] = value;
   if (config.run.dataHash !== undefined) shared.dataHash = config.run.dataHash;
+  // Run folders from before the split rates and the fill option hold one rate and no fill: the same protocol.
+  const preprocess = config.preprocess as Partial<RunConfigRecord['preprocess']> | undefined;
+  if (preprocess) {
+    shared.preprocess = {
+      ...preprocess,
+      missingRate: missingRatesOf(preprocess.missingRate ?? 0),
+      missingFill: preprocess.missingFill ?? 'skip',
+    };
+  }
   return shared;
 }
 
