@@ -32,7 +32,8 @@ function fusionTypeOf(config: RunInfo['resolved']): string {
     config?.method === 'joint' ||
     config?.method === 'ogm-ge' ||
     config?.method === 'mmpareto' ||
-    config?.method === 'gblending'
+    config?.method === 'gblending' ||
+    config?.method === 'reconboost'
   )
     return 'concat-head';
   if (config?.method === 'unimodal') return 'mean-probabilities';

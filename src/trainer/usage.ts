@@ -81,6 +81,13 @@ Options:
   --epoch E         best (default: the best validation epoch, never chosen on test), last, or an epoch number
   --reference M     the method the rows are tested against (default: joint, when a row has it)
   --format F        markdown (default), csv, latex (a booktabs table) or json
+  --missing-grid R  comma-separated missing rates in [0, 1), e.g. 0,0.1,0.3,0.5,0.7: evaluate each run's
+                    checkpoint (per --epoch) on its test split with each test sample dropping each modality
+                    with probability r, the mask drawn from the run's seed; one column per rate of fused
+                    accuracy. No retraining, nothing written into the run folders
+  --missing-combos C  comma-separated modality combinations, each joined by +, e.g. audio,video,audio+video:
+                    a column each where every test sample has exactly those modalities (with or without
+                    --missing-grid)
   -h, --help        show this help
 `;
 

@@ -41,7 +41,8 @@ describe('resolveConfig through validateConfig', () => {
       ogm: { alpha: 0.5, start: 1, end: 100, noise: true },
       mmpareto: { gamma: 1.5 },
       gblending: { warmupEpochs: 2, holdout: 0.2 },
-      preprocess: { scale: 'standardize', missingRate: 0 },
+      reconboost: { stageEpochs: 2, rectifyEpochs: 1, lambda: 0.5 },
+      preprocess: { scale: 'standardize', missingRate: { train: 0, test: 0 }, missingFill: 'skip' },
       training: {
         epochs: 100,
         batchSize: 64,

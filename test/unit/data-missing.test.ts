@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { combinePresence, simulateMissing } from '../../src/core/data/missing';
+import {
+  combinePresence,
+  missingRatesOf,
+  simulateMissing,
+  simulatePresence,
+} from '../../src/core/data/missing';
 import type { Dataset } from '../../src/core/data/types';
 
 describe('simulateMissing', () => {
@@ -95,5 +100,40 @@ describe('combinePresence', () => {
     const out = combinePresence(ds, [Uint8Array.from([0, 1, 1, 1]), Uint8Array.from([1, 1, 1, 1])]);
     assert.deepEqual(Array.from(out[0]), [1, 1, 1, 1]);
     assert.deepEqual(Array.from(out[1]), [0, 1, 1, 1]);
+  });
+});
+
+describe('missing rates per split', () => {
+  it('reads a number as both rates and an object as its train and test rates, 0 where absent', () => {
+    assert.deepEqual(missingRatesOf(0.3), { train: 0.3, test: 0.3 });
+    assert.deepEqual(missingRatesOf({ train: 0.2, test: 0.5 }), { train: 0.2, test: 0.5 });
+    assert.deepEqual(missingRatesOf({ test: 0.4 }), { train: 0, test: 0.4 });
+    assert.deepEqual(missingRatesOf(undefined), { train: 0, test: 0 });
+  });
+
+  it('equal rates draw as the single rate always did; nothing simulated at 0', () => {
+    const test = Int32Array.from({ length: 500 }, (_, i) => 1500 + i);
+    assert.deepEqual(
+      simulatePresence(2000, 3, { train: 0.4, test: 0.4 }, 9, test),
+      simulateMissing(2000, 3, 0.4, 9),
+    );
+    assert.equal(simulatePresence(2000, 3, { train: 0, test: 0 }, 9, test), null);
+  });
+
+  it('different rates: the train rows keep the train draw, the test rows drop at the test rate', () => {
+    const n = 20000;
+    const test = Int32Array.from({ length: 10000 }, (_, i) => 10000 + i);
+    const masks = simulatePresence(n, 2, { train: 0, test: 0.5 }, 3, test)!;
+    const dropped = (from: number, to: number) => {
+      let d = 0;
+      for (let i = from; i < to; i++) d += 2 - masks[0][i] - masks[1][i];
+      return d / (2 * (to - from));
+    };
+    assert.equal(dropped(0, 10000), 0);
+    // Rate 0.5 of two modalities, less the 0.25 / 2 of samples that get one back: 0.375.
+    assert.ok(Math.abs(dropped(10000, n) - 0.375) < 0.01, `test rows dropped ${dropped(10000, n)}`);
+    const same = simulatePresence(n, 2, { train: 0.3, test: 0.5 }, 3, test)!;
+    const trainOnly = simulateMissing(n, 2, 0.3, 3);
+    for (let i = 0; i < 10000; i++) assert.equal(same[0][i], trainOnly[0][i], `train row ${i}`);
   });
 });

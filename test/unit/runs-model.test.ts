@@ -158,7 +158,7 @@ describe('config.json and seed groups', () => {
     assert.equal(run.name, 'toy-mla');
     assert.equal(
       run.error,
-      `${path.join(w.dir, 'config.json')}: /method must be one of mla, joint, unimodal, ogm-ge, mmpareto, gblending`,
+      `${path.join(w.dir, 'config.json')}: /method must be one of mla, joint, unimodal, ogm-ge, mmpareto, gblending, reconboost`,
     );
     assert.equal(toRunView(run).method, 'mla');
   });

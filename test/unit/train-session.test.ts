@@ -181,7 +181,10 @@ describe('training session', () => {
   });
 
   it('handles missing modalities: absent samples get no fusion weight', async () => {
-    const config = { ...withEpochs(mla, 2), preprocess: { ...mla.preprocess, missingRate: 0.3 } };
+    const config = {
+      ...withEpochs(mla, 2),
+      preprocess: { ...mla.preprocess, missingRate: { train: 0.3, test: 0.3 } },
+    };
     const run = await train(config, 0, tempDir('missing'));
     assert.equal(run.state, 'completed');
     const fusion = fs

@@ -7,33 +7,70 @@ import type { RunConfigRecord } from '../runs/run-config';
 import { holmAdjust } from './holm';
 import { pairedTTest } from './paired-t';
 import { checkProtocol, describeProtocol } from './protocol';
-import { runScores, type RunScores } from './run-scores';
+import { runScores } from './run-scores';
 import { FUSED, type CompareCell, type CompareOptions, type CompareRow, type CompareTable } from './types';
+
+/** A run's figure per column. */
+type ColumnValues = Record<string, number>;
 
 interface RowRuns {
   config: string;
   method: string;
   /** By seed; a seed run twice counts once, its latest run (runs come oldest first). */
-  bySeed: Map<number, { run: RunInfo; scores: RunScores }>;
+  bySeed: Map<number, { run: RunInfo; scores: ColumnValues }>;
 }
 
 export function buildCompareTable(runs: readonly RunInfo[], options: CompareOptions): CompareTable {
   if (runs.length === 0) throw new Error('no runs to compare');
   checkProtocol(runs);
-  const groups = new Map<string, RowRuns>();
   const columns: string[] = [];
   for (const run of runs) {
+    for (const m of (run.resolved as RunConfigRecord).mla.order) if (!columns.includes(m)) columns.push(m);
+  }
+  columns.push(FUSED);
+  return tableOf(runs, columns, options, (run) => {
+    const scores = runScores(run, options.metric, options.epoch);
+    return { ...scores.unimodal, [FUSED]: scores.fused };
+  });
+}
+
+/**
+ * The table of figures other than the runs' records (a missing-modality grid evaluated from checkpoints):
+ * `values` per run folder, keyed by `columns`; `cellsText` says what the cells are. No significance column.
+ */
+export function buildValuesTable(
+  runs: readonly RunInfo[],
+  columns: readonly string[],
+  values: ReadonlyMap<string, ColumnValues>,
+  options: CompareOptions & { cellsText: string },
+): CompareTable {
+  if (runs.length === 0) throw new Error('no runs to compare');
+  checkProtocol(runs);
+  const table = tableOf(runs, [...columns], { ...options, reference: undefined }, (run) => {
+    const v = values.get(run.dir);
+    if (!v) throw new Error(`${run.dir}: no figures for this run`);
+    return v;
+  });
+  return { ...table, reference: null, cellsText: options.cellsText };
+}
+
+function tableOf(
+  runs: readonly RunInfo[],
+  columns: string[],
+  options: CompareOptions,
+  valuesOf: (run: RunInfo) => ColumnValues,
+): CompareTable {
+  const groups = new Map<string, RowRuns>();
+  for (const run of runs) {
     const config = run.resolved as RunConfigRecord;
-    for (const m of config.mla.order) if (!columns.includes(m)) columns.push(m);
     const key = `${config.name}\u0000${config.method}`;
     let group = groups.get(key);
     if (!group) {
       group = { config: config.name, method: config.method, bySeed: new Map() };
       groups.set(key, group);
     }
-    group.bySeed.set(config.run.seed, { run, scores: runScores(run, options.metric, options.epoch) });
+    group.bySeed.set(config.run.seed, { run, scores: valuesOf(run) });
   }
-  columns.push(FUSED);
 
   const rows: CompareRow[] = [...groups.values()].map((g) => {
     const seeds = [...g.bySeed.keys()].sort((a, b) => a - b);
@@ -61,7 +98,8 @@ export function buildCompareTable(runs: readonly RunInfo[], options: CompareOpti
       `--reference ${options.reference}: no row has this method (rows: ${[...new Set(methods)].join(', ')})`,
     );
   }
-  const reference = options.reference ?? (methods.includes('joint') ? 'joint' : null);
+  const reference =
+    options.reference ?? (columns.includes(FUSED) && methods.includes('joint') ? 'joint' : null);
   if (reference !== null) testAgainst(rows, groups, reference);
   return {
     columns,
@@ -73,8 +111,8 @@ export function buildCompareTable(runs: readonly RunInfo[], options: CompareOpti
   };
 }
 
-function valueOf(scores: RunScores, column: string): number {
-  return column === FUSED ? scores.fused : (scores.unimodal[column] ?? NaN);
+function valueOf(scores: ColumnValues, column: string): number {
+  return scores[column] ?? NaN;
 }
 
 /** Best mean 1, second 2; ties share the rank; a column with one row or no values marks nothing. */
@@ -106,8 +144,8 @@ function testAgainst(rows: CompareRow[], groups: Map<string, RowRuns>, reference
       row.note = 'one seed: no test';
       continue;
     }
-    const a = row.seeds.map((s) => group.bySeed.get(s)!.scores.fused);
-    const b = row.seeds.map((s) => refGroup.bySeed.get(s)!.scores.fused);
+    const a = row.seeds.map((s) => group.bySeed.get(s)!.scores[FUSED]);
+    const b = row.seeds.map((s) => refGroup.bySeed.get(s)!.scores[FUSED]);
     tested.push(row);
     results.push(pairedTTest(a, b));
   }

@@ -25,6 +25,7 @@ export function pText(p: number): string {
 }
 
 export function metricText(table: CompareTable): string {
+  if (table.cellsText !== undefined) return table.cellsText;
   const split = table.metric === 'test' ? 'test' : 'validation';
   const at =
     table.epoch === 'best'

@@ -2,6 +2,7 @@
 // else that differs (dataset, splits, optimizer, schedule, epochs, batch size, model, preprocessing) would make
 // the comparison unfair, so it is refused with what differs.
 
+import { missingRatesOf } from '../data/missing';
 import type { RunInfo } from '../runs/reader';
 import type { RunConfigRecord } from '../runs/run-config';
 
@@ -13,6 +14,7 @@ const FREE_KEYS = new Set([
   'ogm',
   'gblending',
   'mmpareto',
+  'reconboost',
   'run',
   'seeds',
   'backend',
@@ -23,6 +25,15 @@ export function protocolOf(config: RunConfigRecord): Record<string, unknown> {
   const shared: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) if (!FREE_KEYS.has(key)) shared[key] = value;
   if (config.run.dataHash !== undefined) shared.dataHash = config.run.dataHash;
+  // Run folders from before the split rates and the fill option hold one rate and no fill: the same protocol.
+  const preprocess = config.preprocess as Partial<RunConfigRecord['preprocess']> | undefined;
+  if (preprocess) {
+    shared.preprocess = {
+      ...preprocess,
+      missingRate: missingRatesOf(preprocess.missingRate ?? 0),
+      missingFill: preprocess.missingFill ?? 'skip',
+    };
+  }
   return shared;
 }
 

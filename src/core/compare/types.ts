@@ -51,6 +51,8 @@ export interface CompareTable {
   protocol: string[];
   metric: CompareMetric;
   epoch: CompareEpoch;
+  /** What the cells are, where not the runs' recorded accuracies (e.g. a missing-modality grid). */
+  cellsText?: string;
 }
 
 export const FUSED = 'fused';

@@ -47,6 +47,8 @@ export const OGM_DEFAULTS = { alpha: 0.5, start: 1, noise: true } as const;
 export const MMPARETO_DEFAULTS = { gamma: 1.5 } as const;
 /** G-Blending: a short warm-up and a fifth of train held out, enough rows for a stable loss on small data. */
 export const GBLENDING_DEFAULTS = { warmupEpochs: 2, holdout: 0.2 } as const;
+/** ReconBoost: two epochs per stage, one of rectification, rows the rest gets right at half weight. */
+export const RECONBOOST_DEFAULTS = { stageEpochs: 2, rectifyEpochs: 1, lambda: 0.5 } as const;
 export const DEFAULT_SEEDS: readonly number[] = [0];
 
 /** Sample ranks (shape without N) each encoder type accepts. */

@@ -2,6 +2,7 @@
 // same rules as the PyTorch peer's `resolve_config`, and makes paths absolute.
 
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { missingRatesOf } from '../data/missing';
 import type { DatasetOutline } from './datasetOutline';
 import {
   DEFAULT_ENCODER,
@@ -13,6 +14,7 @@ import {
   GBLENDING_DEFAULTS,
   MMPARETO_DEFAULTS,
   OGM_DEFAULTS,
+  RECONBOOST_DEFAULTS,
   OPTIMIZER_KEY_DEFAULTS,
   SCHEDULE_DEFAULTS,
   TRAINING_DEFAULTS,
@@ -26,7 +28,9 @@ import type {
   FusionConfig,
   HgmMode,
   Method,
+  MissingFill,
   OgmConfig,
+  ReconboostConfig,
   OptimizerConfig,
   OptimizerType,
   ResolvedConfig,
@@ -174,6 +178,14 @@ function resolveOgm(o: Obj, epochs: number): OgmConfig {
   };
 }
 
+function resolveReconboost(o: Obj): ReconboostConfig {
+  return {
+    stageEpochs: num(o, 'stageEpochs', RECONBOOST_DEFAULTS.stageEpochs),
+    rectifyEpochs: num(o, 'rectifyEpochs', RECONBOOST_DEFAULTS.rectifyEpochs),
+    lambda: num(o, 'lambda', RECONBOOST_DEFAULTS.lambda),
+  };
+}
+
 export function resolveConfig(raw: unknown, configPath: string, outline: DatasetOutline): ResolvedConfig {
   const c = obj(raw);
   const modalities = outline.modalities.map((m) => m.name);
@@ -210,9 +222,11 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
       warmupEpochs: num(obj(c.gblending), 'warmupEpochs', GBLENDING_DEFAULTS.warmupEpochs),
       holdout: num(obj(c.gblending), 'holdout', GBLENDING_DEFAULTS.holdout),
     },
+    reconboost: resolveReconboost(obj(c.reconboost)),
     preprocess: {
       scale: str<ScaleMode>(preprocess, 'scale', 'standardize'),
-      missingRate: num(preprocess, 'missingRate', 0),
+      missingRate: missingRatesOf(preprocess.missingRate ?? 0),
+      missingFill: str<MissingFill>(preprocess, 'missingFill', 'skip'),
     },
     training: {
       epochs: num(training, 'epochs', TRAINING_DEFAULTS.epochs),

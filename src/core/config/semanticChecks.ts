@@ -336,6 +336,8 @@ const NO_MLA_BLOCK: Record<string, string> = {
   'ogm-ge': 'OGM-GE trains jointly: no alternation, HGM or fusion; its options are in ogm',
   mmpareto: 'MMPareto trains jointly: no alternation, HGM or fusion; its options are in mmpareto',
   gblending: 'G-Blending trains jointly: no alternation, HGM or fusion; its options are in gblending',
+  reconboost:
+    'ReconBoost boosts one modality per stage on the joint head: no HGM or fusion; its options are in reconboost',
 };
 
 function checkMethodKeys(r: Reporter, config: Obj): void {
@@ -365,6 +367,13 @@ function checkMethodKeys(r: Reporter, config: Obj): void {
     r.reportIgnored(
       '/gblending',
       `the 'gblending' block is ignored with method '${method}' (it configures method 'gblending')`,
+      true,
+    );
+  }
+  if (method !== 'reconboost' && 'reconboost' in config) {
+    r.reportIgnored(
+      '/reconboost',
+      `the 'reconboost' block is ignored with method '${method}' (it configures method 'reconboost')`,
       true,
     );
   }

@@ -2,7 +2,8 @@
 // default is filled in. `RawConfig` is untrusted JSON; `ResolvedConfig` is what `resolveConfig` returns after
 // `validateConfig` found no error, and what `config.json` of a run folder records.
 
-export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto' | 'gblending';
+export type MissingFill = 'skip' | 'zeros';
+export type Method = 'mla' | 'joint' | 'unimodal' | 'ogm-ge' | 'mmpareto' | 'gblending' | 'reconboost';
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'elu';
 export type HgmMode = 'replace' | 'add' | 'off';
 /** How `mla.order` is walked in each batch: as written, backwards, or a seeded permutation per epoch. */
@@ -114,6 +115,15 @@ export interface GblendingConfig {
   holdout: number;
 }
 
+export interface ReconboostConfig {
+  /** Epochs of each stage, which trains one modality's learner on the reconcilement loss. */
+  stageEpochs: number;
+  /** Epochs of global rectification (the fused cross-entropy) after each stage; 0 for none. */
+  rectifyEpochs: number;
+  /** λ of the reconcilement weights w = 1 − λ·p_rest(y), in [0, 1]. */
+  lambda: number;
+}
+
 export interface ResolvedConfig {
   name: string;
   /** Absolute path of the dataset manifest, or `null` for an inline manifest (then `inlineDataset` holds it). */
@@ -141,7 +151,15 @@ export interface ResolvedConfig {
   mmpareto: MmparetoConfig;
   /** G-Blending options (docs/algorithm.md, G-Blending); read only with method `gblending`. */
   gblending: GblendingConfig;
-  preprocess: { scale: ScaleMode; missingRate: number };
+  /** ReconBoost options (docs/algorithm.md, ReconBoost); read only with method `reconboost`. */
+  reconboost: ReconboostConfig;
+  preprocess: {
+    scale: ScaleMode;
+    /** Simulated missing rates of the train and validation rows and of the test rows (docs/formats.md). */
+    missingRate: { train: number; test: number };
+    /** How a missing modality is filled: left out of its steps and of the fusion, or zeros taken as input. */
+    missingFill: MissingFill;
+  };
   training: {
     epochs: number;
     batchSize: number;

@@ -7,16 +7,22 @@ import { DataError, type Dataset } from './types';
 /**
  * One 0/1 mask per modality: every sample drops every modality with probability `rate`, but never all of
  * them; when all would drop, one chosen at random stays. Draws go sample by sample from
- * `Rng.fromSeed(seed, 'missing')`, so the masks depend only on (n, modalities, rate, seed).
+ * `Rng.fromSeed(seed, stream)`, so the masks depend only on (n, modalities, rate, seed, stream).
  */
-export function simulateMissing(n: number, modalities: number, rate: number, seed: number): Uint8Array[] {
+export function simulateMissing(
+  n: number,
+  modalities: number,
+  rate: number,
+  seed: number,
+  stream = 'missing',
+): Uint8Array[] {
   if (!(rate >= 0 && rate < 1)) throw new DataError(`missing rate ${rate} is outside [0, 1)`);
   if (!Number.isInteger(modalities) || modalities < 1) {
     throw new DataError(`simulateMissing: need at least one modality, got ${modalities}`);
   }
   const masks = Array.from({ length: modalities }, () => new Uint8Array(n).fill(1));
   if (rate === 0) return masks;
-  const rng = Rng.fromSeed(seed, 'missing');
+  const rng = Rng.fromSeed(seed, stream);
   for (let i = 0; i < n; i++) {
     let kept = 0;
     for (let m = 0; m < modalities; m++) {
@@ -62,4 +68,42 @@ export function combinePresence(dataset: Dataset, simulated: Uint8Array[] | null
     }
   }
   return out;
+}
+
+/** Simulated missing rates of the train and validation rows, and of the test rows. */
+export interface MissingRates {
+  train: number;
+  test: number;
+}
+
+/**
+ * `preprocess.missingRate` as rates per part: a number is both (as a run folder's config.json from before the
+ * split holds it), an object its `train` and `test` (0 where absent).
+ */
+export function missingRatesOf(value: unknown): MissingRates {
+  if (typeof value === 'number') return { train: value, test: value };
+  const o = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  const rate = (key: string) => (typeof o[key] === 'number' ? o[key] : 0);
+  return { train: rate('train'), test: rate('test') };
+}
+
+/**
+ * The simulated masks of a run, or null where nothing is simulated: with equal rates one draw over every
+ * sample (`simulateMissing`'s 'missing' stream); else the train rate's draw for the rows outside `testRows`
+ * and an independent draw ('missing/test') at the test rate for the test rows.
+ */
+export function simulatePresence(
+  n: number,
+  modalities: number,
+  rates: MissingRates,
+  seed: number,
+  testRows: Int32Array,
+): Uint8Array[] | null {
+  if (rates.train === rates.test) {
+    return rates.train > 0 ? simulateMissing(n, modalities, rates.train, seed) : null;
+  }
+  const masks = simulateMissing(n, modalities, rates.train, seed);
+  const test = simulateMissing(n, modalities, rates.test, seed, 'missing/test');
+  for (const row of testRows) for (let m = 0; m < modalities; m++) masks[m][row] = test[m][row];
+  return masks;
 }

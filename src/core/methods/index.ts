@@ -6,6 +6,7 @@ import { joint } from './joint';
 import { mla } from './mla';
 import { mmpareto } from './mmpareto';
 import { ogmGe } from './ogm-ge';
+import { reconboost } from './reconboost';
 import type { TrainingMethod } from './types';
 import { unimodal } from './unimodal';
 
@@ -16,6 +17,7 @@ const METHODS: Record<Method, TrainingMethod> = {
   'ogm-ge': ogmGe,
   mmpareto,
   gblending,
+  reconboost,
 };
 
 export function trainingMethod(name: Method): TrainingMethod {

@@ -35,6 +35,7 @@ const METHODS: readonly string[] = [
   'ogm-ge',
   'mmpareto',
   'gblending',
+  'reconboost',
 ] satisfies readonly ResolvedConfig['method'][];
 
 /**

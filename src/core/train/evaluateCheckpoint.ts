@@ -79,7 +79,7 @@ export async function evaluateCheckpoint(
   }
 }
 
-function chooseCheckpoint(runDir: string, choice: CheckpointChoice): { epoch: number; dir: string } {
+export function chooseCheckpoint(runDir: string, choice: CheckpointChoice): { epoch: number; dir: string } {
   const all = listCheckpoints(runDir);
   if (all.length === 0) throw new Error(`${runDir}: the run has no checkpoint yet`);
   const available = all.map((c) => c.epoch).join(', ');

@@ -1,10 +1,11 @@
 // Turns a loaded dataset and a resolved config into what the training loop consumes: the three splits for
-// this seed, scaled features with absent rows zero-filled, and one presence mask per modality.
+// this seed, scaled features with absent rows zero-filled, and one presence mask per modality (all ones under
+// `preprocess.missingFill` "zeros", where the model takes the zeros as the modality's input).
 
 import type { ResolvedConfig } from '../config/types';
 import { DataError, type Dataset } from '../data/types';
 import { carveValidation } from '../data/splits';
-import { combinePresence, simulateMissing } from '../data/missing';
+import { combinePresence, missingRatesOf, simulatePresence } from '../data/missing';
 import { applyScaler, fitScaler, type Scaler } from '../data/preprocess';
 
 export interface PreparedModality {
@@ -13,9 +14,9 @@ export interface PreparedModality {
   sampleSize: number;
   /** `[N, ...sampleShape]`, scaled with statistics of the training rows; absent rows are zeros. */
   features: Float32Array;
-  /** N values, 1 = present. */
+  /** N values, 1 = present: the model leaves absent rows out of the modality's steps and of the fusion. */
   present: Uint8Array;
-  /** True when some sample lacks this modality (from the manifest or simulated). */
+  /** True when some sample lacks this modality (from the manifest or simulated) and the fill skips it. */
   hasMissing: boolean;
   scaler: Scaler;
 }
@@ -30,7 +31,20 @@ export interface PreparedData {
   test: Int32Array;
 }
 
-export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: number): PreparedData {
+export interface PrepareOptions {
+  /**
+   * Per dataset modality, N values ANDed into the test rows' presence on top of the run's own (the
+   * evaluation of a checkpoint under other missing modalities); the train and validation rows keep theirs.
+   */
+  testPresence?: Uint8Array[];
+}
+
+export function prepareData(
+  dataset: Dataset,
+  config: ResolvedConfig,
+  seed: number,
+  options: PrepareOptions = {},
+): PreparedData {
   let train = dataset.splits.train;
   let val = dataset.splits.val ?? new Int32Array(0);
   if (!dataset.splits.val && config.training.valFraction > 0) {
@@ -38,9 +52,18 @@ export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: numb
   }
   checkSplitsNotEmpty(dataset, config, train, val);
   const n = dataset.labels.length;
-  const rate = config.preprocess.missingRate;
-  const simulated = rate > 0 ? simulateMissing(n, dataset.modalities.length, rate, seed) : null;
+  const M = dataset.modalities.length;
+  const rates = missingRatesOf(config.preprocess.missingRate);
+  let simulated = simulatePresence(n, M, rates, seed, dataset.splits.test);
+  if (options.testPresence) {
+    simulated ??= Array.from({ length: M }, () => new Uint8Array(n).fill(1));
+    for (const row of dataset.splits.test) {
+      for (let m = 0; m < M; m++) simulated[m][row] &= options.testPresence[m][row];
+    }
+  }
   const presence = combinePresence(dataset, simulated);
+  // Run folders from before the option have none: they skipped.
+  const zeros = config.preprocess.missingFill === 'zeros';
 
   const modalities = config.mla.order.map((name) => {
     const index = dataset.modalities.findIndex((m) => m.name === name);
@@ -49,6 +72,18 @@ export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: numb
     const sampleSize = source.sampleShape.reduce((a, b) => a * b, 1);
     const scaler = fitScaler(source.features, sampleSize, train, present, config.preprocess.scale);
     const features = applyScaler(source.features, sampleSize, scaler, present);
+    if (zeros) {
+      const all = new Uint8Array(n).fill(1);
+      return {
+        name,
+        sampleShape: source.sampleShape,
+        sampleSize,
+        features,
+        present: all,
+        hasMissing: false,
+        scaler,
+      };
+    }
     let hasMissing = false;
     for (let i = 0; i < n && !hasMissing; i++) hasMissing = present[i] === 0;
     return { name, sampleShape: source.sampleShape, sampleSize, features, present, hasMissing, scaler };

@@ -1,10 +1,13 @@
 // `mla compare`: the paper table of several configs or methods, with significance against a reference.
 
 import { parseArgs } from 'node:util';
+import { selectBackend } from '../../core/backend/select';
 import { buildCompareTable } from '../../core/compare/build-table';
 import { collectRuns } from '../../core/compare/collect-runs';
+import { missingGridTable } from '../../core/compare/missing-grid-table';
 import { COMPARE_FORMATS, renderTable, type CompareFormat } from '../../core/compare/render';
 import type { CompareEpoch, CompareMetric } from '../../core/compare/types';
+import { backendChoiceForResume } from '../../core/train/runner';
 import { UsageError, parsePositiveInt } from '../args';
 import { COMPARE_HELP } from '../usage';
 
@@ -17,6 +20,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
       epoch: { type: 'string', default: 'best' },
       reference: { type: 'string' },
       format: { type: 'string', default: 'markdown' },
+      'missing-grid': { type: 'string' },
+      'missing-combos': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,6 +42,20 @@ export async function compareCommand(argv: string[]): Promise<number> {
       ? values.epoch
       : parsePositiveInt(values.epoch, '--epoch');
   const runs = await collectRuns(positionals);
+  if (values['missing-grid'] !== undefined || values['missing-combos'] !== undefined) {
+    if (values.metric !== 'test')
+      throw new UsageError('--missing-grid evaluates the test split: drop --metric');
+    if (values.reference !== undefined)
+      throw new UsageError('--missing-grid has no significance column: drop --reference');
+    const rates = values['missing-grid'] !== undefined ? parseRates(values['missing-grid']) : [];
+    const combos = values['missing-combos'] !== undefined ? parseCombos(values['missing-combos']) : [];
+    await selectBackend(backendChoiceForResume(runs[0].resolved!)).catch(() => selectBackend('auto'));
+    const table = await missingGridTable(runs, { epoch, rates, combos }, (m) =>
+      process.stderr.write(`${m}…\n`),
+    );
+    process.stdout.write(renderTable(table, values.format as CompareFormat));
+    return 0;
+  }
   const table = buildCompareTable(runs, {
     metric: values.metric as CompareMetric,
     epoch,
@@ -44,4 +63,30 @@ export async function compareCommand(argv: string[]): Promise<number> {
   });
   process.stdout.write(renderTable(table, values.format as CompareFormat));
   return 0;
+}
+
+function parseRates(value: string): number[] {
+  const rates = value.split(',').map((part) => {
+    const text = part.trim();
+    const rate = Number(text);
+    if (text === '' || !(rate >= 0 && rate < 1)) {
+      throw new UsageError(`--missing-grid: expected rates in [0, 1) separated by commas, found "${part}"`);
+    }
+    return rate;
+  });
+  if (new Set(rates).size !== rates.length)
+    throw new UsageError(`--missing-grid: a rate is listed twice in "${value}"`);
+  return rates;
+}
+
+function parseCombos(value: string): string[][] {
+  return value.split(',').map((part) => {
+    const names = part.split('+').map((m) => m.trim());
+    if (names.some((m) => m === '')) {
+      throw new UsageError(
+        `--missing-combos: expected modality names joined by + and separated by commas, found "${part}"`,
+      );
+    }
+    return names;
+  });
 }
