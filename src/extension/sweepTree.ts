@@ -1,11 +1,159 @@
 // How the run explorer shows a sweep: its trials under one node named after the sweep, one group per
-// combination of axis values (its seeds inside), and the best combination by the sweep's metric marked.
+// combination of axis values (its seeds inside), the best combination by the sweep's metric marked, progress
+// on the sweep's node, and trials without a run folder yet (queued in Slurm, not started) as their own rows.
 
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
 import { describeValue } from '../core/config/jsonText';
 import type { RunInfo } from '../core/runs/reader';
 import { meanStd } from '../shared/stats';
+import type { TrialReport } from '../core/sweep/executors/types';
+import { trialRunDir } from '../core/sweep/folder';
 import { metricFromSummary } from '../core/sweep/metric';
-import type { RunSweepInfo } from '../core/sweep/types';
+import type { RunSweepInfo, TrialPlan } from '../core/sweep/types';
+import type { ConfigNode } from './runTree';
+import type { SweepView } from './sweepStates';
+
+/** A sweep's trial that has no run folder yet. */
+export interface TrialNode {
+  kind: 'trial';
+  trial: TrialPlan;
+  report: TrialReport;
+  sweep: SweepView;
+}
+
+/** The explorer's node name of a sweep (its trials' runs are listed under the same name). */
+export function sweepNodeName(sweep: SweepView): string {
+  return `${sweep.plan.name} (sweep)`;
+}
+
+/**
+ * Puts a sweep's state into the tree: its node (made when no trial has a run folder yet), each run's
+ * executor report, and a row for every trial without a run folder, in the group of its axis values.
+ */
+export function addSweepTrials(tree: ConfigNode[], sweep: SweepView): void {
+  const name = sweepNodeName(sweep);
+  let config = tree.find((c) => c.name === name && !c.sweep);
+  if (!config) {
+    config = { kind: 'config', name, groups: [] };
+    tree.push(config);
+  }
+  config.sweep = sweep;
+  const runDirs = new Set(config.groups.flatMap((g) => g.runs.map((r) => r.dir)));
+  for (const trial of sweep.plan.trials) {
+    const report = sweep.reports[trial.index];
+    if (!report) continue;
+    let group = config.groups.find((g) => g.group === trial.group);
+    if (!group) {
+      group = { kind: 'group', config: name, group: trial.group, runs: [], axes: trial.axes };
+      config.groups.push(group);
+    }
+    const dir = trialRunDir(sweep.plan, trial);
+    if (runDirs.has(dir)) (group.tasks ??= new Map()).set(dir, report);
+    else (group.trials ??= []).push({ kind: 'trial', trial, report, sweep });
+  }
+  config.groups.sort((a, b) => b.group.localeCompare(a.group));
+  for (const group of config.groups) group.trials?.sort((a, b) => a.trial.seed - b.trial.seed);
+}
+
+/** `3/8 done · 2 running · 2 queued · 1 failed`: the sweep node's progress. */
+export function progressText(sweep: SweepView): string {
+  const c = sweep.counts;
+  const parts = [`${c.completed}/${c.total} done`];
+  if (c.running > 0) parts.push(`${c.running} running`);
+  if (c.queued > 0) parts.push(`${c.queued} ${sweep.slurm ? 'queued' : 'not started'}`);
+  if (c.stopped > 0) parts.push(`${c.stopped} stopped`);
+  if (c.failed > 0) parts.push(`${c.failed} failed`);
+  return parts.join(' · ');
+}
+
+/** Whether the sweep has Slurm tasks that Stop (scancel) would end. */
+export function hasActiveSlurmTasks(sweep: SweepView): boolean {
+  return sweep.reports.some((r) => r.slurmTask !== undefined && isActiveTask(r));
+}
+
+function isActiveTask(report: TrialReport): boolean {
+  return report.state === 'queued' || report.state === 'running';
+}
+
+export function sweepNodeItem(node: ConfigNode): vscode.TreeItem {
+  const sweep = node.sweep!;
+  const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.description = progressText(sweep);
+  const active = sweep.counts.running > 0 || (sweep.slurm && sweep.counts.queued > 0);
+  item.iconPath = new vscode.ThemeIcon(active ? 'sync~spin' : 'beaker');
+  // `.slurm`: Stop (scancel every task of the sweep) applies.
+  item.contextValue = `mla.config.sweep${hasActiveSlurmTasks(sweep) ? '.slurm' : ''}`;
+  item.id = `config:${node.name}`;
+  item.tooltip = `${sweep.plan.sweepFile}\n${sweep.slurm ? 'Slurm' : 'local'} sweep, metric ${sweep.plan.metric}: ${progressText(sweep)}`;
+  item.accessibilityInformation = {
+    label: `sweep ${sweep.plan.name}, ${item.description}`,
+    role: 'treeitem',
+  };
+  return item;
+}
+
+const TRIAL_ICONS: Record<string, vscode.ThemeIcon> = {
+  queued: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.blue')),
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  stopped: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow')),
+  pending: new vscode.ThemeIcon('circle-outline'),
+};
+
+/** What a trial's state says in words: `queued in Slurm (123_4)`, `not started`. */
+export function trialStateText(report: TrialReport, slurm = false): string {
+  const task = report.slurmTask ? ` (${report.slurmTask})` : '';
+  if (report.state === 'queued') return `queued in Slurm${task}`;
+  if (report.state === 'running') return `starting in Slurm${task}`;
+  // A Slurm sweep's trial without a run folder is queued, unless Slurm was not asked (Restricted Mode).
+  if (report.state === 'pending') return slurm ? 'no run folder yet' : 'not started';
+  return report.reason ? `${report.state}: ${report.reason}` : report.state;
+}
+
+export function trialItem(node: TrialNode): vscode.TreeItem {
+  const { trial, report } = node;
+  const item = new vscode.TreeItem(`seed ${trial.seed}`, vscode.TreeItemCollapsibleState.None);
+  item.description = trialStateText(report, node.sweep.slurm);
+  item.iconPath = TRIAL_ICONS[report.state] ?? new vscode.ThemeIcon('circle-outline');
+  item.contextValue = `mla.trial.${report.state}${taskContext(report)}`;
+  item.id = `trial:${trialRunDir(node.sweep.plan, trial)}`;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(
+    `**${escapeMarkdown(node.sweep.plan.name)}** · trial ${trial.index} · seed ${trial.seed}\n\n`,
+  );
+  md.appendMarkdown(escapeMarkdown(`${axesLabel(trial)} · ${trialStateText(report, node.sweep.slurm)}`));
+  item.tooltip = md;
+  taskTooltip(md, report);
+  item.accessibilityInformation = {
+    label: `sweep ${node.sweep.plan.name}, trial ${trial.index}, seed ${trial.seed}, ${trialStateText(report, node.sweep.slurm)}`,
+    role: 'treeitem',
+  };
+  return item;
+}
+
+/**
+ * The context value suffix of a row whose trial an executor reports: `.slurm` when Stop cancels its Slurm
+ * task, `.stderr` when its task's standard error file exists to open.
+ */
+export function taskContext(report: TrialReport): string {
+  const slurm = report.slurmTask !== undefined && isActiveTask(report) ? '.slurm' : '';
+  const stderr = report.stderrFile && fs.existsSync(report.stderrFile) ? '.stderr' : '';
+  return `${slurm}${stderr}`;
+}
+
+/** Adds the executor's reason and the stderr file of a failed or stopped task to a row's tooltip. */
+export function taskTooltip(md: vscode.MarkdownString, report: TrialReport): void {
+  if (!report.reason && !report.stderrFile) return;
+  const lines: string[] = [];
+  if (report.reason) lines.push(`⚠ ${escapeMarkdown(report.reason)}`);
+  if (report.stderrFile) lines.push(`stderr: \`${report.stderrFile.replace(/`/g, "'")}\``);
+  md.appendMarkdown(`\n\n${lines.join('  \n')}`);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
 
 /** `run.sweep` of a run's config.json, when the run is a sweep's trial (readers stay tolerant of its absence). */
 export function sweepOf(run: RunInfo): RunSweepInfo | null {
@@ -13,7 +161,7 @@ export function sweepOf(run: RunInfo): RunSweepInfo | null {
 }
 
 /** `lr=0.01 · mode="off"`: the axis values a group of seeds shares. */
-export function axesLabel(sweep: RunSweepInfo): string {
+export function axesLabel(sweep: Pick<RunSweepInfo, 'axes'>): string {
   const parts = Object.entries(sweep.axes).map(
     ([key, value]) => `${key.split(/[./]/).pop()}=${describeValue(value)}`,
   );

@@ -331,6 +331,7 @@ export const workspace = {
     return watcher;
   },
   onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
+  onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
   onDidChangeConfiguration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>().event,
 };
 
