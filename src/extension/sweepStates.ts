@@ -125,8 +125,9 @@ export class SweepStates implements vscode.Disposable {
           try {
             cached.slurm = { reports: await sweepReport(cached.plan, true), stamp };
           } catch {
-            // Slurm unreachable (not on this host, controller down): the run folders still say a lot.
-            cached.slurm = undefined;
+            // Slurm unreachable (not on this host, controller down): the run folders still say a lot, and
+            // Slurm is asked again on Refresh or a new submission, not on every change of a run folder.
+            cached.slurm = { reports: [], stamp };
           }
         }
         if (cached.slurm) reports = overlay(reports, cached.slurm.reports);

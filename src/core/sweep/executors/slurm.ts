@@ -12,6 +12,7 @@ import {
   jobCompTasks,
   parseSbatchJobId,
   runSlurm,
+  sacctTasks,
   squeueTasks,
   type SlurmTask,
 } from '../slurm/cli';
@@ -137,7 +138,13 @@ export class SlurmExecutor implements SweepExecutor {
 export async function slurmReport(plan: SweepPlan): Promise<TrialReport[]> {
   const jobs = readJobRecords(plan);
   const ids = jobs.map((j) => j.jobId);
-  const [queue, ended] = await Promise.all([squeueTasks(ids), jobCompTasks(ids)]);
+  const [queue, logged, accounted] = await Promise.all([
+    squeueTasks(ids),
+    jobCompTasks(ids),
+    sacctTasks(ids),
+  ]);
+  // The completion log lists every run of a task; sacct only its latest: sacct's line, read last, decides.
+  const ended = [...logged, ...accounted];
   // The newest job that holds a trial decides; within a job squeue (live) wins over the completion log.
   const order = new Map(ids.map((id, i) => [id, i]));
   const latest = new Map<string, SlurmTask>();
