@@ -25,17 +25,8 @@ import {
   stateText,
 } from './runView';
 import type { SweepStates, SweepView } from './sweepStates';
-import {
-  addSweepTrials,
-  axesLabel,
-  bestGroupIndex,
-  sweepNodeItem,
-  sweepOf,
-  taskContext,
-  taskTooltip,
-  trialItem,
-  type TrialNode,
-} from './sweepTree';
+import { sweepNodeItem, taskTooltip, trialItem } from './sweepRows';
+import { addSweepTrials, axesLabel, bestGroupIndex, sweepOf, taskContext, type TrialNode } from './sweepTree';
 
 export type RunTreeNode = ConfigNode | SeedGroupNode | RunNode | TrialNode;
 
@@ -66,7 +57,7 @@ export interface SeedGroupNode extends SeedGroup {
   axes?: Record<string, unknown>;
 }
 
-export const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
+const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
   queued: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.blue')),
   running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
   remote: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),

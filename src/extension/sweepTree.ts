@@ -1,9 +1,9 @@
-// How the run explorer shows a sweep: its trials under one node named after the sweep, one group per
+// How the run explorer arranges a sweep: its trials under one node named after the sweep, one group per
 // combination of axis values (its seeds inside), the best combination by the sweep's metric marked, progress
 // on the sweep's node, and trials without a run folder yet (queued in Slurm, not started) as their own rows.
+// No `vscode` here (tests of the CLI use it without the vscode stand-in); the rows are built in sweepRows.ts.
 
 import * as fs from 'node:fs';
-import * as vscode from 'vscode';
 import { describeValue } from '../core/config/jsonText';
 import type { RunInfo } from '../core/runs/reader';
 import { meanStd } from '../shared/stats';
@@ -76,31 +76,6 @@ function isActiveTask(report: TrialReport): boolean {
   return report.state === 'queued' || report.state === 'running';
 }
 
-export function sweepNodeItem(node: ConfigNode): vscode.TreeItem {
-  const sweep = node.sweep!;
-  const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
-  item.description = progressText(sweep);
-  const active = sweep.counts.running > 0 || (sweep.slurm && sweep.counts.queued > 0);
-  item.iconPath = new vscode.ThemeIcon(active ? 'sync~spin' : 'beaker');
-  // `.slurm`: Stop (scancel every task of the sweep) applies.
-  item.contextValue = `mla.config.sweep${hasActiveSlurmTasks(sweep) ? '.slurm' : ''}`;
-  item.id = `config:${node.name}`;
-  item.tooltip = `${sweep.plan.sweepFile}\n${sweep.slurm ? 'Slurm' : 'local'} sweep, metric ${sweep.plan.metric}: ${progressText(sweep)}`;
-  item.accessibilityInformation = {
-    label: `sweep ${sweep.plan.name}, ${item.description}`,
-    role: 'treeitem',
-  };
-  return item;
-}
-
-const TRIAL_ICONS: Record<string, vscode.ThemeIcon> = {
-  queued: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.blue')),
-  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
-  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  stopped: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow')),
-  pending: new vscode.ThemeIcon('circle-outline'),
-};
-
 /** What a trial's state says in words: `queued in Slurm (123_4)`, `not started`. */
 export function trialStateText(report: TrialReport, slurm = false): string {
   const task = report.slurmTask ? ` (${report.slurmTask})` : '';
@@ -111,27 +86,6 @@ export function trialStateText(report: TrialReport, slurm = false): string {
   return report.reason ? `${report.state}: ${report.reason}` : report.state;
 }
 
-export function trialItem(node: TrialNode): vscode.TreeItem {
-  const { trial, report } = node;
-  const item = new vscode.TreeItem(`seed ${trial.seed}`, vscode.TreeItemCollapsibleState.None);
-  item.description = trialStateText(report, node.sweep.slurm);
-  item.iconPath = TRIAL_ICONS[report.state] ?? new vscode.ThemeIcon('circle-outline');
-  item.contextValue = `mla.trial.${report.state}${taskContext(report)}`;
-  item.id = `trial:${trialRunDir(node.sweep.plan, trial)}`;
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(
-    `**${escapeMarkdown(node.sweep.plan.name)}** · trial ${trial.index} · seed ${trial.seed}\n\n`,
-  );
-  md.appendMarkdown(escapeMarkdown(`${axesLabel(trial)} · ${trialStateText(report, node.sweep.slurm)}`));
-  item.tooltip = md;
-  taskTooltip(md, report);
-  item.accessibilityInformation = {
-    label: `sweep ${node.sweep.plan.name}, trial ${trial.index}, seed ${trial.seed}, ${trialStateText(report, node.sweep.slurm)}`,
-    role: 'treeitem',
-  };
-  return item;
-}
-
 /**
  * The context value suffix of a row whose trial an executor reports: `.slurm` when Stop cancels its Slurm
  * task, `.stderr` when its task's standard error file exists to open.
@@ -140,19 +94,6 @@ export function taskContext(report: TrialReport): string {
   const slurm = report.slurmTask !== undefined && isActiveTask(report) ? '.slurm' : '';
   const stderr = report.stderrFile && fs.existsSync(report.stderrFile) ? '.stderr' : '';
   return `${slurm}${stderr}`;
-}
-
-/** Adds the executor's reason and the stderr file of a failed or stopped task to a row's tooltip. */
-export function taskTooltip(md: vscode.MarkdownString, report: TrialReport): void {
-  if (!report.reason && !report.stderrFile) return;
-  const lines: string[] = [];
-  if (report.reason) lines.push(`⚠ ${escapeMarkdown(report.reason)}`);
-  if (report.stderrFile) lines.push(`stderr: \`${report.stderrFile.replace(/`/g, "'")}\``);
-  md.appendMarkdown(`\n\n${lines.join('  \n')}`);
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
 
 /** `run.sweep` of a run's config.json, when the run is a sweep's trial (readers stay tolerant of its absence). */
