@@ -18,7 +18,7 @@ export function sweepNodeItem(node: ConfigNode): vscode.TreeItem {
   const sweep = node.sweep!;
   const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
   item.description = progressText(sweep);
-  const active = sweep.counts.running > 0 || (sweep.slurm && sweep.counts.queued > 0);
+  const active = sweep.counts.running > 0 || sweep.reports.some((r) => r.state === 'queued');
   item.iconPath = new vscode.ThemeIcon(active ? 'sync~spin' : 'beaker');
   // `.slurm`: Stop (scancel every task of the sweep) applies.
   item.contextValue = `mla.config.sweep${hasActiveSlurmTasks(sweep) ? '.slurm' : ''}`;

@@ -56,12 +56,18 @@ export function addSweepTrials(tree: ConfigNode[], sweep: SweepView): void {
   for (const group of config.groups) group.trials?.sort((a, b) => a.trial.seed - b.trial.seed);
 }
 
-/** `3/8 done · 2 running · 2 queued · 1 failed`: the sweep node's progress. */
+/**
+ * `3/8 done · 2 running · 2 queued · 1 failed`: the sweep node's progress. Queued means waiting in Slurm;
+ * a trial nothing is known of (never submitted, cancelled while pending, Slurm not asked) is "not started".
+ */
 export function progressText(sweep: SweepView): string {
   const c = sweep.counts;
+  const queued = sweep.reports.filter((r) => r.state === 'queued').length;
+  const notStarted = sweep.reports.filter((r) => r.state === 'pending').length;
   const parts = [`${c.completed}/${c.total} done`];
   if (c.running > 0) parts.push(`${c.running} running`);
-  if (c.queued > 0) parts.push(`${c.queued} ${sweep.slurm ? 'queued' : 'not started'}`);
+  if (queued > 0) parts.push(`${queued} queued`);
+  if (notStarted > 0) parts.push(`${notStarted} not started`);
   if (c.stopped > 0) parts.push(`${c.stopped} stopped`);
   if (c.failed > 0) parts.push(`${c.failed} failed`);
   return parts.join(' · ');

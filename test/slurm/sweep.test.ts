@@ -230,6 +230,7 @@ async function slurmSweep(explorer: Explorer): Promise<void> {
   const restricted = new Explorer();
   try {
     const seen = await restricted.read('slurm grid');
+    assert.match(seen.sweep.description, /^0\/8 done( · [12] running)? · [678] not started$/);
     for (const i of [2, 3, 4, 5, 6, 7]) {
       assert.equal(seen.trials.get(i)!.description, 'no run folder yet', `trial ${i}`);
       assert.equal(seen.trials.get(i)!.context, 'mla.trial.pending');
