@@ -21,6 +21,7 @@ export const COMMANDS = {
   openDocs: 'mla.openDocs',
   getStarted: 'mla.getStarted',
   runSweep: 'mla.runSweep',
+  openTaskStderr: 'mla.openTaskStderr',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

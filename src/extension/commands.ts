@@ -17,6 +17,8 @@ import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
 import { newProjectFromData } from './newProjectWizard';
+import type { SweepStates } from './sweepStates';
+import { slurmStopTargets, stopSlurmTargets } from './sweepStop';
 import type { RunStore } from './runStore';
 import { type RunTreeNode } from './runTree';
 import { isActive, isResumable, pct, shownAccuracy } from './runView';
@@ -29,6 +31,7 @@ export interface CommandDeps {
   panels: DashboardPanels;
   diagnostics: ConfigDiagnostics;
   output: vscode.OutputChannel;
+  sweeps?: SweepStates;
 }
 
 type NodeArg = RunTreeNode | vscode.Uri | undefined;
@@ -45,7 +48,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (config) await training.train(config);
     }),
     register(COMMANDS.stopRun, async (arg, selected) => {
-      const runs = await runsOf(store, arg, selected, (r) => isActive(r), 'Stop which run?');
+      const nodes = (selected && selected.length > 0 ? selected : arg ? [arg] : []).filter(isNode);
+      const slurm = slurmStopTargets(nodes);
+      if (slurm.tasks.length > 0 || slurm.sweeps.length > 0) {
+        if ((await stopSlurmTargets(slurm)).length > 0) await deps.sweeps?.refresh(true);
+        if (slurm.rest.length === 0) return;
+      }
+      const rest = nodes.length > 0 ? slurm.rest : undefined;
+      const runs = await runsOf(store, rest?.[0] ?? arg, rest, (r) => isActive(r), 'Stop which run?');
       for (const run of runs) {
         const outcome = training.stop(run.dir);
         if (outcome === 'restricted') {
@@ -201,6 +211,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (run) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.dir));
     }),
     register(COMMANDS.openConfig, async (arg) => {
+      const sweepFile = sweepFileOfNode(arg);
+      if (sweepFile) {
+        await vscode.window.showTextDocument(sweepFile);
+        return;
+      }
       const configNode = configOfNode(arg);
       if (configNode) {
         await vscode.window.showTextDocument(configNode);
@@ -224,7 +239,24 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (refusedForEditor(log)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
     }),
-    register(COMMANDS.refreshRuns, () => store.rescan()),
+    register(COMMANDS.refreshRuns, () => Promise.all([store.rescan(), deps.sweeps?.refresh(true)])),
+    register(COMMANDS.openTaskStderr, async (arg) => {
+      const report =
+        arg && isNode(arg)
+          ? arg.kind === 'trial'
+            ? arg.report
+            : arg.kind === 'run'
+              ? arg.task
+              : undefined
+          : undefined;
+      const file = report?.stderrFile;
+      if (!file || !fs.existsSync(file)) {
+        void vscode.window.showInformationMessage('MLA: this trial has no task stderr file (yet).');
+        return;
+      }
+      if (refusedForEditor(file)) return;
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    }),
     register(COMMANDS.openDocs, async () => {
       // The user guide ships in the .vsix; its links to the other docs/ pages work in the preview.
       const guide = vscode.Uri.joinPath(deps.context.extensionUri, 'docs', 'guide.md');
@@ -308,8 +340,19 @@ async function runsOf(
   return item ? [item.run] : [];
 }
 
+function isNode(arg: NodeArg): arg is RunTreeNode {
+  return arg !== undefined && !(arg instanceof vscode.Uri);
+}
+
+/** A sweep's node or its trial row: the sweep file it came from, when it still exists. */
+function sweepFileOfNode(arg: NodeArg): vscode.Uri | undefined {
+  if (!isNode(arg)) return undefined;
+  const sweep = arg.kind === 'trial' ? arg.sweep : arg.kind === 'config' ? arg.sweep : undefined;
+  return sweep && fs.existsSync(sweep.plan.sweepFile) ? vscode.Uri.file(sweep.plan.sweepFile) : undefined;
+}
+
 function runsUnder(node: NodeArg): RunInfo[] {
-  if (!node || node instanceof vscode.Uri) return [];
+  if (!node || node instanceof vscode.Uri || node.kind === 'trial') return [];
   if (node.kind === 'run') return [node.run];
   if (node.kind === 'group') return node.runs;
   return node.groups.flatMap((g) => g.runs);

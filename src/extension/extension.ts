@@ -12,6 +12,7 @@ import { DashboardPanels } from './dashboard/panel';
 import { onDidShowWizardStep, type WizardStepShown } from './newProjectWizard';
 import { RunStore } from './runStore';
 import { RunTreeProvider, type RunTreeNode } from './runTree';
+import { SweepStates } from './sweepStates';
 import { TrainingManager } from './trainingManager';
 
 /** What activate() returns: used by the integration tests to look inside (tree contents, panel traffic). */
@@ -34,18 +35,18 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   );
   const store = new RunStore();
   training.countRunsOf(store);
-  const tree = new RunTreeProvider(store);
+  const sweepStates = new SweepStates();
+  const tree = new RunTreeProvider(store, sweepStates);
   const treeView = vscode.window.createTreeView('mla.runs', {
     treeDataProvider: tree,
     canSelectMany: true,
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
-  const sweeps = new SweepRunner(
-    context.asAbsolutePath('dist/trainer.js'),
-    output,
-    () => void store.rescan(),
-  );
+  const sweeps = new SweepRunner(context.asAbsolutePath('dist/trainer.js'), output, () => {
+    void store.rescan();
+    void sweepStates.refresh(true);
+  });
   const configSelector: vscode.DocumentSelector = [
     { scheme: 'file', pattern: '**/*.mla.json' },
     { scheme: 'file', pattern: '**/dataset.json' },
@@ -55,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     diagnostics,
     training,
     store,
+    sweepStates,
+    store.onDidChange(() => sweepStates.refreshSoon()),
     tree,
     treeView,
     panels,
@@ -63,11 +66,14 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
       new ConfigCodeActions(diagnostics),
       ConfigCodeActions.metadata,
     ),
-    ...registerCommands({ context, store, training, panels, diagnostics, output }),
+    ...registerCommands({ context, store, training, panels, diagnostics, output, sweeps: sweepStates }),
     sweeps,
     new SweepDiagnostics(),
     vscode.commands.registerCommand(COMMANDS.runSweep, async (arg?: unknown) => {
-      const file = arg instanceof vscode.Uri ? arg : await pickSweepFile();
+      const file =
+        arg instanceof vscode.Uri
+          ? arg
+          : (sweepFileOf(arg as RunTreeNode | undefined) ?? (await pickSweepFile()));
       const executor = file && (await chooseExecutor(file));
       if (file && executor) await sweeps.run(file, executor);
     }),
@@ -82,10 +88,17 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   );
   // The first scan reads run folders from disk; activation itself stays fast.
   void store.rescan();
+  void sweepStates.refresh(true);
   output.appendLine(
     `MLA Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - started} ms`,
   );
   return { store, training, panels, diagnostics, tree, treeView, onDidShowWizardStep };
+}
+
+/** The sweep file of the explorer's sweep node (Run Sweep on it runs the sweep again: it resumes). */
+function sweepFileOf(node: RunTreeNode | undefined): vscode.Uri | undefined {
+  if (!node || typeof node !== 'object' || node.kind !== 'config' || !node.sweep) return undefined;
+  return vscode.Uri.file(node.sweep.plan.sweepFile);
 }
 
 export function deactivate(): void {

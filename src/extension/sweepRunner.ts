@@ -7,7 +7,7 @@ import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { decodeSweepEvent, type SweepEvent } from '../protocol/sweepEvents';
 import { NodeNotFoundError, resolveNodeRuntime } from './nodeRuntime';
-import { readSettings, runsDirFor } from './settings';
+import { readSettings, runsDirFor, slurmFlags, slurmSettings, sweepExecutorSetting } from './settings';
 
 export type SweepExecutorChoice = 'local' | 'slurm';
 
@@ -32,7 +32,7 @@ export class SweepRunner implements vscode.Disposable {
     const args = [this.trainerScript, 'sweep', sweepFile.fsPath, '--executor', executor, '--json'];
     const runsDir = runsDirFor(sweepFile);
     if (runsDir) args.push('--runs-dir', runsDir);
-    if (executor === 'slurm') args.push('--wait');
+    if (executor === 'slurm') args.push('--wait', ...slurmFlags(slurmSettings(sweepFile)));
     this.output.appendLine(`$ ${runtime.command} ${args.join(' ')}`);
     const child = spawn(runtime.command, args, {
       env: { ...process.env, ...runtime.env },
@@ -112,10 +112,10 @@ function describe(event: SweepEvent): string {
   }
 }
 
-/** The executor: the `mla.sweepExecutor` setting, or asked when it is `ask`. */
+/** The executor: the `mla.sweep.executor` setting, or asked when it is `ask`. */
 export async function chooseExecutor(scope: vscode.Uri): Promise<SweepExecutorChoice | undefined> {
-  const setting = vscode.workspace.getConfiguration('mla', scope).get<string>('sweepExecutor', 'ask');
-  if (setting === 'local' || setting === 'slurm') return setting;
+  const setting = sweepExecutorSetting(scope);
+  if (setting !== 'ask') return setting;
   const pick = await vscode.window.showQuickPick(
     [
       { label: 'local', description: 'trainer processes on this machine', value: 'local' as const },

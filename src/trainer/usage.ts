@@ -158,6 +158,8 @@ Options:
   --stop            (slurm) scancel the sweep's jobs; each running trial checkpoints
   --runs-dir DIR    where run folders go; default: .mla/runs in the sweep file's workspace
   --json            print one JSON event per line on stdout
+  --partition P, --time T, --mem M, --gpus N, --sbatch LINE (repeatable), --setup LINE (repeatable)
+                    (slurm) used where the sweep file's "slurm" leaves them out; the file's values win
   -h, --help        show this help
 
 Every expanded config is validated before anything starts. Each trial is a run folder named

@@ -293,6 +293,12 @@ export const workspace = {
   get workspaceFolders(): WorkspaceFolder[] | undefined {
     return editor.folders.length > 0 ? editor.folders : undefined;
   },
+  /** As VS Code: relative to the workspace folder holding the file, else the path itself. */
+  asRelativePath(uri: Uri | string): string {
+    const fsPath = typeof uri === 'string' ? uri : uri.fsPath;
+    const folder = editor.folders.find((f) => !path.relative(f.uri.fsPath, fsPath).startsWith('..'));
+    return folder ? path.relative(folder.uri.fsPath, fsPath).split(path.sep).join('/') : fsPath;
+  },
   getWorkspaceFolder(uri: Uri): WorkspaceFolder | undefined {
     return editor.folders.find((f) => !path.relative(f.uri.fsPath, uri.fsPath).startsWith('..'));
   },
@@ -331,6 +337,7 @@ export const workspace = {
     return watcher;
   },
   onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
+  onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
   onDidChangeConfiguration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>().event,
 };
 

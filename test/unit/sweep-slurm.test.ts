@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseJobComp, parseSbatchJobId, parseSqueue } from '../../src/core/sweep/slurm/cli';
+import { parseJobComp, parseSacct, parseSbatchJobId, parseSqueue } from '../../src/core/sweep/slurm/cli';
+import { withSlurmDefaults } from '../../src/core/sweep/slurm/defaults';
 import { arrayRanges, sbatchScript, shellQuote } from '../../src/core/sweep/slurm/script';
 
 describe('sbatch script', () => {
@@ -96,5 +97,44 @@ describe('Slurm output', () => {
       { jobId: '12', index: 0, state: 'COMPLETED', reason: '', exitCode: '0:0' },
       { jobId: '12', index: 3, state: 'FAILED', reason: '', exitCode: '1:0' },
     ]);
+  });
+
+  test('sacct of an array job: one line per task, the pending rest as one summary line', () => {
+    const out = [
+      '12_0|COMPLETED|0:0',
+      '12_1|CANCELLED by 0|0:15',
+      '12_3|FAILED|3:0',
+      '12_[4-7]|PENDING|0:0',
+      '19_0|FAILED|1:0',
+    ].join('\n');
+    assert.deepEqual(parseSacct(out, new Set(['12'])), [
+      { jobId: '12', index: 0, state: 'COMPLETED', reason: '', exitCode: '0:0' },
+      { jobId: '12', index: 1, state: 'CANCELLED', reason: '', exitCode: '0:15' },
+      { jobId: '12', index: 3, state: 'FAILED', reason: '', exitCode: '3:0' },
+    ]);
+    assert.deepEqual(parseSacct('Slurm accounting storage is disabled\n', new Set(['12'])), []);
+  });
+});
+
+describe('Slurm options', () => {
+  test('an sbatch script from the sweep file’s options filled with the settings’ defaults', () => {
+    const slurm = withSlurmDefaults(
+      { time: '00:10:00' },
+      { time: '01:00:00', mem: '4G', sbatch: ['--qos=short'] },
+    );
+    const text = sbatchScript({
+      jobName: 'mla-lr',
+      indices: [0, 1],
+      maxParallel: null,
+      slurm,
+      logDir: '/runs/.sweeps/lr/slurm',
+      node: '/usr/bin/node',
+      entry: '/opt/mla/bin/mla.js',
+      planFile: '/runs/.sweeps/lr/slurm/plan-1.json',
+    });
+    assert.match(text, /^#SBATCH --time=00:10:00$/m);
+    assert.match(text, /^#SBATCH --mem=4G$/m);
+    assert.match(text, /^#SBATCH --qos=short$/m);
+    assert.doesNotMatch(text, /01:00:00/);
   });
 });

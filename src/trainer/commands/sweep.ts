@@ -15,8 +15,9 @@ import type { SweepCounts, SweepExecutor, TrialReport } from '../../core/sweep/e
 import { trialRunDir, writePlan } from '../../core/sweep/folder';
 import { metricOf } from '../../core/sweep/metric';
 import { planSweep } from '../../core/sweep/plan';
+import { withSlurmDefaults } from '../../core/sweep/slurm/defaults';
 import { trialAction } from '../../core/sweep/trialState';
-import type { SweepPlan } from '../../core/sweep/types';
+import type { SlurmOptions, SweepPlan } from '../../core/sweep/types';
 import { encodeSweepEvent, type SweepEvent } from '../../protocol/sweepEvents';
 import { readConfigText, UsageError } from '../args';
 import { SWEEP_HELP } from '../usage';
@@ -32,6 +33,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       stop: { type: 'boolean', default: false },
       'runs-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
+      partition: { type: 'string' },
+      time: { type: 'string' },
+      mem: { type: 'string' },
+      gpus: { type: 'string' },
+      sbatch: { type: 'string', multiple: true },
+      setup: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,6 +56,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const { plan, diagnostics } = await planSweep(readConfigText(sweepFile), sweepFile, runsDir);
   for (const d of diagnostics) process.stderr.write(formatDiagnostic(d.file, d) + '\n');
   if (!plan) return 2;
+  plan.slurm = withSlurmDefaults(plan.slurm, slurmFlags(values));
 
   const todo = plan.trials.filter((t) => trialAction(trialRunDir(plan, t), false) !== 'skip-completed');
   if (values['dry-run']) {
@@ -126,6 +134,29 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The Slurm flags given on the command line: defaults for what the sweep file's `slurm` leaves out. */
+function slurmFlags(values: {
+  partition?: string;
+  time?: string;
+  mem?: string;
+  gpus?: string;
+  sbatch?: string[];
+  setup?: string[];
+}): SlurmOptions {
+  const out: SlurmOptions = {};
+  if (values.partition) out.partition = values.partition;
+  if (values.time) out.time = values.time;
+  if (values.mem) out.mem = values.mem;
+  if (values.gpus !== undefined) {
+    if (!/^\d+$/.test(values.gpus))
+      throw new UsageError(`--gpus: expected a whole number of GPUs per task, found "${values.gpus}"`);
+    out.gpus = Number(values.gpus);
+  }
+  if (values.sbatch) out.sbatch = values.sbatch;
+  if (values.setup) out.setup = values.setup;
+  return out;
 }
 
 function progressLine(plan: SweepPlan, c: SweepCounts): string {

@@ -12,6 +12,7 @@ import {
   jobCompTasks,
   parseSbatchJobId,
   runSlurm,
+  sacctTasks,
   squeueTasks,
   type SlurmTask,
 } from '../slurm/cli';
@@ -93,43 +94,8 @@ export class SlurmExecutor implements SweepExecutor {
     }
   }
 
-  async report(plan: SweepPlan): Promise<TrialReport[]> {
-    const jobs = readJobRecords(plan);
-    const ids = jobs.map((j) => j.jobId);
-    const [queue, ended] = await Promise.all([squeueTasks(ids), jobCompTasks(ids)]);
-    // The newest job that holds a trial decides; within a job squeue (live) wins over the completion log.
-    const order = new Map(ids.map((id, i) => [id, i]));
-    const latest = new Map<string, SlurmTask>();
-    const trialOf = taskTrials(jobs);
-    // squeue has no exit codes: take them from the completion log's line of the same task.
-    const exitCodes = new Map(ended.map((t) => [`${t.jobId}_${t.index}`, t.exitCode]));
-    for (const t of [
-      ...ended,
-      ...queue.map((q) => ({ ...q, exitCode: exitCodes.get(`${q.jobId}_${q.index}`) })),
-    ]) {
-      const trialId = trialOf(t);
-      if (trialId === undefined) continue;
-      const seen = latest.get(trialId);
-      if (!seen || order.get(t.jobId)! >= order.get(seen.jobId)!) latest.set(trialId, t);
-    }
-    return plan.trials.map((trial): TrialReport => {
-      const folder = trialStateOf(trialRunDir(plan, trial));
-      const task = latest.get(trial.trialId);
-      if (folder === 'completed' || !task) return { index: trial.index, state: folder };
-      if (ACTIVE_STATES.has(task.state)) {
-        const queued = task.state === 'PENDING' || task.state.startsWith('REQUEUE');
-        return { index: trial.index, state: queued ? 'queued' : 'running' };
-      }
-      if (task.state === 'COMPLETED' && folder !== 'running') return { index: trial.index, state: folder };
-      const exit = task.exitCode ? `, exit code ${task.exitCode}` : '';
-      const why = task.reason && task.reason !== 'None' ? `: ${task.reason}` : '';
-      return {
-        index: trial.index,
-        state: folder === 'stopped' ? 'stopped' : 'failed',
-        reason: `Slurm ${task.state}${exit}${why}`,
-        stderrFile: path.join(slurmDir(plan), `${task.jobId}_${task.index}.err`),
-      };
-    });
+  report(plan: SweepPlan): Promise<TrialReport[]> {
+    return slurmReport(plan);
   }
 
   async stop(plan: SweepPlan): Promise<void> {
@@ -166,4 +132,53 @@ export class SlurmExecutor implements SweepExecutor {
     writeJsonAtomic(path.join(dir, 'jobs.json'), [...readJobRecords(plan), record]);
     return record;
   }
+}
+
+/** Every trial's state: its run folder's, overlaid with what squeue and the job completion log say of its task. */
+export async function slurmReport(plan: SweepPlan): Promise<TrialReport[]> {
+  const jobs = readJobRecords(plan);
+  const ids = jobs.map((j) => j.jobId);
+  const [queue, logged, accounted] = await Promise.all([
+    squeueTasks(ids),
+    jobCompTasks(ids),
+    sacctTasks(ids),
+  ]);
+  // The completion log lists every run of a task; sacct only its latest: sacct's line, read last, decides.
+  const ended = [...logged, ...accounted];
+  // The newest job that holds a trial decides; within a job squeue (live) wins over the completion log.
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const latest = new Map<string, SlurmTask>();
+  const trialOf = taskTrials(jobs);
+  // squeue has no exit codes: take them from the completion log's line of the same task.
+  const exitCodes = new Map(ended.map((t) => [`${t.jobId}_${t.index}`, t.exitCode]));
+  for (const t of [
+    ...ended,
+    ...queue.map((q) => ({ ...q, exitCode: exitCodes.get(`${q.jobId}_${q.index}`) })),
+  ]) {
+    const trialId = trialOf(t);
+    if (trialId === undefined) continue;
+    const seen = latest.get(trialId);
+    if (!seen || order.get(t.jobId)! >= order.get(seen.jobId)!) latest.set(trialId, t);
+  }
+  return plan.trials.map((trial): TrialReport => {
+    const folder = trialStateOf(trialRunDir(plan, trial));
+    const task = latest.get(trial.trialId);
+    if (folder === 'completed' || !task) return { index: trial.index, state: folder };
+    const slurmTask = `${task.jobId}_${task.index}`;
+    if (ACTIVE_STATES.has(task.state)) {
+      const queued = task.state === 'PENDING' || task.state.startsWith('REQUEUE');
+      return { index: trial.index, state: queued ? 'queued' : 'running', slurmTask };
+    }
+    if (task.state === 'COMPLETED' && folder !== 'running')
+      return { index: trial.index, state: folder, slurmTask };
+    const exit = task.exitCode ? `, exit code ${task.exitCode}` : '';
+    const why = task.reason && task.reason !== 'None' ? `: ${task.reason}` : '';
+    return {
+      index: trial.index,
+      state: folder === 'stopped' ? 'stopped' : 'failed',
+      reason: `Slurm ${task.state}${exit}${why}`,
+      stderrFile: path.join(slurmDir(plan), `${slurmTask}.err`),
+      slurmTask,
+    };
+  });
 }

@@ -10,6 +10,8 @@ export interface TrialReport {
   reason?: string;
   /** Where the trial's task wrote its standard error. */
   stderrFile?: string;
+  /** The Slurm array task that runs (or last ran) the trial, `<job id>_<task id>`: what scancel takes. */
+  slurmTask?: string;
 }
 
 export interface SweepCounts {

@@ -1,6 +1,6 @@
 // The Slurm commands a sweep uses (sbatch, squeue, scancel, scontrol) and the parsing of what they print.
-// Finished tasks leave squeue after MinJobAge; the job completion log (jobcomp/filetxt) keeps them, and
-// sacct is often unavailable (no accounting database), so both are read.
+// Finished tasks leave squeue after MinJobAge; the job completion log (jobcomp/filetxt) keeps them where a
+// cluster writes one, and sacct where it has an accounting database (often not), so each is read if there.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -118,6 +118,40 @@ export async function jobCompTasks(jobIds: string[]): Promise<SlurmTask[]> {
   if (type !== 'jobcomp/filetxt' || !loc) return [];
   try {
     return parseJobComp(fs.readFileSync(loc, 'utf8'), new Set(jobIds));
+  } catch {
+    return [];
+  }
+}
+
+export const SACCT_FORMAT = 'JobID,State,ExitCode';
+
+/**
+ * Lines of `sacct -n -P -X -j … -o JobID,State,ExitCode`: array tasks are `<job>_<task>`; a pending array's
+ * summary line (`<job>_[4-7]`) is skipped; a state may carry who did it (`CANCELLED by 1000`).
+ */
+export function parseSacct(stdout: string, jobIds: Set<string>): SlurmTask[] {
+  const out: SlurmTask[] = [];
+  for (const line of stdout.split('\n')) {
+    const [id, state, exitCode] = line.trim().split('|');
+    const m = /^(\d+)_(\d+)$/.exec(id ?? '');
+    if (!m || !jobIds.has(m[1]) || !state) continue;
+    out.push({
+      jobId: m[1],
+      index: Number(m[2]),
+      state: state.split(' ')[0],
+      reason: '',
+      ...(exitCode ? { exitCode } : {}),
+    });
+  }
+  return out;
+}
+
+/** Ended tasks from the accounting database; none where the cluster keeps none (sacct then exits 1). */
+export async function sacctTasks(jobIds: string[]): Promise<SlurmTask[]> {
+  if (jobIds.length === 0) return [];
+  try {
+    const stdout = await runSlurm('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', SACCT_FORMAT]);
+    return parseSacct(stdout, new Set(jobIds));
   } catch {
     return [];
   }
