@@ -275,9 +275,12 @@ export class CompareView {
       body.append(tr);
     }
     table.append(body);
+    // Without a reference the notes have no Δ column to sit in: they are listed under the table.
+    const notes = t.reference === null ? t.rows.filter((r) => r.note !== null) : [];
     this.tableBox.replaceChildren(
       el('div', { class: 'table-scroll' }, table),
       el('p', { class: 'detail', 'data-field': 'protocol' }, `Protocol: ${t.protocol.join('; ')}.`),
+      ...notes.map((r) => el('p', { class: 'detail', 'data-field': 'note' }, `${r.label}: ${r.note}.`)),
     );
   }
 
