@@ -165,14 +165,18 @@ export class CompareView {
         },
         { 'data-control': 'split' },
       ),
-      ...(methods.length > 1 && reference !== null
+      ...(methods.length > 1
         ? [
             select(
               'Reference',
-              methods.map((m) => ({ value: m, label: m })),
-              reference,
+              [
+                // Without joint among the rows there is no default reference: the person picks one.
+                ...(reference === null ? [{ value: '', label: '(none)' }] : []),
+                ...methods.map((m) => ({ value: m, label: m })),
+              ],
+              reference ?? '',
               (v) => {
-                this.ui.compare.reference = v;
+                this.ui.compare.reference = v === '' ? null : v;
                 this.changed();
               },
               { 'data-control': 'reference' },
