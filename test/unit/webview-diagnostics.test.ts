@@ -103,6 +103,29 @@ describe('method diagnostics charts', () => {
     assert.equal(charts[3].chart.lines[0].colorIndex, -1);
   });
 
+  it("draws G-Blending's loss weights with the fused weight in the fused line's style", () => {
+    const weights = {
+      'gblending/weight/fused': 0.5,
+      'gblending/weight/audio': 0.3,
+      'gblending/weight/video': 0.2,
+    };
+    const [chart] = diagnosticCharts(frameOf([record(1, weights), record(2, weights)]), ['audio', 'video']);
+    assert.equal(chart.title, 'gblending · weight');
+    assert.deepEqual(
+      chart.chart.lines.map((l) => [l.label, l.colorIndex, l.fused]),
+      [
+        ['fused', -1, true],
+        ['audio', 0, false],
+        ['video', 1, false],
+      ],
+    );
+    assert.deepEqual(chart.chart.data.slice(1), [
+      [0.5, 0.5],
+      [0.3, 0.3],
+      [0.2, 0.2],
+    ]);
+  });
+
   it('has no chart for a method without diagnostics (joint)', () => {
     assert.deepEqual(diagnosticCharts(frameOf([record(1), record(2)]), ['audio', 'video']), []);
   });

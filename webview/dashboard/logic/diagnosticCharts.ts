@@ -36,16 +36,17 @@ export function diagnosticCharts(frame: SeriesFrame, modalities: readonly string
       const raw = frame.series[key];
       if (!raw.some((v) => v !== null)) return;
       const label = name === '' ? family : name;
-      // A modality keeps its colour from the other charts; other lines take the palette in order.
+      // A modality keeps its colour from the other charts, `fused` the fused line's; others take the palette.
       const m = modalities.indexOf(name);
-      const colorIndex = name === '' ? -1 : m >= 0 ? m : i;
+      const fused = name === 'fused';
+      const colorIndex = name === '' || fused ? -1 : m >= 0 ? m : i;
       const smooth = frame.smoothed?.[key];
       if (smooth) {
-        lines.push({ key, label, colorIndex, fused: false, faint: false });
+        lines.push({ key, label, colorIndex, fused, faint: false });
         data.push(smooth);
-        lines.push({ key: `${key}~raw`, label: `${label} (raw)`, colorIndex, fused: false, faint: true });
+        lines.push({ key: `${key}~raw`, label: `${label} (raw)`, colorIndex, fused, faint: true });
       } else {
-        lines.push({ key, label, colorIndex, fused: false, faint: false });
+        lines.push({ key, label, colorIndex, fused, faint: false });
       }
       data.push(raw);
     });

@@ -248,7 +248,12 @@ class RunSection {
       const signature = data.lines.map((l) => l.key).join(',');
       const spec = {
         title,
-        lines: data.lines.map((l) => ({ label: l.label, colorIndex: l.colorIndex, faint: l.faint })),
+        lines: data.lines.map((l) => ({
+          label: l.label,
+          colorIndex: l.colorIndex,
+          bold: l.fused,
+          faint: l.faint,
+        })),
         syncKey: `live-${this.run.runDir}`,
         note: () => (this.frame?.downsampled ? 'min and max of the epochs around this point' : null),
         onZoom: (from: number, to: number) => this.zoom(from, to),
