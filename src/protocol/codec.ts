@@ -71,6 +71,23 @@ export function literal<const L extends readonly (string | number | boolean)[]>(
   return codec((v, at) => (values.includes(v as L[number]) ? (v as L[number]) : fail(at, expected)));
 }
 
+/** A value `first` decodes, else one `second` decodes (tried in that order). */
+export function either<A, B>(first: Codec<A>, second: Codec<B>): Codec<A | B> {
+  return codec((v, at) => {
+    try {
+      return first.decode(v, at);
+    } catch (a) {
+      if (!(a instanceof DecodeError)) throw a;
+      try {
+        return second.decode(v, at);
+      } catch (b) {
+        if (!(b instanceof DecodeError)) throw b;
+        return fail(at, `${a.expected} or ${b.expected}`);
+      }
+    }
+  });
+}
+
 export function nullable<T>(inner: Codec<T>): Codec<T | null> {
   return codec((v, at) => (v === null ? null : inner.decode(v, at)));
 }

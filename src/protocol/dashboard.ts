@@ -3,6 +3,7 @@
 // on them: a webview is untrusted input, it renders data and could be driven by it. Messages to the webview
 // come from the host's own code and are typed, not decoded.
 
+import type { CompareTable } from '../core/compare/types';
 import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
 import type { SeriesFrame } from '../shared/series';
 import * as c from './codec';
@@ -55,6 +56,25 @@ export interface CompareGroup {
   runs: { run: RunView; records: EpochRecord[] }[];
 }
 
+/** A value as JSON carries it: non-finite numbers (the std of one seed, the t of a zero spread) become null. */
+export type Jsonified<T> = T extends number
+  ? number | null
+  : T extends string | boolean | null
+    ? T
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : { [K in keyof T]: Jsonified<T[K]> };
+
+/** The table `mla compare` builds (src/core/compare), as the Compare view receives it. */
+export type CompareTableView = Jsonified<CompareTable>;
+
+/** The table rendered by the core renderers, for Copy and Save. */
+export interface CompareTableTexts {
+  markdown: string;
+  latex: string;
+  csv: string;
+}
+
 /** Where the fusion inspector's records came from: fusion.jsonl (best epoch) or `mla eval` of a checkpoint. */
 export interface FusionSource {
   runDir: string;
@@ -79,6 +99,17 @@ export type HostToWebview =
   /** `requestId`: the `requestSeries` this answers; null for new epochs of the request being followed. */
   | { type: 'series'; requestId: number | null; frame: SeriesFrame }
   | { type: 'compareData'; groups: CompareGroup[] }
+  /**
+   * `requestId`: the `requestCompareTable` this answers; null when the runs changed. `error`: why no table
+   * (then `table` and `texts` are null).
+   */
+  | {
+      type: 'compareTable';
+      requestId: number | null;
+      table: CompareTableView | null;
+      texts: CompareTableTexts | null;
+      error: string | null;
+    }
   /** `requestId`: the `evalCheckpoint` these records answer; null for the run's fusion.jsonl. */
   | { type: 'fusionRecords'; requestId: number | null; source: FusionSource; records: FusionRecord[] }
   | {
@@ -107,7 +138,7 @@ const requestId = c.integer(0);
 const epochBound = c.nullable(c.refine(c.number, (v) => v >= 0, 'an epoch ≥ 0 or null'));
 const fileName = c.refine(c.string, (v) => safeFileName(v) !== null, 'a plain file name');
 
-const exportFormat = c.literal('csv', 'markdown');
+const exportFormat = c.literal('csv', 'markdown', 'latex');
 export type ExportFormat = c.Infer<typeof exportFormat>;
 
 const webviewToHost = c.tagged({
@@ -124,6 +155,13 @@ const webviewToHost = c.tagged({
     to: epochBound,
     points: c.integer(LIMITS.points.min, LIMITS.points.max),
     smoothing: c.refine(c.number, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+  }),
+  /** The comparison table at this split and epoch, rows tested against `reference` (null: the default). */
+  requestCompareTable: c.object({
+    requestId,
+    metric: c.literal('test', 'val'),
+    epoch: c.either(c.literal('best', 'last'), c.integer(1)),
+    reference: c.nullable(c.refine(c.string, (v) => v.length <= 100, 'a method name')),
   }),
   requestFusion: c.object({ runDir }),
   evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1) }),

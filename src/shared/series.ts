@@ -3,9 +3,10 @@
 /**
  * Series of the live view, keyed `<group>:<name>`: `trainLoss:<m>` / `trainLoss:fused` (joint),
  * `trainAcc:<m>` / `trainAcc:fused`, `val:<m>` / `val:fused`, `test:<m>` / `test:fused`, `lr:`, `speed:`,
- * `weight:<m>`. Missing values are null.
+ * `weight:<m>`, and `diag:<key>` for each key of the epoch record's method `diagnostics` (e.g.
+ * `diag:ogm/rho/audio`). Missing values are null.
  */
-export type SeriesGroup = 'trainLoss' | 'trainAcc' | 'val' | 'test' | 'lr' | 'speed' | 'weight';
+export type SeriesGroup = 'trainLoss' | 'trainAcc' | 'val' | 'test' | 'lr' | 'speed' | 'weight' | 'diag';
 
 export function seriesKey(group: SeriesGroup, name = ''): string {
   return `${group}:${name}`;

@@ -80,6 +80,43 @@ describe('parseWebviewMessage', () => {
     for (const m of bad) assert.equal(parseWebviewMessage(m, allowed), null, JSON.stringify(m));
   });
 
+  it("decodes the Compare view's table request: split, epoch best / last / N ≥ 1, a reference or null", () => {
+    const ask = (epoch: unknown, reference: unknown = null, metric: unknown = 'test') =>
+      parseWebviewMessage({ type: 'requestCompareTable', requestId: 3, metric, epoch, reference }, allowed);
+    assert.deepEqual(ask('best'), {
+      type: 'requestCompareTable',
+      requestId: 3,
+      metric: 'test',
+      epoch: 'best',
+      reference: null,
+    });
+    assert.equal(ask(12, 'ogm-ge', 'val')?.type, 'requestCompareTable');
+    assert.deepEqual(
+      [ask('last'), ask(12, 'ogm-ge', 'val')].map((m) => m && 'epoch' in m && m.epoch),
+      ['last', 12],
+    );
+    for (const [epoch, reference, metric] of [
+      [0, null, 'test'],
+      [2.5, null, 'test'],
+      ['first', null, 'test'],
+      ['best', 5, 'test'],
+      ['best', 'x'.repeat(101), 'test'],
+      ['best', null, 'train'],
+    ])
+      assert.equal(
+        ask(epoch, reference, metric),
+        null,
+        `${String(epoch)} ${String(reference)} ${String(metric)}`,
+      );
+    assert.deepEqual(
+      parseWebviewMessage(
+        { type: 'exportText', format: 'latex', action: 'copy', fileName: 't.tex', content: '\\toprule' },
+        allowed,
+      ),
+      { type: 'exportText', format: 'latex', action: 'copy', fileName: 't.tex', content: '\\toprule' },
+    );
+  });
+
   it('allows plain file names only', () => {
     assert.equal(safeFileName('table-test.csv'), 'table-test.csv');
     for (const name of ['../x.csv', 'a/b.csv', '.hidden', '', 'x'.repeat(200), 'a\\b.csv'])

@@ -2,14 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EpochRecord, RunSummary } from '../../src/core/runs/types';
 import type { CompareGroup, RunView } from '../../src/protocol/dashboard';
-import {
-  alignCurves,
-  bandCurve,
-  buildTable,
-  commonEpochs,
-  scoresAt,
-} from '../../webview/dashboard/logic/compare';
-import { csvField, tableToCsv, tableToMarkdown } from '../../webview/dashboard/logic/exportTable';
+import { alignCurves, bandCurve, commonEpochs } from '../../webview/dashboard/logic/compare';
 
 function rec(epoch: number, fused: number, weak: number, best = false): EpochRecord {
   return {
@@ -86,40 +79,7 @@ const group: CompareGroup = {
   ],
 };
 
-describe('compare table', () => {
-  it('takes best from the summaries: mean and sample std across seeds, each seed kept', () => {
-    const t = buildTable([group], { kind: 'best' }, 'test');
-    assert.deepEqual(t.columns, ['strong', 'weak', 'fused']);
-    const fused = t.rows[0].cells.fused;
-    assert.ok(Math.abs(fused.mean - 0.97) < 1e-12);
-    assert.ok(Math.abs(fused.std - Math.sqrt(0.0002)) < 1e-12);
-    assert.deepEqual(
-      fused.values.map((v) => [v.seed, v.value, v.epoch]),
-      [
-        [0, 0.96, 2],
-        [1, 0.98, 3],
-      ],
-    );
-    assert.equal(t.rows[0].bestEpoch.mean, 2.5);
-    assert.equal(t.rows[0].duration.mean, 30.5);
-  });
-
-  it('reads a chosen epoch from the records, and says when a run lacks it', () => {
-    const t = buildTable([group], { kind: 'epoch', epoch: 1 }, 'val');
-    assert.ok(Math.abs(t.rows[0].cells.weak.mean - (0.39 + 0.49) / 2) < 1e-12);
-    assert.equal(scoresAt(group.runs[0].run, group.runs[0].records, { kind: 'epoch', epoch: 9 }), null);
-    const missing = buildTable([group], { kind: 'epoch', epoch: 9 }, 'test');
-    assert.equal(missing.rows[0].cells.fused.n, 0);
-    assert.ok(Number.isNaN(missing.rows[0].cells.fused.mean));
-  });
-
-  it('uses the last epoch’s summary figures for "last", and records for a running run', () => {
-    assert.equal(buildTable([group], { kind: 'last' }, 'test').rows[0].cells.fused.mean, 0.5);
-    const running = { ...group, runs: [{ run: view(0, null), records: group.runs[0].records }] };
-    assert.equal(buildTable([running], { kind: 'best' }, 'test').rows[0].cells.fused.mean, 0.95);
-    assert.equal(buildTable([running], { kind: 'last' }, 'test').rows[0].cells.fused.mean, 0.97);
-  });
-
+describe('compare epochs', () => {
   it('offers the epochs every run reached', () => {
     const short = { ...group, runs: [{ ...group.runs[0], records: group.runs[0].records.slice(0, 2) }] };
     assert.deepEqual(commonEpochs([group, short]), [1, 2]);
@@ -143,38 +103,5 @@ describe('band curves', () => {
         [null, 5, null],
       ],
     });
-  });
-});
-
-describe('table export', () => {
-  it('writes CSV with quoting, mean/std rows and one row per seed', () => {
-    assert.equal(csvField('a,b'), '"a,b"');
-    assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    const csv = tableToCsv(buildTable([group], { kind: 'best' }, 'test'))
-      .trim()
-      .split('\n');
-    assert.equal(
-      csv[0],
-      'config,method,statistic,test strong (%),test weak (%),test multimodal (fused) (%),best epoch,duration (s)',
-    );
-    assert.equal(csv[1], '"cfg, ""quoted""",mla,mean,90.00,60.00,97.00,2.50,30.5');
-    assert.equal(csv[2], '"cfg, ""quoted""",mla,std,0.00,14.14,1.41,0.71,0.7');
-    assert.equal(csv[3], '"cfg, ""quoted""",mla,seed 0,90.00,50.00,96.00,2,30.0');
-    assert.equal(csv.length, 5);
-  });
-
-  it('writes the paper layout in Markdown', () => {
-    const md = tableToMarkdown(buildTable([group], { kind: 'best' }, 'test'));
-    assert.equal(
-      md,
-      [
-        '| method | strong | weak | multimodal (fused) | best epoch | duration (s) |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| cfg, "quoted" (mla) | 90.0 ± 0.0 | 60.0 ± 14.1 | 97.0 ± 1.4 | 2.5 ± 0.7 | 30.5 ± 0.7 |',
-        '',
-        'Test accuracy (%) at the best validation epoch, mean ± std over 2 seeds.',
-        '',
-      ].join('\n'),
-    );
   });
 });

@@ -91,19 +91,19 @@ describe('formatting and saved state', () => {
     const base = { view: 'run' as const, runDirs: ['/r'] };
     const ui = restoreUi(base, {
       live: { smoothing: 0.6, logLoss: true, from: 10, to: 20 },
-      compare: { choice: { kind: 'epoch', epoch: 5 }, split: 'val' },
+      compare: { choice: { kind: 'epoch', epoch: 5 }, split: 'val', reference: 'ogm-ge' },
       fusion: { list: 'uncertain', sample: 12, randomSeed: 3 },
     });
     assert.deepEqual(ui.live, { smoothing: 0.6, logLoss: true, from: 10, to: 20 });
-    assert.deepEqual(ui.compare, { choice: { kind: 'epoch', epoch: 5 }, split: 'val' });
+    assert.deepEqual(ui.compare, { choice: { kind: 'epoch', epoch: 5 }, split: 'val', reference: 'ogm-ge' });
     assert.deepEqual(ui.fusion, { list: 'uncertain', sample: 12, randomSeed: 3 });
     const bad = restoreUi(base, {
       live: { smoothing: 5, from: 30, to: 20 },
-      compare: { choice: { kind: 'epoch', epoch: -1 }, split: 'x' },
+      compare: { choice: { kind: 'epoch', epoch: -1 }, split: 'x', reference: 7 },
       fusion: { list: 'nope', sample: 'a' },
     });
     assert.deepEqual(bad.live, { smoothing: 0, logLoss: false, from: null, to: null });
-    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test' });
+    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test', reference: null });
     assert.equal(bad.fusion.list, 'misclassified');
     assert.equal(restoreUi(base, null).view, 'run');
   });

@@ -68,6 +68,9 @@ onMessage((message: HostToWebview) => {
     case 'compareData':
       compare?.onData(message.groups);
       return;
+    case 'compareTable':
+      compare?.onTable(message.requestId, message.table, message.texts, message.error);
+      return;
     case 'fusionRecords':
       fusion?.onRecords(message.source, message.records, message.requestId);
       return;

@@ -6,7 +6,7 @@ import type { RunInfo } from '../runs/reader';
 import type { RunConfigRecord } from '../runs/run-config';
 import { holmAdjust } from './holm';
 import { pairedTTest } from './paired-t';
-import { checkProtocol, describeProtocol } from './protocol';
+import { checkProtocol, describeProtocol, protocolDifferences } from './protocol';
 import { runScores } from './run-scores';
 import { FUSED, type CompareCell, type CompareOptions, type CompareRow, type CompareTable } from './types';
 
@@ -18,11 +18,13 @@ interface RowRuns {
   method: string;
   /** By seed; a seed run twice counts once, its latest run (runs come oldest first). */
   bySeed: Map<number, { run: RunInfo; scores: ColumnValues }>;
+  /** With `problems: 'mark'`: runs left out of the row, and why. */
+  missing: string[];
+  mismatch: string | null;
 }
 
 export function buildCompareTable(runs: readonly RunInfo[], options: CompareOptions): CompareTable {
   if (runs.length === 0) throw new Error('no runs to compare');
-  checkProtocol(runs);
   const columns: string[] = [];
   for (const run of runs) {
     for (const m of (run.resolved as RunConfigRecord).mla.order) if (!columns.includes(m)) columns.push(m);
@@ -45,7 +47,6 @@ export function buildValuesTable(
   options: CompareOptions & { cellsText: string },
 ): CompareTable {
   if (runs.length === 0) throw new Error('no runs to compare');
-  checkProtocol(runs);
   const table = tableOf(runs, [...columns], { ...options, reference: undefined }, (run) => {
     const v = values.get(run.dir);
     if (!v) throw new Error(`${run.dir}: no figures for this run`);
@@ -60,16 +61,40 @@ function tableOf(
   options: CompareOptions,
   valuesOf: (run: RunInfo) => ColumnValues,
 ): CompareTable {
+  const mark = options.problems === 'mark';
+  const configOf = (run: RunInfo) => run.resolved as RunConfigRecord;
+  const methods = [...new Set(runs.map((r) => configOf(r).method as string))];
+  if (options.reference !== undefined && !methods.includes(options.reference)) {
+    throw new Error(`--reference ${options.reference}: no row has this method (rows: ${methods.join(', ')})`);
+  }
+  const reference =
+    options.reference ?? (columns.includes(FUSED) && methods.includes('joint') ? 'joint' : null);
+  // The protocol every row is held to: the reference's (the first run where there is none).
+  const base = runs.find((r) => configOf(r).method === reference) ?? runs[0];
+  if (!mark) checkProtocol(runs);
+
   const groups = new Map<string, RowRuns>();
   for (const run of runs) {
-    const config = run.resolved as RunConfigRecord;
+    const config = configOf(run);
     const key = `${config.name}\u0000${config.method}`;
     let group = groups.get(key);
     if (!group) {
-      group = { config: config.name, method: config.method, bySeed: new Map() };
+      group = { config: config.name, method: config.method, bySeed: new Map(), missing: [], mismatch: null };
       groups.set(key, group);
     }
-    group.bySeed.set(config.run.seed, { run, scores: valuesOf(run) });
+    if (mark && group.mismatch === null) {
+      const differ = protocolDifferences(base, run);
+      if (differ.length > 0) group.mismatch = `protocol differs from the reference's: ${differ.join('; ')}`;
+    }
+    let scores: ColumnValues;
+    try {
+      scores = valuesOf(run);
+    } catch (error) {
+      if (!mark) throw error;
+      group.missing.push(`seed ${config.run.seed}: ${(error as Error).message.replace(`${run.dir}: `, '')}`);
+      continue;
+    }
+    group.bySeed.set(config.run.seed, { run, scores });
   }
 
   const rows: CompareRow[] = [...groups.values()].map((g) => {
@@ -77,7 +102,7 @@ function tableOf(
     const cells: Record<string, CompareCell> = {};
     for (const column of columns) {
       const values = seeds.map((s) => valueOf(g.bySeed.get(s)!.scores, column));
-      cells[column] = { ...meanStd(values), rank: 0 };
+      cells[column] = { ...meanStd(values), values, rank: 0 };
     }
     return {
       label: `${g.config} (${g.method})`,
@@ -87,25 +112,18 @@ function tableOf(
       runDirs: seeds.map((s) => g.bySeed.get(s)!.run.dir),
       cells,
       test: null,
-      note: null,
+      note: g.missing.length > 0 ? g.missing.join('; ') : null,
+      mismatch: g.mismatch,
     };
   });
   for (const column of columns) rankColumn(rows, column);
 
-  const methods = rows.map((r) => r.method);
-  if (options.reference !== undefined && !methods.includes(options.reference)) {
-    throw new Error(
-      `--reference ${options.reference}: no row has this method (rows: ${[...new Set(methods)].join(', ')})`,
-    );
-  }
-  const reference =
-    options.reference ?? (columns.includes(FUSED) && methods.includes('joint') ? 'joint' : null);
   if (reference !== null) testAgainst(rows, groups, reference);
   return {
     columns,
     rows,
     reference,
-    protocol: describeProtocol(runs[0].resolved as RunConfigRecord),
+    protocol: describeProtocol(configOf(base)),
     metric: options.metric,
     epoch: options.epoch,
   };
@@ -115,13 +133,17 @@ function valueOf(scores: ColumnValues, column: string): number {
   return scores[column] ?? NaN;
 }
 
-/** Best mean 1, second 2; ties share the rank; a column with one row or no values marks nothing. */
+/**
+ * Best mean 1, second 2; ties share the rank; a column with one row or no values marks nothing. Rows whose
+ * protocol differs compete for no rank: their figures are not comparable.
+ */
 function rankColumn(rows: CompareRow[], column: string): void {
-  const means = [...new Set(rows.map((r) => r.cells[column].mean).filter(Number.isFinite))].sort(
+  const fair = rows.filter((r) => r.mismatch === null);
+  const means = [...new Set(fair.map((r) => r.cells[column].mean).filter(Number.isFinite))].sort(
     (a, b) => b - a,
   );
-  if (rows.length < 2) return;
-  for (const row of rows) {
+  if (fair.length < 2) return;
+  for (const row of fair) {
     const cell = row.cells[column];
     cell.rank = cell.mean === means[0] ? 1 : cell.mean === means[1] ? 2 : 0;
   }
@@ -132,16 +154,26 @@ function testAgainst(rows: CompareRow[], groups: Map<string, RowRuns>, reference
   const refGroup = groups.get(`${refRow.config}\u0000${refRow.method}`)!;
   const tested: CompareRow[] = [];
   const results: ReturnType<typeof pairedTTest>[] = [];
+  const addNote = (row: CompareRow, note: string) => {
+    row.note = row.note === null ? note : `${note}; ${row.note}`;
+  };
   for (const row of rows) {
     if (row === refRow) continue;
+    if (row.mismatch !== null) {
+      addNote(row, 'protocol differs: no test');
+      continue;
+    }
     const group = groups.get(`${row.config}\u0000${row.method}`)!;
     const same = row.seeds.length === refRow.seeds.length && row.seeds.every((s, i) => s === refRow.seeds[i]);
     if (!same) {
-      row.note = `seeds ${row.seeds.join(', ')} do not pair with ${refRow.label}'s ${refRow.seeds.join(', ')}`;
+      addNote(
+        row,
+        `seeds ${row.seeds.join(', ')} do not pair with ${refRow.label}'s ${refRow.seeds.join(', ')}`,
+      );
       continue;
     }
     if (row.seeds.length < 2) {
-      row.note = 'one seed: no test';
+      addNote(row, 'one seed: no test');
       continue;
     }
     const a = row.seeds.map((s) => group.bySeed.get(s)!.scores[FUSED]);

@@ -41,14 +41,9 @@ export function protocolOf(config: RunConfigRecord): Record<string, unknown> {
 export function checkProtocol(runs: readonly RunInfo[]): void {
   if (runs.length === 0) return;
   const first = runs[0];
-  const base = flatten(protocolOf(first.resolved as RunConfigRecord));
   const problems: string[] = [];
   for (const run of runs.slice(1)) {
-    const other = flatten(protocolOf(run.resolved as RunConfigRecord));
-    const keys = [...new Set([...Object.keys(base), ...Object.keys(other)])].sort();
-    const differ = keys
-      .filter((k) => base[k] !== other[k])
-      .map((k) => `${k}: ${base[k] ?? '(none)'} vs ${other[k] ?? '(none)'}`);
+    const differ = protocolDifferences(first, run);
     if (differ.length > 0) problems.push(`${run.dir} differs from ${first.dir} in ${differ.join('; ')}`);
   }
   if (problems.length > 0) {
@@ -56,6 +51,14 @@ export function checkProtocol(runs: readonly RunInfo[]): void {
       `these runs do not share one protocol (only the method and its options may differ):\n  ${problems.join('\n  ')}`,
     );
   }
+}
+
+/** Every protocol field in which `run` differs from `base`, as `field: base's value vs run's value`. */
+export function protocolDifferences(base: RunInfo, run: RunInfo): string[] {
+  const a = flatten(protocolOf(base.resolved as RunConfigRecord));
+  const b = flatten(protocolOf(run.resolved as RunConfigRecord));
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k] ?? '(none)'} vs ${b[k] ?? '(none)'}`);
 }
 
 /** `training/optimizer/lr` → JSON text of the value, so nested fields compare and print one by one. */

@@ -34,9 +34,9 @@ export function renderLatex(table: CompareTable): string {
           row.test ? escapeLatex(pText(row.test.pHolm)) : '--',
         ]
       : [];
-    lines.push(
-      `${[escapeLatex(row.label), ...table.columns.map((c) => cell(row.cells[c])), ...tests].join(' & ')} \\\\`,
-    );
+    // A row held to another protocol is flagged where a reader of the paper sees it.
+    const label = escapeLatex(row.mismatch === null ? row.label : `${row.label} (protocol differs)`);
+    lines.push(`${[label, ...table.columns.map((c) => cell(row.cells[c])), ...tests].join(' & ')} \\\\`);
   }
   lines.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
   return lines.join('\n') + '\n';

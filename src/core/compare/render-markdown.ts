@@ -30,5 +30,10 @@ export function renderMarkdown(table: CompareTable): string {
       : [];
     lines.push(`| ${[row.label, ...table.columns.map((c) => mark(row.cells[c])), ...tests].join(' | ')} |`);
   }
+  const unfair = table.rows.filter((r) => r.mismatch !== null);
+  if (unfair.length > 0) {
+    lines.push('', 'Not ranked, not tested:');
+    for (const row of unfair) lines.push(`- ${row.label}: ${row.mismatch}`);
+  }
   return lines.join('\n') + '\n';
 }

@@ -11,6 +11,12 @@ export interface CompareOptions {
   epoch: CompareEpoch;
   /** The method the other rows are tested against; default `joint` when a row has it. */
   reference?: string;
+  /**
+   * `refuse` (the command line): runs whose protocol differs, or that lack the chosen figures, stop the table
+   * with an error. `mark` (the Compare view, which shows runs as they train): such rows stay in the table,
+   * out of the ranks and the test, with the reason in `mismatch` or `note`.
+   */
+  problems?: 'refuse' | 'mark';
 }
 
 /** One column's figures of one row: a value per seed, and their mean ± sample std. */
@@ -18,6 +24,8 @@ export interface CompareCell {
   mean: number;
   std: number;
   n: number;
+  /** Each seed's value, in the row's `seeds` order (NaN where the run lacks this column). */
+  values: number[];
   /** 1 for the best mean of the column, 2 for the second, else 0. */
   rank: 0 | 1 | 2;
 }
@@ -40,6 +48,8 @@ export interface CompareRow {
   test: CompareTest | null;
   /** Why a row is not tested, e.g. its seeds do not pair with the reference's. */
   note: string | null;
+  /** With `problems: 'mark'`: how the row's protocol differs from the reference's (null: it does not). */
+  mismatch: string | null;
 }
 
 export interface CompareTable {

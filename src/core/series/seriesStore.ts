@@ -38,6 +38,7 @@ export function recordValues(r: EpochRecord): [string, number][] {
   put(seriesKey('lr'), r.lr);
   put(seriesKey('speed'), r.samplesPerSecond);
   for (const [m, v] of Object.entries(r.fusionWeights)) put(seriesKey('weight', m), v);
+  for (const [k, v] of Object.entries(r.diagnostics ?? {})) put(seriesKey('diag', k), v);
   return out;
 }
 

@@ -22,7 +22,10 @@ export const saveDialogPicker: SaveTargetPicker = (fileName, filters) => {
 const TEXT_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   csv: { CSV: ['csv'] },
   markdown: { Markdown: ['md'] },
+  latex: { LaTeX: ['tex'] },
 };
+
+const FORMAT_NAMES: Record<ExportFormat, string> = { csv: 'CSV', markdown: 'Markdown', latex: 'LaTeX' };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -36,7 +39,7 @@ export async function exportText(
 ): Promise<string | null> {
   if (action === 'copy') {
     await vscode.env.clipboard.writeText(content);
-    return `Copied the table as ${format === 'csv' ? 'CSV' : 'Markdown'}.`;
+    return `Copied the table as ${FORMAT_NAMES[format]}.`;
   }
   const uri = await pick(fileName, TEXT_FILTERS[format]);
   if (!uri) return null;

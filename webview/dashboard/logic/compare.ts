@@ -1,49 +1,13 @@
-// The seed comparison's numbers: per seed group, the value of every run at the chosen epoch (best, last
-// or a given one), mean and sample std across seeds, and per-epoch mean ± std curves for the charts.
+// The seed comparison's curves: per-epoch mean ± std across a group's seeds for the charts, the epochs
+// every run reached (the table's "at epoch N" choices). The table itself is built by the host, with
+// `mla compare`'s code (src/core/compare).
 
-import type {
-  CompareGroup,
-  EpochRecord,
-  RunSummary,
-  RunView,
-  SummaryScores,
-} from '../../../src/protocol/dashboard';
+import type { CompareGroup, EpochRecord } from '../../../src/protocol/dashboard';
 import { aggregateEpochCurves } from '../../../src/shared/aggregate';
-import { meanStd, type MeanStd } from '../../../src/shared/stats';
 
 export type EpochChoice = { kind: 'best' } | { kind: 'last' } | { kind: 'epoch'; epoch: number };
 export type Split = 'test' | 'val';
 export const FUSED = 'fused';
-
-export interface SeedValue {
-  seed: number | null;
-  runId: string;
-  value: number | null;
-  /** The epoch the value is from (null: the run has no such epoch). */
-  epoch: number | null;
-}
-
-export interface Cell extends MeanStd {
-  values: SeedValue[];
-}
-
-export interface TableRow {
-  key: string;
-  name: string;
-  method: string;
-  primary: boolean;
-  cells: Record<string, Cell>;
-  bestEpoch: Cell;
-  duration: Cell;
-}
-
-export interface CompareTable {
-  /** Modalities in the order the runs name them, then `fused` (the multimodal column). */
-  columns: string[];
-  rows: TableRow[];
-  split: Split;
-  choice: EpochChoice;
-}
 
 export function choiceLabel(choice: EpochChoice): string {
   if (choice.kind === 'best') return 'at the best validation epoch';
@@ -56,61 +20,6 @@ export function modalitiesOf(groups: CompareGroup[]): string[] {
   for (const g of groups)
     for (const { run } of g.runs) for (const m of run.modalities) if (!seen.includes(m)) seen.push(m);
   return seen;
-}
-
-/** Scores of one run at the chosen epoch: the summary's where it has them (best, last), else the record's. */
-export function scoresAt(
-  run: RunView,
-  records: EpochRecord[],
-  choice: EpochChoice,
-): { epoch: number; val: SummaryScores; test: SummaryScores } | null {
-  const summary: RunSummary | null = run.summary;
-  if (choice.kind === 'best' && summary)
-    return { epoch: summary.bestEpoch, val: summary.val, test: summary.test };
-  if (choice.kind === 'last' && summary && records.at(-1)?.epoch === summary.epochs)
-    return { epoch: summary.epochs, val: summary.last.val, test: summary.last.test };
-  let record: EpochRecord | undefined;
-  if (choice.kind === 'best') record = records.filter((r) => r.best).at(-1);
-  else if (choice.kind === 'last') record = records.at(-1);
-  else record = records.find((r) => r.epoch === choice.epoch);
-  return record ? { epoch: record.epoch, val: record.val, test: record.test } : null;
-}
-
-function cellOf(values: SeedValue[]): Cell {
-  return { ...meanStd(values.map((v) => v.value)), values };
-}
-
-export function buildTable(groups: CompareGroup[], choice: EpochChoice, split: Split): CompareTable {
-  const columns = [...modalitiesOf(groups), FUSED];
-  const rows = groups.map((g): TableRow => {
-    const at = g.runs.map(({ run, records }) => ({ run, records, s: scoresAt(run, records, choice) }));
-    const cells: Record<string, Cell> = {};
-    for (const column of columns) {
-      cells[column] = cellOf(
-        at.map(({ run, s }) => {
-          const scores = s?.[split];
-          const value = !scores ? null : column === FUSED ? scores.fused : (scores.unimodal[column] ?? null);
-          return { seed: run.seed, runId: run.runId, value, epoch: s?.epoch ?? null };
-        }),
-      );
-    }
-    const bestEpoch = cellOf(
-      at.map(({ run, records }) => {
-        const best = run.summary?.bestEpoch ?? records.filter((r) => r.best).at(-1)?.epoch ?? null;
-        return { seed: run.seed, runId: run.runId, value: best, epoch: best };
-      }),
-    );
-    const duration = cellOf(
-      at.map(({ run, records }) => ({
-        seed: run.seed,
-        runId: run.runId,
-        value: run.summary?.wallSeconds ?? records.at(-1)?.elapsed ?? null,
-        epoch: null,
-      })),
-    );
-    return { key: g.key, name: g.name, method: g.method, primary: g.primary, cells, bestEpoch, duration };
-  });
-  return { columns, rows, split, choice };
 }
 
 /** Epochs every run of the comparison reached: the choices of "at epoch N". */

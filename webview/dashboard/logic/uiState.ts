@@ -7,7 +7,8 @@ import { SAMPLE_LISTS, type SampleList } from './fusion';
 
 export interface UiState extends DashboardState {
   live: { smoothing: number; logLoss: boolean; from: number | null; to: number | null };
-  compare: { choice: EpochChoice; split: Split };
+  /** `reference`: the method the table tests the other rows against (null: the default, joint). */
+  compare: { choice: EpochChoice; split: Split; reference: string | null };
   fusion: { list: SampleList; sample: number | null; randomSeed: number };
 }
 
@@ -15,7 +16,7 @@ export function defaultUi(base: DashboardState): UiState {
   return {
     ...base,
     live: { smoothing: 0, logLoss: false, from: null, to: null },
-    compare: { choice: { kind: 'best' }, split: 'test' },
+    compare: { choice: { kind: 'best' }, split: 'test', reference: null },
     fusion: { list: 'misclassified', sample: null, randomSeed: 0 },
   };
 }
@@ -42,6 +43,9 @@ export function restoreUi(base: DashboardState, saved: unknown): UiState {
     else if (c?.kind === 'epoch' && Number.isInteger(c.epoch) && (c.epoch as number) >= 1)
       ui.compare.choice = { kind: 'epoch', epoch: c.epoch as number };
     if (s.compare.split === 'val' || s.compare.split === 'test') ui.compare.split = s.compare.split;
+    const reference = s.compare.reference;
+    if (typeof reference === 'string' && reference.length > 0 && reference.length <= 100)
+      ui.compare.reference = reference;
   }
   if (s.fusion) {
     if (SAMPLE_LISTS.some((l) => l.id === s.fusion!.list)) ui.fusion.list = s.fusion.list as SampleList;

@@ -1,28 +1,50 @@
-// The seed comparison: the paper table (rows = configs, columns = modalities + multimodal; mean ± std and
-// each seed's value) at a chosen epoch and split, exports, the laziness picture (per-modality curves of
-// each method side by side) and one mean ± std band chart per metric.
+// The comparison: the table `mla compare` builds (rows = configs and methods, columns = modalities +
+// multimodal; mean ± std with n, best bold, second underlined, rows of another protocol in red with the
+// reason, the paired t-test against a reference on hover), built by the host with the command line's code
+// at the split, epoch and reference chosen here; its exports (the core renderers' Markdown, LaTeX, CSV);
+// the laziness picture (per-modality curves of each method side by side) and one band chart per metric.
 
-import type { CompareGroup } from '../../../src/protocol/dashboard';
+import type {
+  CompareGroup,
+  CompareTableTexts,
+  CompareTableView,
+  ExportFormat,
+} from '../../../src/protocol/dashboard';
 import { LineChart, type ChartSpec } from '../charts/lineChart';
 import { button, el, select } from '../dom';
 import {
   alignCurves,
   bandCurve,
-  buildTable,
   choiceLabel,
   commonEpochs,
   FUSED,
   modalitiesOf,
-  type CompareTable,
   type EpochChoice,
 } from '../logic/compare';
-import { tableToCsv, tableToMarkdown } from '../logic/exportTable';
-import { duration, formatMeanStd } from '../logic/format';
+import {
+  cellMeanStd,
+  cellTitle,
+  diffText,
+  pText,
+  rankClass,
+  referenceChoices,
+  seedValues,
+  tableRequest,
+  testSummary,
+} from '../logic/compareTable';
+import { isCurrentAnswer } from '../logic/requests';
 import type { UiState } from '../logic/uiState';
-import { post } from '../vscodeApi';
+import { nextRequestId, post } from '../vscodeApi';
+
+const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', markdown: 'md', latex: 'tex' };
 
 export class CompareView {
   private groups: CompareGroup[] = [];
+  private table: CompareTableView | null = null;
+  private texts: CompareTableTexts | null = null;
+  private tableError: string | null = null;
+  /** The latest `requestCompareTable`: answers to earlier ones are not shown. */
+  private requestId = 0;
   private readonly charts: { chart: LineChart; name: string }[] = [];
   private readonly controlsBox = el('div', {
     class: 'controls',
@@ -39,7 +61,7 @@ export class CompareView {
     private readonly persist: () => void,
   ) {
     root.replaceChildren(
-      el('h1', {}, 'Compare seeds'),
+      el('h1', {}, 'Compare'),
       this.controlsBox,
       this.tableBox,
       el('h2', {}, 'Per-modality accuracy by method (modality laziness)'),
@@ -53,6 +75,7 @@ export class CompareView {
       this.metricsBox,
     );
     root.append(el('p', { class: 'empty' }, 'Loading runs…'));
+    this.requestTable();
   }
 
   onData(groups: CompareGroup[]): void {
@@ -61,12 +84,33 @@ export class CompareView {
     this.render();
   }
 
+  /** `requestId`: the request this answers, or null when the host re-sent the table for changed runs. */
+  onTable(
+    requestId: number | null,
+    table: CompareTableView | null,
+    texts: CompareTableTexts | null,
+    error: string | null,
+  ): void {
+    if (!isCurrentAnswer(requestId, this.requestId)) return;
+    this.table = table;
+    this.texts = texts;
+    this.tableError = error;
+    this.renderControls();
+    this.renderTable();
+  }
+
   redraw(): void {
     this.renderCharts();
   }
 
-  private table(): CompareTable {
-    return buildTable(this.groups, this.ui.compare.choice, this.ui.compare.split);
+  private requestTable(): void {
+    this.requestId = nextRequestId();
+    post({ type: 'requestCompareTable', requestId: this.requestId, ...tableRequest(this.ui.compare) });
+  }
+
+  private changed(): void {
+    this.persist();
+    this.requestTable();
   }
 
   private render(): void {
@@ -84,6 +128,14 @@ export class CompareView {
       ...epochs.map((e) => ({ value: `epoch:${e}`, label: `Epoch ${e}` })),
     ];
     const current = choice.kind === 'epoch' ? `epoch:${choice.epoch}` : choice.kind;
+    const methods = this.table ? referenceChoices(this.table) : [];
+    const reference = this.table?.reference ?? null;
+    const exportButton = (label: string, format: ExportFormat, action: 'copy' | 'save', primary: boolean) =>
+      button(label, () => this.export(format, action), {
+        ...(primary ? {} : { secondary: '' }),
+        'data-control': `${action}-${format}`,
+        ...(this.texts ? {} : { disabled: '' }),
+      });
     this.controlsBox.replaceChildren(
       select(
         'Epoch',
@@ -95,8 +147,7 @@ export class CompareView {
               ? { kind: v }
               : { kind: 'epoch', epoch: Number(v.slice('epoch:'.length)) };
           this.ui.compare.choice = next;
-          this.persist();
-          this.renderTable();
+          this.changed();
         },
         { 'data-control': 'epoch' },
       ),
@@ -109,118 +160,131 @@ export class CompareView {
         this.ui.compare.split,
         (v) => {
           this.ui.compare.split = v === 'val' ? 'val' : 'test';
-          this.persist();
-          this.render();
+          this.changed();
+          this.renderCharts();
         },
         { 'data-control': 'split' },
       ),
-      button('Copy Markdown', () => this.export('markdown', 'copy'), { 'data-control': 'copy-markdown' }),
-      button('Save CSV…', () => this.export('csv', 'save'), { secondary: '', 'data-control': 'save-csv' }),
-      button('Save Markdown…', () => this.export('markdown', 'save'), {
-        secondary: '',
-        'data-control': 'save-markdown',
-      }),
+      ...(methods.length > 1
+        ? [
+            select(
+              'Reference',
+              [
+                // Without joint among the rows there is no default reference: the person picks one.
+                ...(reference === null ? [{ value: '', label: '(none)' }] : []),
+                ...methods.map((m) => ({ value: m, label: m })),
+              ],
+              reference ?? '',
+              (v) => {
+                this.ui.compare.reference = v === '' ? null : v;
+                this.changed();
+              },
+              { 'data-control': 'reference' },
+            ),
+          ]
+        : []),
+      exportButton('Copy Markdown', 'markdown', 'copy', true),
+      exportButton('Copy LaTeX', 'latex', 'copy', true),
+      exportButton('Export CSV…', 'csv', 'save', false),
+      exportButton('Save Markdown…', 'markdown', 'save', false),
+      exportButton('Save LaTeX…', 'latex', 'save', false),
     );
   }
 
-  private export(format: 'csv' | 'markdown', action: 'save' | 'copy'): void {
-    const table = this.table();
-    const content = format === 'csv' ? tableToCsv(table) : tableToMarkdown(table);
+  private export(format: ExportFormat, action: 'save' | 'copy'): void {
+    if (!this.texts) return;
     const base = (this.groups[0]?.name ?? 'runs').replace(/[^A-Za-z0-9._ -]/g, '-');
     post({
       type: 'exportText',
       format,
       action,
-      fileName: `${base}-compare-${table.split}.${format === 'csv' ? 'csv' : 'md'}`,
-      content,
+      fileName: `${base}-compare-${this.ui.compare.split}.${EXTENSIONS[format]}`,
+      content: this.texts[format],
     });
   }
 
   private renderTable(): void {
-    const t = this.table();
-    const split = t.split === 'test' ? 'Test' : 'Validation';
-    const table = el('table', { class: 'paper-table', 'data-split': t.split });
+    const t = this.table;
+    if (!t) {
+      this.tableBox.replaceChildren(
+        el(
+          'p',
+          { class: this.tableError ? 'notice notice-error' : 'empty' },
+          this.tableError ?? 'Building the table…',
+        ),
+      );
+      return;
+    }
+    const primary = new Set(this.groups.filter((g) => g.primary).map((g) => g.name));
+    const split = t.metric === 'test' ? 'Test' : 'Validation';
+    const table = el('table', { class: 'paper-table', 'data-split': t.metric });
     table.append(
       el(
         'caption',
         {},
-        `${split} accuracy (%) ${choiceLabel(t.choice)}: mean ± std over seeds, each seed's value below.`,
+        `${split} accuracy (%) ${choiceLabel(this.ui.compare.choice)}: mean ± sample std over seeds, each seed's value below; best bold, second underlined.` +
+          (t.reference === null
+            ? ''
+            : ` Δ: the multimodal column against ${t.reference}, paired t-test over matching seeds, two-sided, Holm-corrected across rows (hover a row for the test).`),
       ),
     );
     const head = el('tr');
-    for (const h of [
-      'method',
-      ...t.columns.map((c) => (c === FUSED ? 'multimodal' : c)),
-      'best epoch',
-      'duration',
-    ])
-      head.append(el('th', { scope: 'col' }, h));
+    const titles = ['method', ...t.columns.map((c) => (c === FUSED ? 'multimodal' : c))];
+    if (t.reference !== null) titles.push(`Δ vs ${t.reference} (95% CI)`, 'p (Holm)');
+    for (const h of titles) head.append(el('th', { scope: 'col' }, h));
     table.append(el('thead', {}, head));
     const body = el('tbody');
     for (const row of t.rows) {
-      const tr = el('tr', { 'data-group': row.name, class: row.primary ? 'primary' : 'peer' });
-      tr.append(
-        el(
-          'th',
-          { scope: 'row' },
-          el('span', { class: 'row-name' }, row.name),
-          el('span', { class: 'row-sub' }, `${row.method} · ${row.cells[FUSED].values.length} seed(s)`),
-        ),
+      const classes = [primary.has(row.config) ? 'primary' : 'peer', row.mismatch !== null ? 'mismatch' : ''];
+      const n = row.cells[FUSED]?.n ?? 0;
+      const tr = el('tr', {
+        'data-group': row.config,
+        'data-method': row.method,
+        class: classes.filter((c) => c !== '').join(' '),
+      });
+      const name = el(
+        'th',
+        { scope: 'row', title: testSummary(t, row) },
+        el('span', { class: 'row-name' }, row.config),
+        el('span', { class: 'row-sub' }, `${row.method} · n=${n}`),
       );
+      if (row.mismatch !== null) name.append(el('span', { class: 'mismatch-reason' }, row.mismatch));
+      tr.append(name);
       for (const c of t.columns) {
         const cell = row.cells[c];
-        const seeds = cell.values
-          .map((v) => `s${v.seed ?? '?'} ${v.value === null ? '–' : (100 * v.value).toFixed(1)}`)
-          .join(' · ');
         tr.append(
           el(
             'td',
-            { 'data-column': c, 'data-mean': String(cell.mean), 'data-std': String(cell.std) },
-            el('span', { class: 'mean-std' }, formatMeanStd(cell.mean, cell.std)),
-            el('span', { class: 'seeds' }, seeds),
+            {
+              'data-column': c,
+              'data-mean': String(cell.mean),
+              'data-std': String(cell.std),
+              'data-n': String(cell.n),
+              'data-rank': String(cell.rank),
+              class: rankClass(cell),
+              title: cellTitle(t, row, c),
+            },
+            el('span', { class: 'mean-std' }, cellMeanStd(cell)),
+            el('span', { class: 'seeds' }, seedValues(row, c)),
           ),
         );
       }
-      const be = row.bestEpoch;
-      tr.append(
-        el(
-          'td',
-          { 'data-column': 'bestEpoch' },
-          el('span', { class: 'mean-std' }, Number.isFinite(be.mean) ? be.mean.toFixed(1) : '–'),
-          el(
-            'span',
-            { class: 'seeds' },
-            be.values.map((v) => `s${v.seed ?? '?'} ${v.value ?? '–'}`).join(' · '),
-          ),
-        ),
-        el(
-          'td',
-          { 'data-column': 'duration' },
-          el('span', { class: 'mean-std' }, duration(row.duration.mean)),
-          el(
-            'span',
-            { class: 'seeds' },
-            row.duration.values.map((v) => `s${v.seed ?? '?'} ${duration(v.value)}`).join(' · '),
-          ),
-        ),
-      );
+      if (t.reference !== null) {
+        const summary = testSummary(t, row);
+        tr.append(
+          el('td', { 'data-column': 'diff', title: summary, class: 'test-cell' }, diffText(t, row)),
+          el('td', { 'data-column': 'p', title: summary }, pText(row.test?.pHolm ?? null)),
+        );
+      }
       body.append(tr);
     }
     table.append(body);
-    const missing = t.rows.flatMap((r) =>
-      r.cells[FUSED].values.filter((v) => v.value === null).map((v) => `${r.name} s${v.seed ?? '?'}`),
-    );
+    // Without a reference the notes have no Δ column to sit in: they are listed under the table.
+    const notes = t.reference === null ? t.rows.filter((r) => r.note !== null) : [];
     this.tableBox.replaceChildren(
       el('div', { class: 'table-scroll' }, table),
-      ...(missing.length > 0
-        ? [
-            el(
-              'p',
-              { class: 'detail' },
-              `No figures ${choiceLabel(t.choice)} for ${missing.join(', ')} (not reached or still running).`,
-            ),
-          ]
-        : []),
+      el('p', { class: 'detail', 'data-field': 'protocol' }, `Protocol: ${t.protocol.join('; ')}.`),
+      ...notes.map((r) => el('p', { class: 'detail', 'data-field': 'note' }, `${r.label}: ${r.note}.`)),
     );
   }
 

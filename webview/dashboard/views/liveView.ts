@@ -1,10 +1,13 @@
 // The live run view: header (state, method, backend, seed, epoch x/y, time left, Stop/Resume), the chart
-// controls (smoothing, log scale for losses, zoom) and one chart per metric, fed by the host's frames.
+// controls (smoothing, log scale for losses, zoom), one chart per metric and one per family of the method's
+// diagnostics (OGM-GE's ratios and coefficients, MMPareto's conflict rate and cosine, …), fed by the host's
+// frames.
 
 import type { EpochRecord, RunView, SeriesFrame } from '../../../src/protocol/dashboard';
 import { LineChart } from '../charts/lineChart';
 import { button, el } from '../dom';
 import { duration } from '../logic/format';
+import { diagnosticCharts } from '../logic/diagnosticCharts';
 import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
 import type { UiState } from '../logic/uiState';
 import { isCurrentAnswer } from '../logic/requests';
@@ -64,6 +67,20 @@ class RunSection {
   private readonly latestBox = el('div', { class: 'latest' });
   private readonly charts = new Map<string, { chart: LineChart; spec: LiveChartSpec; lines: string }>();
   private readonly chartBoxes = new Map<string, HTMLElement>();
+  /** The method's diagnostics charts, by family (`ogm/rho`), created as their keys first appear. */
+  private readonly diagCharts = new Map<string, { chart: LineChart; lines: string }>();
+  private readonly diagGrid = el('div', { class: 'chart-grid' });
+  private readonly diagSection = el(
+    'section',
+    { class: 'diagnostics', hidden: '', 'aria-label': 'Method diagnostics' },
+    el('h2', {}, 'Method diagnostics'),
+    el(
+      'p',
+      { class: 'detail' },
+      "The training method's own figures per epoch, from the epoch records' diagnostics (see the algorithm guide).",
+    ),
+    this.diagGrid,
+  );
   private frame: SeriesFrame | null = null;
   /** The latest `requestSeries` of this run: answers to earlier ones are not drawn. */
   requestId = 0;
@@ -100,7 +117,15 @@ class RunSection {
         ),
       );
     }
-    this.element.append(this.header, this.detail, this.controls(), this.status, grid, this.latestBox);
+    this.element.append(
+      this.header,
+      this.detail,
+      this.controls(),
+      this.status,
+      grid,
+      this.diagSection,
+      this.latestBox,
+    );
     this.update(run, null, null);
   }
 
@@ -194,6 +219,7 @@ class RunSection {
         current.chart.setData(data, range);
       }
     }
+    this.drawDiagnostics(frame, range);
     const shown = frame.x.length;
     const parts = [
       zoomed
@@ -212,6 +238,53 @@ class RunSection {
 
   rebuildCharts(): void {
     for (const { chart } of this.charts.values()) chart.rebuild();
+    for (const { chart } of this.diagCharts.values()) chart.rebuild();
+  }
+
+  private drawDiagnostics(frame: SeriesFrame, range: { min: number; max: number } | null): void {
+    const charts = diagnosticCharts(frame, this.run.modalities);
+    this.diagSection.hidden = charts.length === 0;
+    for (const { id, title, chart: data } of charts) {
+      const signature = data.lines.map((l) => l.key).join(',');
+      const spec = {
+        title,
+        lines: data.lines.map((l) => ({
+          label: l.label,
+          colorIndex: l.colorIndex,
+          bold: l.fused,
+          faint: l.faint,
+        })),
+        syncKey: `live-${this.run.runDir}`,
+        note: () => (this.frame?.downsampled ? 'min and max of the epochs around this point' : null),
+        onZoom: (from: number, to: number) => this.zoom(from, to),
+        onResetZoom: () => this.zoom(null, null),
+      };
+      const current = this.diagCharts.get(id);
+      if (!current) {
+        const box = el('div', { class: 'chart-box' });
+        const png = button('PNG', () => this.savePng(`diag:${id}`), {
+          secondary: '',
+          'aria-label': `Save the ${title} chart as PNG`,
+          title: 'Save as PNG',
+          class: 'png-button',
+        });
+        this.diagGrid.append(
+          el(
+            'figure',
+            { class: 'chart-figure', 'data-chart': `diag:${id}` },
+            el('div', { class: 'chart-head' }, el('h3', { class: 'chart-title' }, title), png),
+            box,
+          ),
+        );
+        this.diagCharts.set(id, { chart: new LineChart(box, spec, data.data), lines: signature });
+      } else if (current.lines !== signature) {
+        current.chart.rebuild(spec, data.data);
+        current.lines = signature;
+        if (range) current.chart.setData(data.data, range);
+      } else {
+        current.chart.setData(data.data, range);
+      }
+    }
   }
 
   private logOf(spec: LiveChartSpec): boolean {
@@ -276,7 +349,7 @@ class RunSection {
   }
 
   private savePng(id: string): void {
-    const entry = this.charts.get(id);
+    const entry = this.charts.get(id) ?? this.diagCharts.get(id.slice('diag:'.length));
     if (!entry) return;
     const name = `${this.run.name}-s${this.run.seed ?? 'x'}-${id}.png`.replace(/[^A-Za-z0-9._ -]/g, '-');
     post({ type: 'exportPng', fileName: name, dataUrl: entry.chart.toPng() });

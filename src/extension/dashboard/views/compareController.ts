@@ -1,8 +1,11 @@
-// The seed comparison: the panel's seed groups beside the latest group of every other config on the same
-// dataset, sent again (debounced) when one of their runs changes.
+// The comparison: the panel's seed groups beside the latest group of every other config on the same
+// dataset (their curves), and the table `mla compare` builds over the same runs at the split, epoch and
+// reference the webview asks for; both sent again (debounced) when one of their runs changes.
 
-import type { WebviewToHost } from '../../../protocol/dashboard';
+import type { RunInfo } from '../../../core/runs/reader';
+import type { CompareGroup, WebviewToHost } from '../../../protocol/dashboard';
 import { compareGroups } from '../compareData';
+import { compareTableFor, type CompareTableRequest } from '../compareTable';
 import { runsOf, type ViewContext, type ViewController } from './controller';
 
 const COMPARE_DEBOUNCE_MS = 300;
@@ -11,6 +14,8 @@ export class CompareController implements ViewController {
   private timer: NodeJS.Timeout | undefined;
   /** What was sent last: an unchanged comparison is not sent again. */
   private signature = '';
+  /** The table the webview last asked for; none until it asks. */
+  private request: CompareTableRequest | null = null;
 
   constructor(private readonly context: ViewContext) {}
 
@@ -27,17 +32,31 @@ export class CompareController implements ViewController {
     }, COMPARE_DEBOUNCE_MS);
   }
 
-  async handle(_message: WebviewToHost): Promise<boolean> {
-    return false;
+  async handle(message: WebviewToHost): Promise<boolean> {
+    if (message.type !== 'requestCompareTable') return false;
+    this.request = { metric: message.metric, epoch: message.epoch, reference: message.reference };
+    this.sendTable(message.requestId, this.comparedRuns(this.groups()));
+    return true;
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  private groups(): CompareGroup[] {
+    return compareGroups(runsOf(this.context), this.context.store.all);
+  }
+
+  /** The runs of the groups the view shows, in the groups' order (the table's rows follow it). */
+  private comparedRuns(groups: CompareGroup[]): RunInfo[] {
+    return groups.flatMap((g) =>
+      g.runs.map((r) => this.context.store.get(r.run.runDir)).filter((r) => r !== undefined),
+    );
+  }
+
   private send(): void {
     if (!this.context.transport.ready) return;
-    const groups = compareGroups(runsOf(this.context), this.context.store.all);
+    const groups = this.groups();
     const signature = groups
       .flatMap((g) =>
         g.runs.map((r) => `${r.run.runDir}:${r.records.length}:${r.run.state}:${r.run.summary ? 1 : 0}`),
@@ -46,5 +65,11 @@ export class CompareController implements ViewController {
     if (signature === this.signature) return;
     this.signature = signature;
     this.context.transport.post({ type: 'compareData', groups });
+    this.sendTable(null, this.comparedRuns(groups));
+  }
+
+  private sendTable(requestId: number | null, runs: RunInfo[]): void {
+    if (!this.request) return;
+    this.context.transport.post({ type: 'compareTable', requestId, ...compareTableFor(runs, this.request) });
   }
 }
