@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { mmparetoStep, paretoCombine } from '../../src/core/methods/mmpareto';
-import { ogmReadOut } from '../../src/core/methods/ogm-ge';
+import { headSliceLogits } from '../../src/core/methods/concat-head';
 import { createOptimizer } from '../../src/core/optim/optimizer';
 import { listCheckpoints, loadCheckpoint } from '../../src/core/runs/checkpoint';
 import { softmaxCrossEntropy } from '../../src/core/train/loss';
@@ -173,7 +173,7 @@ describe('MMPareto step on two modalities', () => {
       ).grads;
       const own = tf.variableGrads(() => {
         const fs = net.jointFeatures(xs, masks, ctx);
-        return tf.addN(fs.map((f, i) => softmaxCrossEntropy(ogmReadOut(net, i, f), y))) as tf.Scalar;
+        return tf.addN(fs.map((f, i) => softmaxCrossEntropy(headSliceLogits(net, i, f), y))) as tf.Scalar;
       }, variables).grads;
       const before = new Map(
         net.namedVariables().map((v) => [v.variable.name, Array.from(v.variable.dataSync())]),

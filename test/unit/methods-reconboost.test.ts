@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig } from '../../src/core/config/types';
-import { ogmReadOut, ogmStep } from '../../src/core/methods/ogm-ge';
+import { headSliceLogits } from '../../src/core/methods/concat-head';
+import { ogmStep } from '../../src/core/methods/ogm-ge';
 import {
   boostStep,
   reconPhase,
@@ -172,7 +173,7 @@ describe('ReconBoost boosting step', () => {
     const lambda = 0.7;
     // The weights by hand: the other two learners' read-outs summed, softmaxed, the true class taken.
     const readOut = (k: number) =>
-      ogmReadOut(ref, k, ref.encoder(MODALITIES[k].name).apply(xs[k], { training: false, seed: 0 }));
+      headSliceLogits(ref, k, ref.encoder(MODALITIES[k].name).apply(xs[k], { training: false, seed: 0 }));
     const rest = tf.add(readOut(0), readOut(2)).dataSync();
     const w = labels.map((label, r) => 1 - lambda * softmaxRow(rest, r)[label]);
     const expectedWeightSum = w.reduce((a, b) => a + b, 0);
@@ -184,7 +185,7 @@ describe('ReconBoost boosting step', () => {
     ];
     const wt = tf.tensor1d(w);
     const { grads } = tf.variableGrads(() => {
-      const z = ogmReadOut(ref, m, ref.encoder('b').apply(xs[m], { training: true, seed: 5 }));
+      const z = headSliceLogits(ref, m, ref.encoder('b').apply(xs[m], { training: true, seed: 5 }));
       const rowLoss = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(z)), 1));
       return tf.div(tf.sum(tf.mul(rowLoss, wt)), ROWS) as tf.Scalar;
     }, variables);

@@ -17,7 +17,7 @@ import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
 import { type JointStepTotals } from './joint';
 import { fusedStepFigures, fusedTrainRecord } from './means';
-import { ogmReadOut } from './ogm-ge';
+import { concatHeadPrediction, headSliceLogits } from './concat-head';
 import { countPresent, presenceColumn } from './presence';
 import {
   FUSED_TOTALS_KEY,
@@ -130,7 +130,7 @@ export function mmparetoStep(
     const own = trained.some(Boolean)
       ? tf.variableGrads(() => {
           const fs = net.jointFeatures(input.xs, input.masks, ctx);
-          const zs = fs.map((f, i) => ogmReadOut(net, i, f));
+          const zs = fs.map((f, i) => headSliceLogits(net, i, f));
           readOuts = zs.map((z) => tf.keep(z));
           const losses = zs.map((z, i) => weightedCrossEntropy(z, input.y, weights[i]));
           return tf.addN(losses.filter((_, i) => trained[i])) as tf.Scalar;
@@ -314,15 +314,6 @@ class MmparetoTrainer implements MethodTrainer {
 
 export const mmpareto: TrainingMethod = {
   name: 'mmpareto',
-  headInputs: (featureDim, modalities) => featureDim * modalities,
-  logits(net, xs, masks) {
-    const ctx = { training: false, seed: 0 };
-    const feats = net.jointFeatures(xs, masks, ctx);
-    return {
-      unimodal: feats.map((f, i) => ogmReadOut(net, i, f)),
-      fused: net.head.apply(tf.concat(feats, 1)),
-    };
-  },
-  fusion: () => ({ type: 'concat-head', perSample: false }),
+  ...concatHeadPrediction,
   trainer: (setup) => new MmparetoTrainer(setup),
 };

@@ -17,6 +17,7 @@ import { labelTensor } from '../train/batches';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
+import { concatHeadPrediction, headSliceLogits } from './concat-head';
 import { type JointStepTotals } from './joint';
 import { fusedStepFigures, fusedTrainRecord } from './means';
 import { MODALITY_SEED_STRIDE } from './mla';
@@ -53,15 +54,6 @@ export interface OgmStepTotals extends JointStepTotals {
   /** `[M]` in `net.order`: this batch's ρ and k (k = 1 everywhere outside the window). */
   rho: tf.Tensor1D;
   k: tf.Tensor1D;
-}
-
-/** Modality `index`'s logits from its slice of the shared head plus 1/M of the bias. */
-export function ogmReadOut(net: Network, index: number, features: tf.Tensor2D): tf.Tensor2D {
-  const d = net.featureDim;
-  const M = net.order.length;
-  const kernel = net.head.kernel.variable as tf.Tensor2D;
-  const slice = kernel.slice([index * d, 0], [d, net.classes]);
-  return features.matMul(slice).add(net.head.bias.variable.div(M)) as tf.Tensor2D;
 }
 
 /**
@@ -121,7 +113,7 @@ export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput)
     }, variables);
     // Scores and read-outs from the head before this step's update, like the fused logits above.
     const weights = input.masks.map((mask) => (mask ? mask.reshape([rows]) : tf.ones([rows])) as tf.Tensor1D);
-    const readOuts = feats.map((f, i) => ogmReadOut(net, i, f));
+    const readOuts = feats.map((f, i) => headSliceLogits(net, i, f));
     const scores = tf.stack(readOuts.map((z, i) => trueClassScore(z, input.y, weights[i]))) as tf.Tensor1D;
     const { rho, k } = ogmCoefficients(scores, input.modulate ? input.alpha : 0);
     const updates = variables.map((variable) => ({ variable, grad: grads[variable.name] }));
@@ -289,15 +281,6 @@ class OgmTrainer implements MethodTrainer {
 
 export const ogmGe: TrainingMethod = {
   name: 'ogm-ge',
-  headInputs: (featureDim, modalities) => featureDim * modalities,
-  logits(net, xs, masks) {
-    const ctx = { training: false, seed: 0 };
-    const feats = net.jointFeatures(xs, masks, ctx);
-    return {
-      unimodal: feats.map((f, i) => ogmReadOut(net, i, f)),
-      fused: net.head.apply(tf.concat(feats, 1)),
-    };
-  },
-  fusion: () => ({ type: 'concat-head', perSample: false }),
+  ...concatHeadPrediction,
   trainer: (setup) => new OgmTrainer(setup),
 };

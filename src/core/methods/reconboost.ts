@@ -18,7 +18,8 @@ import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
 import { type JointStepTotals } from './joint';
 import { fusedStepFigures, fusedTrainRecord } from './means';
-import { ogmReadOut, ogmStep } from './ogm-ge';
+import { concatHeadPrediction, headSliceLogits } from './concat-head';
+import { ogmStep } from './ogm-ge';
 import { countPresent, presenceColumn } from './presence';
 import {
   FUSED_TOTALS_KEY,
@@ -132,7 +133,7 @@ export function boostStep(net: Network, optimizer: Optimizer, input: BoostStepIn
       if (k === m) return null;
       const f = net.encoder(other).apply(input.xs[k], evalCtx);
       const mask = input.masks[k];
-      return ogmReadOut(net, k, mask ? (f.mul(mask) as tf.Tensor2D) : f);
+      return headSliceLogits(net, k, mask ? (f.mul(mask) as tf.Tensor2D) : f);
     });
     const restList = others.filter((z): z is tf.Tensor2D => z !== null);
     const rest = restList.length > 0 ? (tf.addN(restList) as tf.Tensor2D) : null;
@@ -147,7 +148,7 @@ export function boostStep(net: Network, optimizer: Optimizer, input: BoostStepIn
     const { grads } = tf.variableGrads(() => {
       const f = net.encoder(name).apply(input.xs[m], { training: true, seed: input.seed });
       const mask = input.masks[m];
-      const z = ogmReadOut(net, m, mask ? (f.mul(mask) as tf.Tensor2D) : f);
+      const z = headSliceLogits(net, m, mask ? (f.mul(mask) as tf.Tensor2D) : f);
       own = tf.keep(z);
       return reconcileLoss(z, input.y, weights, presence[m]);
     }, variables);
@@ -314,15 +315,6 @@ class ReconboostTrainer implements MethodTrainer {
 
 export const reconboost: TrainingMethod = {
   name: 'reconboost',
-  headInputs: (featureDim, modalities) => featureDim * modalities,
-  logits(net, xs, masks) {
-    const ctx = { training: false, seed: 0 };
-    const feats = net.jointFeatures(xs, masks, ctx);
-    return {
-      unimodal: feats.map((f, i) => ogmReadOut(net, i, f)),
-      fused: net.head.apply(tf.concat(feats, 1)),
-    };
-  },
-  fusion: () => ({ type: 'concat-head', perSample: false }),
+  ...concatHeadPrediction,
   trainer: (setup) => new ReconboostTrainer(setup),
 };
