@@ -4,7 +4,8 @@
 //   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
 //   BENCH_REPEATS=5 npm run bench   more repeats
 //   npm run bench -- --only e,f     only these parts: workloads a-f, and step (per-step time of the six-MLP
-//                                   config per backend), profile (where a wasm epoch goes), seeds, memory
+//                                   config per backend), profile (where a wasm epoch goes), seeds, memory,
+//                                   table (the run table at 1,000 runs: scripts/bench/run-table.ts)
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
 // method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP, (e) ResNet-18
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
 import { dashboardSeries } from './bench/dashboard-series';
+import { runTableBench } from './bench/run-table';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import {
@@ -29,7 +31,7 @@ import {
 import type { MatmulResult, StepResult, TrainResult } from './bench/worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['step', 'profile', 'seeds', 'memory'] as const;
+const SECTIONS = ['step', 'profile', 'seeds', 'memory', 'table'] as const;
 type Part = WorkloadKey | (typeof SECTIONS)[number];
 const ONLY = parseOnly();
 
@@ -320,6 +322,8 @@ async function memory(work: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (ONLY.includes('table')) await runTableBench();
+  if (ONLY.every((p) => p === 'table')) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-bench-'));
   try {
     console.log(

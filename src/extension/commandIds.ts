@@ -20,6 +20,7 @@ export const COMMANDS = {
   refreshRuns: 'mla.refreshRuns',
   openDocs: 'mla.openDocs',
   runSweep: 'mla.runSweep',
+  openRunTable: 'mla.openRunTable',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -11,6 +11,7 @@ import { chooseExecutor, pickSweepFile, SweepRunner } from './sweepRunner';
 import { DashboardPanels } from './dashboard/panel';
 import { onDidShowWizardStep, type WizardStepShown } from './newProjectWizard';
 import { RunStore } from './runStore';
+import { RunTablePanel } from './runTable/panel';
 import { RunTreeProvider, type RunTreeNode } from './runTree';
 import { TrainingManager } from './trainingManager';
 
@@ -19,6 +20,7 @@ export interface MlaStudioApi {
   store: RunStore;
   training: TrainingManager;
   panels: DashboardPanels;
+  runTable: RunTablePanel;
   diagnostics: ConfigDiagnostics;
   tree: RunTreeProvider;
   treeView: vscode.TreeView<RunTreeNode>;
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
+  const runTable = new RunTablePanel(context.extensionUri, store, panels);
   const sweeps = new SweepRunner(
     context.asAbsolutePath('dist/trainer.js'),
     output,
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     tree,
     treeView,
     panels,
+    runTable,
+    vscode.commands.registerCommand(COMMANDS.openRunTable, () => runTable.open()),
     vscode.languages.registerCodeActionsProvider(
       configSelector,
       new ConfigCodeActions(diagnostics),
@@ -85,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   output.appendLine(
     `MLA Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - started} ms`,
   );
-  return { store, training, panels, diagnostics, tree, treeView, onDidShowWizardStep };
+  return { store, training, panels, runTable, diagnostics, tree, treeView, onDidShowWizardStep };
 }
 
 export function deactivate(): void {
