@@ -101,7 +101,7 @@ test('columns: run facts, then axes, config keys and metrics sorted; numeric and
   assert.equal(valueOf(RUNS[4], col('axis:training.optimizer.lr')), null);
 });
 
-test('per seed group: mean and sample std (n − 1) with n; text shared or listed; seeds listed', () => {
+test('per seed group: figures as mean and sample std (n − 1) with n; parameters shared or listed', () => {
   const rows = buildRows(RUNS, COLUMNS, 'group');
   assert.deepEqual(
     rows.map((r) => r.key),
@@ -121,7 +121,9 @@ test('per seed group: mean and sample std (n − 1) with n; text shared or liste
   assert.equal(a.cells['config:mla.fusion.type'].value, 'entropy');
   assert.equal(joint.cells['metric:val.fused'].value, null);
   assert.equal(joint.cells['metric:val.fused'].n, 0);
-  assert.ok(Number.isNaN(joint.cells['config:training.epochs'].std));
+  assert.deepEqual(a.cells['config:training.optimizer.lr'], { value: 0.01 });
+  assert.deepEqual(joint.cells['config:training.epochs'], { value: 30 });
+  assert.ok(Number.isNaN(buildRows(RUNS.slice(0, 1), COLUMNS, 'group')[0].cells['metric:val.fused'].std));
   assert.deepEqual(joint.runDirs, ['/runs/joint_s0']);
 });
 
@@ -270,12 +272,9 @@ test('CSV: RFC 4180 quoting with CRLF; figures unrounded; group rows get std and
   const pick = ['run:name', 'run:seed', 'axis:training.optimizer.lr', 'metric:val.fused'].map(col);
   const rows = buildRows(RUNS.slice(0, 4), COLUMNS, 'group');
   const csv = tableCsv(rows, pick, 'group').split('\r\n');
-  assert.equal(
-    csv[0],
-    'config,seed,training.optimizer.lr,training.optimizer.lr std,training.optimizer.lr n,val.fused,val.fused std,val.fused n',
-  );
-  const [name, seeds, lr, lrStd, lrN, mean, std, n] = csv[1].split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
-  assert.deepEqual([name, seeds, lr, lrStd, lrN], ['grid', '"0, 1"', '0.01', '0', '2']);
+  assert.equal(csv[0], 'config,seed,training.optimizer.lr,val.fused,val.fused std,val.fused n');
+  const [name, seeds, lr, mean, std, n] = csv[1].split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+  assert.deepEqual([name, seeds, lr], ['grid', '"0, 1"', '0.01']);
   close(Number(mean), 0.85);
   close(Number(std), Math.sqrt(0.005));
   assert.equal(n, '2');

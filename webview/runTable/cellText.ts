@@ -11,7 +11,7 @@ export function cellText(cell: Cell | undefined, column: Column): string {
   if (cell?.std !== undefined) {
     const scale = column.percent ? 100 : 1;
     const digits = column.percent ? 1 : decimals(v);
-    const text = formatMeanStd(v, cell.std, { scale, digits });
+    const text = formatMeanStd(v, cell.std, { scale, digits, unit: column.percent ? '%' : '' });
     return cell.n !== undefined && cell.n > 1 ? `${text} (n=${cell.n})` : text;
   }
   if (column.percent) return `${(100 * v).toFixed(1)}%`;

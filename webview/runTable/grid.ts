@@ -185,7 +185,10 @@ export class RunGrid {
         { class: `grid-cell${column.numeric ? ' numeric' : ''}`, role: 'gridcell', title: text },
         text,
       );
-      if (column.id === 'run:state') cell.classList.add(`state-${String(row.cells[column.id]?.value)}`);
+      // A group of mixed states ("completed, failed") gets no state colour.
+      const state = row.cells[column.id]?.value;
+      if (column.id === 'run:state' && typeof state === 'string' && /^[a-z]+$/.test(state))
+        cell.classList.add(`state-${state}`);
       node.append(cell);
     }
     node.addEventListener('click', (e) => {

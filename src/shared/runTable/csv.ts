@@ -1,5 +1,5 @@
 // The table as shown (rows in their order, the chosen columns) as CSV. Figures are written as stored
-// (accuracies as fractions, full precision), not as the cells round them; a seed group's numeric column
+// (accuracies as fractions, full precision), not as the cells round them; a seed group's summary figure
 // gets a `std` and an `n` column beside its mean.
 
 import { toCsv, type CsvValue } from '../csv';
@@ -7,8 +7,7 @@ import { columnTitle } from './columns';
 import type { Column, RowMode, TableRow } from './types';
 
 export function tableCsv(rows: readonly TableRow[], columns: readonly Column[], mode: RowMode): string {
-  const spread = (c: Column) =>
-    mode === 'group' && c.numeric && !(c.source === 'run' && (c.key === 'seed' || c.key === 'n'));
+  const spread = (c: Column) => mode === 'group' && c.source === 'metric';
   const header: string[] = [];
   for (const c of columns) {
     const title = columnTitle(c);

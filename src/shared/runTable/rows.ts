@@ -1,6 +1,6 @@
-// Rows of the run table: one per run, or one per seed group, where a numeric column is the mean over the
+// Rows of the run table: one per run, or one per seed group, where a summary figure is the mean over the
 // group's runs with its sample standard deviation and count (n − 1, as the seed comparison and papers
-// report), and a text column the group's distinct values.
+// report), and any other column the value the group's runs share, or their distinct values listed.
 
 import { meanStd } from '../stats';
 import { valueOf } from './columns';
@@ -26,10 +26,10 @@ export function buildRows(runs: readonly TableRun[], columns: readonly Column[],
 function groupCell(members: readonly TableRun[], column: Column): Cell {
   if (column.source === 'run' && column.key === 'n') return { value: members.length };
   const values = members.map((run) => valueOf(run, column));
-  // The seeds of a group are listed, not averaged; so are the runs' folder names (a count).
   if (column.source === 'run' && column.key === 'run')
     return { value: members.length === 1 ? values[0] : `${members.length} runs` };
-  if (column.numeric && !(column.source === 'run' && column.key === 'seed')) {
+  // Figures are averaged; parameters (axes, config keys, seeds) are what the group shares, or listed.
+  if (column.source === 'metric') {
     const stats = meanStd(values as (number | null)[]);
     return { value: stats.n === 0 ? null : stats.mean, std: stats.std, n: stats.n };
   }

@@ -76,14 +76,13 @@ function isString(v: unknown): v is string {
  * accuracy, fused test accuracy and the best epoch.
  */
 export function defaultColumns(columns: readonly Column[]): string[] {
-  const headline = ['metric:val.fused', 'metric:test.fused', 'metric:bestEpoch'];
-  return columns
-    .filter(
-      (col) =>
-        (col.source === 'run' && col.key !== 'n') ||
-        col.source === 'axis' ||
-        headline.includes(col.id) ||
-        (col.source === 'metric' && /^val\.(?!fused$|macroF1$)/.test(col.key)),
-    )
-    .map((col) => col.id);
+  const ids = new Set(columns.map((c) => c.id));
+  const facts = columns.filter((c) => (c.source === 'run' && c.key !== 'n') || c.source === 'axis');
+  const modalities = columns.filter((c) => c.source === 'metric' && /^val\.(?!fused$|macroF1$)/.test(c.key));
+  return [
+    ...facts.map((c) => c.id),
+    ...['metric:val.fused', ...modalities.map((c) => c.id), 'metric:test.fused', 'metric:bestEpoch'].filter(
+      (id) => ids.has(id),
+    ),
+  ];
 }
