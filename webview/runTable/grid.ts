@@ -182,7 +182,12 @@ export class RunGrid {
       const text = cellText(row.cells[column.id], column);
       const cell = el(
         'div',
-        { class: `grid-cell${column.numeric ? ' numeric' : ''}`, role: 'gridcell', title: text },
+        {
+          class: `grid-cell${column.numeric ? ' numeric' : ''}`,
+          role: 'gridcell',
+          title: text,
+          'data-column': column.id,
+        },
         text,
       );
       // A group of mixed states ("completed, failed") gets no state colour.

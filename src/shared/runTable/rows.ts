@@ -15,7 +15,11 @@ export function buildRows(runs: readonly TableRun[], columns: readonly Column[],
     });
   }
   const groups = new Map<string, TableRun[]>();
-  for (const run of runs) groups.set(run.group, [...(groups.get(run.group) ?? []), run]);
+  for (const run of runs) {
+    const members = groups.get(run.group);
+    if (members) members.push(run);
+    else groups.set(run.group, [run]);
+  }
   return [...groups.entries()].map(([key, members]) => {
     const cells: Record<string, Cell> = {};
     for (const column of columns) cells[column.id] = groupCell(members, column);
@@ -40,6 +44,8 @@ function groupCell(members: readonly TableRun[], column: Column): Cell {
 function distinct(values: readonly Scalar[]): Scalar {
   const present = values.filter((v) => v !== null);
   if (present.length === 0) return null;
+  // The common case (a parameter the whole group shares) needs no set.
+  if (present.every((v) => v === present[0])) return present[0];
   const unique = [...new Set(present.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))];
   if (unique.length === 1) return present[0];
   return unique.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).join(', ');
