@@ -79,7 +79,9 @@ interface RunFolder {
 
 function runFolders(ws: string): RunFolder[] {
   const root = path.join(ws, '.mla', 'runs');
-  return fs.readdirSync(root).map((id) => {
+  // A run folder appears a moment before its trainer writes config.json into it.
+  const started = fs.readdirSync(root).filter((id) => fs.existsSync(path.join(root, id, 'config.json')));
+  return started.map((id) => {
     const dir = path.join(root, id);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
       name: string;

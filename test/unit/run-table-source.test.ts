@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { readTableRun, tableRunOf } from '../../src/core/runs/table-run';
+import { TableRuns } from '../../src/extension/runTable/rows';
 import { runConfig, status, summary } from './runs-fixtures';
 
 test('a sweep trial becomes a table run from config.json, status.json and summary.json alone', async () => {
@@ -66,5 +67,38 @@ test('a sweep trial becomes a table run from config.json, status.json and summar
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the host converts a run again only when the store re-read it, and lists runs by folder name', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-table-'));
+  try {
+    const dirs = ['b_s0', 'a_s1'].map((id, seed) => {
+      const dir = path.join(root, id);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(runConfig('cfg', seed, 'g')));
+      fs.writeFileSync(
+        path.join(dir, 'summary.json'),
+        JSON.stringify(summary(seed, 0.5 + seed / 10, 0.6, {})),
+      );
+      return dir;
+    });
+    const infos = await Promise.all(dirs.map((d) => readTableRun(d)));
+    const runs = new TableRuns();
+    const first = runs.of(infos);
+    assert.deepEqual(
+      first.map((r) => [r.runId, r.metrics['test.fused']]),
+      [
+        ['a_s1', 0.6],
+        ['b_s0', 0.5],
+      ],
+    );
+    const reread = await readTableRun(dirs[1]);
+    const second = runs.of([infos[0], reread]);
+    assert.equal(second[1], first[1], 'b_s0 was not re-read: the same row');
+    assert.notEqual(second[0], first[0], 'a_s1 was re-read: a new row');
+    assert.deepEqual(second[0], first[0]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
