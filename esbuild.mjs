@@ -25,9 +25,9 @@ const bundles = [
   { ...node, entryPoints: { trainer: 'src/trainer/main.ts' } },
   // The extension host side (vscode glue; never loads TensorFlow.js).
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' } },
-  // The dashboard webview: browser code, one script (the page's CSP allows nothing else).
+  // The dashboard and run table webviews: browser code, one script each (the page's CSP allows nothing else).
   {
-    entryPoints: { dashboard: 'webview/dashboard/main.ts' },
+    entryPoints: { dashboard: 'webview/dashboard/main.ts', runTable: 'webview/runTable/main.ts' },
     bundle: true,
     platform: 'browser',
     format: 'iife',

@@ -49,6 +49,7 @@ export default tseslint.config(
                 '!**/src/protocol/*',
                 '!**/src/shared',
                 '!**/src/shared/*',
+                '!**/src/shared/**',
               ],
               message: 'The webview may import only src/protocol and src/shared (browser-safe).',
             },

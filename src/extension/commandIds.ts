@@ -22,6 +22,7 @@ export const COMMANDS = {
   getStarted: 'mla.getStarted',
   runSweep: 'mla.runSweep',
   openTaskStderr: 'mla.openTaskStderr',
+  openRunTable: 'mla.openRunTable',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

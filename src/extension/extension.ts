@@ -11,6 +11,7 @@ import { chooseExecutor, pickSweepFile, SweepRunner } from './sweepRunner';
 import { DashboardPanels } from './dashboard/panel';
 import { onDidShowWizardStep, type WizardStepShown } from './newProjectWizard';
 import { RunStore } from './runStore';
+import { RunTablePanel } from './runTable/panel';
 import { RunTreeProvider, type RunTreeNode } from './runTree';
 import { SweepStates } from './sweepStates';
 import { TrainingManager } from './trainingManager';
@@ -20,6 +21,7 @@ export interface MlaStudioApi {
   store: RunStore;
   training: TrainingManager;
   panels: DashboardPanels;
+  runTable: RunTablePanel;
   diagnostics: ConfigDiagnostics;
   tree: RunTreeProvider;
   treeView: vscode.TreeView<RunTreeNode>;
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     showCollapseAll: true,
   });
   const panels = new DashboardPanels(context.extensionUri, store, training);
+  const runTable = new RunTablePanel(context.extensionUri, store, panels);
   const sweeps = new SweepRunner(context.asAbsolutePath('dist/trainer.js'), output, () => {
     void store.rescan();
     void sweepStates.refresh(true);
@@ -61,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
     tree,
     treeView,
     panels,
+    runTable,
+    vscode.commands.registerCommand(COMMANDS.openRunTable, () => runTable.open()),
     vscode.languages.registerCodeActionsProvider(
       configSelector,
       new ConfigCodeActions(diagnostics),
@@ -92,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
   output.appendLine(
     `MLA Studio ${context.extension.packageJSON.version as string} activated in ${Date.now() - started} ms`,
   );
-  return { store, training, panels, diagnostics, tree, treeView, onDidShowWizardStep };
+  return { store, training, panels, runTable, diagnostics, tree, treeView, onDidShowWizardStep };
 }
 
 /** The sweep file of the explorer's sweep node (Run Sweep on it runs the sweep again: it resumes). */

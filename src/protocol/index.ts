@@ -6,3 +6,4 @@ export * from './trainerEvents';
 export * from './evalResult';
 export * from './sweepEvents';
 export * from './dashboard';
+export * from './runTable';

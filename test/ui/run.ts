@@ -80,7 +80,9 @@ interface RunFolder {
 
 function runFolders(ws: string): RunFolder[] {
   const root = path.join(ws, '.mla', 'runs');
-  return fs.readdirSync(root).map((id) => {
+  // A run folder appears a moment before its trainer writes config.json into it.
+  const started = fs.readdirSync(root).filter((id) => fs.existsSync(path.join(root, id, 'config.json')));
+  return started.map((id) => {
     const dir = path.join(root, id);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
       name: string;
@@ -270,7 +272,7 @@ async function shownEpoch(frame: FrameLocator): Promise<ShownEpoch> {
   });
 }
 
-async function text(frame: FrameLocator, selector: string): Promise<string> {
+async function text(frame: FrameLocator | Locator, selector: string): Promise<string> {
   return ((await frame.locator(selector).first().textContent({ timeout: 30_000 })) ?? '').trim();
 }
 
@@ -413,6 +415,39 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await shoot(page, `${theme.id}-fusion`);
       await scrollTo(frame.locator('.prob-cards'));
       await shoot(page, `${theme.id}-fusion-sample`);
+      await closeEditors(page);
+    });
+
+    await check(`${theme.id}: run table (per run, then per seed group)`, async () => {
+      await runCommandFromPalette(page, 'MLA: Open Run Table', 30_000);
+      const frame = webviewContent(page);
+      const rows = frame.locator('.grid-window .grid-row');
+      await rows.first().waitFor({ timeout: 30_000 });
+      await waitFor('a row per run folder', async () => (await rows.count()) === runs.length, 30_000);
+      const run = runs.find((r) => r.name === 'example-mla' && r.seed === 0)!;
+      const row = rows.filter({
+        has: frame.locator('[data-column="run:run"]', { hasText: path.basename(run.dir) }),
+      });
+      assertEqual(
+        await text(row, '[data-column="metric:test.fused"]'),
+        pct(run.summary!.test.fused),
+        'test fused of example-mla seed 0',
+      );
+      await frame.locator('vscode-checkbox[data-control=group-rows]').click();
+      const mla = runs.filter((r) => r.name === 'example-mla');
+      const group = rows.filter({
+        has: frame.locator('[data-column="run:name"]', { hasText: /^example-mla$/ }),
+      });
+      await group.first().waitFor({ timeout: 10_000 });
+      const { mean, std } = meanStdOf(mla.map((r) => r.summary!.test.fused));
+      assertEqual(
+        await text(group.first(), '[data-column="metric:test.fused"]'),
+        `${formatMeanStd(mean, std, { unit: '%' })} (n=${mla.length})`,
+        'example-mla test fused, mean ± std over seeds',
+      );
+      await frame.locator('.scatter .uplot').waitFor({ timeout: 10_000 });
+      await shoot(page, `${theme.id}-run-table`);
+      await frame.locator('vscode-checkbox[data-control=group-rows]').click();
       await closeEditors(page);
     });
 

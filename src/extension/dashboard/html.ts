@@ -1,17 +1,23 @@
-// The dashboard page: a strict Content Security Policy (nothing by default; our script by nonce; styles
-// and fonts only from the extension's own folders), one script bundle and two stylesheets (the bundle's
-// uPlot styles and the dashboard's own, which comes last so it wins).
+// The dashboard page (and the run table's, `bundle` naming its script): a strict Content Security Policy
+// (nothing by default; our script by nonce; styles and fonts only from the extension's own folders), one
+// script bundle and two stylesheets (the bundle's uPlot styles and the page's own, which comes last so it
+// wins).
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function dashboardHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  title: string,
+  bundle: 'dashboard' | 'runTable' = 'dashboard',
+): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', `${bundle}.css`));
   // The bundle's own stylesheet (uPlot's), emitted by esbuild next to the script.
   const bundleStyle = webview.asWebviewUri(
-    vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.css'),
+    vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.css`),
   );
   const csp = [
     "default-src 'none'",
