@@ -1,5 +1,6 @@
-// The built-in example shows modality laziness: trained jointly, the weak modality learns little; under MLA
-// it learns clearly more, and the fused accuracy does not suffer. Three seeds, as papers report.
+// The built-in example tells the paper's story: trained jointly, the model fits the train set through the
+// strong modality's shortcut and the weak modality learns little; under MLA the weak modality learns clearly
+// more, and the fused test accuracy is clearly higher. Three seeds, as papers report.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -16,7 +17,7 @@ function fmt(s: { mean: number; std: number }): string {
 
 describe('built-in example, 3 seeds', () => {
   it(
-    'MLA lifts the weak modality well above joint training without losing fused accuracy',
+    'MLA lifts the weak modality well above joint training and the fused accuracy at least 3 points above it',
     { timeout: 10 * 60_000 },
     async () => {
       const ws = await exampleWorkspace();
@@ -42,8 +43,14 @@ describe('built-in example, 3 seeds', () => {
         `weak modality not clearly higher under MLA: ${fmt(weakMla)} vs ${fmt(weakJoint)}`,
       );
       assert.ok(
-        fusedMla.mean + fusedMla.std >= fusedJoint.mean,
-        `fused lower under MLA: ${fmt(fusedMla)} vs ${fmt(fusedJoint)}`,
+        fusedMla.mean >= fusedJoint.mean + 0.03,
+        `fused not 3 points higher under MLA: ${fmt(fusedMla)} vs ${fmt(fusedJoint)}`,
+      );
+      SEEDS.forEach((seed, i) =>
+        assert.ok(
+          mla[i].fused > joint[i].fused,
+          `seed ${seed}: fused ${mla[i].fused} under MLA, not above joint's ${joint[i].fused}`,
+        ),
       );
     },
   );

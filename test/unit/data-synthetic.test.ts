@@ -17,35 +17,45 @@ import {
 const root = mkdtempSync(path.join(os.tmpdir(), 'mla-synthetic-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Test accuracy of a nearest-class-mean classifier fitted on the train rows: a linear baseline. */
+/**
+ * Accuracy on the `evaluate` rows of a nearest-class-mean classifier fitted on the `fit` rows, both
+ * restricted to the given classes: a linear baseline.
+ */
 function nearestMeanAccuracy(
   x: Float32Array,
   labels: Int32Array,
-  classes: number,
-  train: Int32Array,
-  test: Int32Array,
+  classes: readonly number[],
+  fit: Int32Array,
+  evaluate: Int32Array,
 ) {
   const d = x.length / labels.length;
-  const mean = new Float64Array(classes * d);
-  const count = new Float64Array(classes);
-  for (const i of train) {
-    count[labels[i]]++;
-    for (let j = 0; j < d; j++) mean[labels[i] * d + j] += x[i * d + j];
+  const mean = new Map(classes.map((c) => [c, new Float64Array(d)]));
+  const count = new Map(classes.map((c) => [c, 0]));
+  const rows = (split: Int32Array) => Array.from(split).filter((i) => classes.includes(labels[i]));
+  for (const i of rows(fit)) {
+    count.set(labels[i], count.get(labels[i])! + 1);
+    const m = mean.get(labels[i])!;
+    for (let j = 0; j < d; j++) m[j] += x[i * d + j];
   }
-  for (let c = 0; c < classes; c++) for (let j = 0; j < d; j++) mean[c * d + j] /= count[c];
+  for (const c of classes) for (let j = 0; j < d; j++) mean.get(c)![j] /= count.get(c)!;
+  const evaluated = rows(evaluate);
   let correct = 0;
-  for (const i of test) {
+  for (const i of evaluated) {
     let best = -1;
     let bestDist = Infinity;
-    for (let c = 0; c < classes; c++) {
+    for (const c of classes) {
       let dist = 0;
-      for (let j = 0; j < d; j++) dist += (x[i * d + j] - mean[c * d + j]) ** 2;
+      for (let j = 0; j < d; j++) dist += (x[i * d + j] - mean.get(c)![j]) ** 2;
       if (dist < bestDist) [best, bestDist] = [c, dist];
     }
     if (best === labels[i]) correct++;
   }
-  return correct / test.length;
+  return correct / evaluated.length;
 }
+
+const ALL = [0, 1, 2, 3, 4];
+const OWNED_BY_STRONG = [0, 1, 2];
+const OWNED_BY_WEAK = [3, 4];
 
 describe('generateExampleDataset', () => {
   it('has 1500 samples, 5 balanced classes, strong/medium/weak of 16/24/32 features and a stratified 80/20 split', () => {
@@ -76,21 +86,43 @@ describe('generateExampleDataset', () => {
     assert.notDeepEqual(a.files['weak.npy'].data, c.files['weak.npy'].data);
   });
 
-  for (const seed of [0, 1]) {
-    it(`seed ${seed}: a linear classifier alone reaches ~95 % / ~75 % / ~55 % on strong / medium / weak`, () => {
+  for (const seed of [0, 1, 2]) {
+    it(`seed ${seed}: strong reads class0–2 best, only weak tells class3 from class4, strong's shortcut holds on train only`, () => {
       const { files } = generateExampleDataset({ seed });
       const labels = files['labels.npy'].data as Int32Array;
       const train = files['split_train.npy'].data as Int32Array;
       const test = files['split_test.npy'].data as Int32Array;
-      const acc = (m: string) =>
-        nearestMeanAccuracy(files[`${m}.npy`].data as Float32Array, labels, 5, train, test);
-      const [strong, medium, weak] = ['strong', 'medium', 'weak'].map(acc);
-      assert.ok(strong >= 0.9 && strong <= 0.99, `strong ${strong}`);
-      assert.ok(medium >= 0.65 && medium <= 0.85, `medium ${medium}`);
-      assert.ok(weak >= 0.45 && weak <= 0.65, `weak ${weak}`);
-      assert.ok(strong - medium > 0.1 && medium - weak > 0.1, `${strong} > ${medium} > ${weak}`);
+      const acc = (m: string, classes: readonly number[], evaluate = test) =>
+        nearestMeanAccuracy(files[`${m}.npy`].data as Float32Array, labels, classes, train, evaluate);
+      const [strong, medium, weak] = ['strong', 'medium', 'weak'].map((m) => acc(m, OWNED_BY_STRONG));
+      assert.ok(strong >= 0.93, `strong on class0–2 ${strong}`);
+      assert.ok(strong - medium > 0.08 && strong - weak > 0.1, `class0–2: ${strong} > ${medium}, ${weak}`);
+      const pair = (m: string) => acc(m, OWNED_BY_WEAK);
+      assert.ok(Math.abs(pair('strong') - 0.5) < 0.1, `strong, class3 vs class4 at test ${pair('strong')}`);
+      assert.ok(Math.abs(pair('medium') - 0.5) < 0.1, `medium, class3 vs class4 at test ${pair('medium')}`);
+      assert.ok(pair('weak') >= 0.8, `weak, class3 vs class4 at test ${pair('weak')}`);
+      assert.equal(acc('strong', OWNED_BY_WEAK, train), 1, 'the shortcut separates class3/class4 on train');
+      assert.ok(acc('medium', OWNED_BY_WEAK, train) < 0.6, 'medium has no shortcut');
     });
   }
+
+  it('draws a modality blind to some classes without the shortcut on the test rows', () => {
+    const { files } = generateExampleDataset();
+    const test = files['split_test.npy'].data as Int32Array;
+    const plain = generateExampleDataset({
+      modalities: EXAMPLE_MODALITIES.map((m) => ({ ...m, shortcut: undefined })),
+    });
+    const d = EXAMPLE_MODALITIES[0].dim;
+    const rowOf = (data: Float32Array, i: number) => Array.from(data.subarray(i * d, (i + 1) * d));
+    const withShortcut = files['strong.npy'].data as Float32Array;
+    const without = plain.files['strong.npy'].data as Float32Array;
+    for (const i of test) assert.deepEqual(rowOf(withShortcut, i), rowOf(without, i));
+    const train = files['split_train.npy'].data as Int32Array;
+    const labels = files['labels.npy'].data as Int32Array;
+    const class3 = Array.from(train).find((i) => labels[i] === 3)!;
+    const moved = Math.hypot(...rowOf(withShortcut, class3).map((v, j) => v - rowOf(without, class3)[j]));
+    assert.ok(Math.abs(moved - 5) < 1e-4, `class3's train row moved by ${moved}, expected the strength 5`);
+  });
 
   it('makes difficulty a parameter: more separation, higher accuracy', () => {
     const accFor = (separation: number) => {
@@ -99,7 +131,7 @@ describe('generateExampleDataset', () => {
       return nearestMeanAccuracy(
         files['weak.npy'].data as Float32Array,
         files['labels.npy'].data as Int32Array,
-        5,
+        ALL,
         files['split_train.npy'].data as Int32Array,
         files['split_test.npy'].data as Int32Array,
       );
@@ -151,7 +183,13 @@ describe('grid and sequence datasets', () => {
     const train = files['split_train.npy'].data as Int32Array;
     const test = files['split_test.npy'].data as Int32Array;
     for (const m of ['image', 'series', 'vector']) {
-      const acc = nearestMeanAccuracy(files[`${m}.npy`].data as Float32Array, labels, 4, train, test);
+      const acc = nearestMeanAccuracy(
+        files[`${m}.npy`].data as Float32Array,
+        labels,
+        [0, 1, 2, 3],
+        train,
+        test,
+      );
       assert.ok(acc > 0.4, `${m}: ${acc} (chance 0.25)`);
     }
   });

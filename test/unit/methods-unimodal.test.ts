@@ -95,12 +95,13 @@ describe('unimodal training on the generated example', () => {
     assert.equal(records.length, 4);
     const last = records[records.length - 1];
     const acc = last.test.unimodal;
-    // Five classes: chance is 20 %; seed 0 reaches 95.7, 75.3 and 57.3 % alone and 97 % fused.
-    assert.ok(acc.strong > 0.9, `strong alone ${acc.strong}`);
-    assert.ok(acc.medium > 0.65, `medium alone ${acc.medium}`);
-    assert.ok(acc.weak > 0.45, `weak alone ${acc.weak}`);
-    assert.ok(acc.strong > acc.medium && acc.medium > acc.weak, JSON.stringify(acc));
-    assert.ok(last.test.fused > 0.93, `fused ${last.test.fused}`);
+    // Five classes: chance is 20 %; seed 0 reaches 71.3, 63.3 and 67.3 % alone and 87 % fused, since only
+    // the weak modality tells class3 from class4.
+    assert.ok(acc.strong > 0.65, `strong alone ${acc.strong}`);
+    assert.ok(acc.medium > 0.55, `medium alone ${acc.medium}`);
+    assert.ok(acc.weak > 0.55, `weak alone ${acc.weak}`);
+    assert.ok(acc.strong > acc.medium && acc.strong > acc.weak, JSON.stringify(acc));
+    assert.ok(last.test.fused > 0.8, `fused ${last.test.fused}`);
     assert.ok(last.test.fused >= acc.strong, `fused ${last.test.fused} below strong alone ${acc.strong}`);
     assert.equal(last.train.fusedAcc, null);
     assert.deepEqual(last.fusionWeights, {});

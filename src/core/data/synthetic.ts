@@ -1,6 +1,7 @@
-// Generated datasets: the built-in example (three vector modalities of clearly different strength, so that
-// modality laziness shows when they are trained jointly) and small grid / sequence datasets for encoder
-// tests and benchmarks. Every draw comes from `Rng.fromSeed(seed, <purpose>)`, so a seed fixes the data.
+// Generated datasets: the built-in example (three vector modalities of clearly different strength and a
+// shortcut in the strongest, so that modality laziness costs joint training accuracy) and small grid /
+// sequence datasets for encoder tests and benchmarks. Every draw comes from `Rng.fromSeed(seed, <purpose>)`,
+// so a seed fixes the data.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -42,16 +43,49 @@ export interface VectorModalitySpec {
   clusterSpread: number;
   nonlinearity: number;
   noise: number;
+  /** Classes this modality cannot tell apart: their samples are drawn as the first of them. */
+  blindTo?: readonly number[];
+  /**
+   * Strength of an artefact on the train rows only: `+shortcut` along a random unit direction of the
+   * features for the first class in `blindTo`, `-shortcut` for the second, nothing for the others and
+   * nothing on the test rows. It is a shortcut that holds on train and breaks at test time.
+   */
+  shortcut?: number;
 }
 
 /**
- * Tuned so that a nearest-class-mean classifier on one modality alone reaches about 95 % (strong), 75 %
- * (medium) and 55 % (weak) test accuracy with 5 classes (see test/unit/data-synthetic.test.ts).
+ * The example's story, modality laziness with a shortcut (5 classes). `strong` tells classes 0–2 apart
+ * almost perfectly but draws class3 and class4 alike, and so does `medium` (less clearly); only `weak` tells
+ * class3 from class4, and it is the hardest to read. On the train rows (and so on the validation rows carved
+ * from them) `strong` also carries an artefact that separates class3 from class4; the test rows lack it, as
+ * data recorded elsewhere would. Joint training fits the train set through `strong` alone, its fused loss
+ * vanishes before `weak` has learned much, and at test time it guesses between class3 and class4. MLA trains
+ * each modality's encoder on its own turn, so `weak` has to learn class3 against class4, and the fused
+ * prediction uses it. A nearest-class-mean classifier tells classes 0–2 apart at about 97 / 84 / 77 % on
+ * strong / medium / weak, and class3 from class4 at chance on strong and medium and at about 87 % on weak
+ * (strong: 100 % on the train rows); see test/unit/data-synthetic.test.ts.
  */
 export const EXAMPLE_MODALITIES: readonly VectorModalitySpec[] = [
-  { name: 'strong', dim: 16, separation: 5, clusterSpread: 1, nonlinearity: 0.5, noise: 0.3 },
-  { name: 'medium', dim: 24, separation: 3.1, clusterSpread: 1, nonlinearity: 0.5, noise: 0.3 },
-  { name: 'weak', dim: 32, separation: 1.95, clusterSpread: 1, nonlinearity: 0.5, noise: 0.3 },
+  {
+    name: 'strong',
+    dim: 16,
+    separation: 5,
+    clusterSpread: 1,
+    nonlinearity: 0.5,
+    noise: 0.3,
+    blindTo: [3, 4],
+    shortcut: 5,
+  },
+  {
+    name: 'medium',
+    dim: 24,
+    separation: 3.1,
+    clusterSpread: 1,
+    nonlinearity: 0.5,
+    noise: 0.3,
+    blindTo: [3, 4],
+  },
+  { name: 'weak', dim: 32, separation: 2.6, clusterSpread: 1, nonlinearity: 0.5, noise: 0.3 },
 ];
 
 export interface ExampleOptions {
@@ -112,12 +146,13 @@ function randomIsometry(rows: number, cols: number, rng: Rng): Float64Array {
   return q;
 }
 
-/** Features `[N, dim]` of one vector modality for the given labels. */
+/** Features `[N, dim]` of one vector modality for the given labels; `isTest` marks the rows without `shortcut`. */
 export function generateVectorModality(
   labels: Int32Array,
   classes: number,
   spec: VectorModalitySpec,
   seed: number,
+  isTest?: Uint8Array,
 ): Float32Array {
   const rng = Rng.fromSeed(seed, `synthetic:${spec.name}`);
   const { dim } = spec;
@@ -135,8 +170,9 @@ export function generateVectorModality(
   const corner = spec.separation / Math.SQRT2; // unit vectors e_c are √2 apart
   const out = new Float32Array(labels.length * dim);
   const h = new Float64Array(latent);
+  const blind = spec.blindTo ?? [];
   for (let i = 0; i < labels.length; i++) {
-    const c = labels[i];
+    const c = blind.includes(labels[i]) ? blind[0] : labels[i];
     const side = rng.float() < 0.5 ? -1 : 1;
     for (let l = 0; l < latent; l++) {
       h[l] = (l === c ? corner : 0) + side * offsets[c * latent + l] + rng.normal();
@@ -151,7 +187,26 @@ export function generateVectorModality(
       out[i * dim + d] = lin + spec.nonlinearity * Math.sin(arg) + spec.noise * rng.normal();
     }
   }
+  if (spec.shortcut) addShortcut(out, labels, spec, seed, isTest);
   return out;
+}
+
+/** The train-only artefact of `spec.shortcut`, along a random unit direction of the features. */
+function addShortcut(
+  out: Float32Array,
+  labels: Int32Array,
+  spec: VectorModalitySpec,
+  seed: number,
+  isTest: Uint8Array | undefined,
+): void {
+  const [first, second] = spec.blindTo ?? [];
+  const direction = randomIsometry(spec.dim, 1, Rng.fromSeed(seed, `synthetic:${spec.name}:shortcut`));
+  const strength = spec.shortcut ?? 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (isTest?.[i]) continue;
+    const sign = labels[i] === first ? 1 : labels[i] === second ? -1 : 0;
+    for (let d = 0; d < spec.dim; d++) out[i * spec.dim + d] += sign * strength * direction[d];
+  }
 }
 
 function classNames(classes: number): string[] {
@@ -200,10 +255,12 @@ export function generateExampleDataset(opts: ExampleOptions = {}): GeneratedData
     opts.testFraction ?? 0.2,
     Rng.fromSeed(seed, 'synthetic:split'),
   );
+  const isTest = new Uint8Array(samples);
+  for (const i of split.test) isTest[i] = 1;
   const modalities = specs.map((spec) => ({
     name: spec.name,
     sampleShape: [spec.dim],
-    features: generateVectorModality(labels, classes, spec, seed),
+    features: generateVectorModality(labels, classes, spec, seed, isTest),
   }));
   return assemble('synthetic example', labels, classes, split, modalities);
 }
