@@ -61,7 +61,10 @@ describe('the missing-modality grid', () => {
       assert.equal(grid.fused['only weak'], summary.test.unimodal.weak, 'weak alone');
       // Half the strong and medium inputs gone costs accuracy; the two strong modalities keep most of it.
       assert.ok(grid.fused['r=0.5'] < grid.fused['r=0'] - 0.02, `r=0.5 ${grid.fused['r=0.5']}`);
-      assert.ok(grid.fused['only strong+medium'] > grid.fused['only weak'] + 0.1, 'strong+medium beat weak');
+      // Without weak, the one modality that tells class3 from class4, the fused accuracy falls; still the
+      // two strong modalities beat weak alone.
+      assert.ok(grid.fused['only strong+medium'] < grid.fused['r=0'] - 0.05, 'weak carries its classes');
+      assert.ok(grid.fused['only strong+medium'] > grid.fused['only weak'], 'strong+medium beat weak');
       assert.deepEqual(await evaluateMissingGrid(dir, 'best', columns), grid, 'the masks are seeded');
     }
   });
