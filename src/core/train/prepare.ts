@@ -30,13 +30,26 @@ export interface PreparedData {
   test: Int32Array;
 }
 
-export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: number): PreparedData {
+/**
+ * The train and validation rows of this seed (validation carved from train unless the manifest has one);
+ * throws a DataError when a split is left empty. `mla validate` calls it too, for each of the config's seeds.
+ */
+export function splitRows(
+  dataset: Dataset,
+  config: ResolvedConfig,
+  seed: number,
+): { train: Int32Array; val: Int32Array } {
   let train = dataset.splits.train;
   let val = dataset.splits.val ?? new Int32Array(0);
   if (!dataset.splits.val && config.training.valFraction > 0) {
     ({ train, val } = carveValidation(train, dataset.labels, config.training.valFraction, seed));
   }
   checkSplitsNotEmpty(dataset, config, train, val);
+  return { train, val };
+}
+
+export function prepareData(dataset: Dataset, config: ResolvedConfig, seed: number): PreparedData {
+  const { train, val } = splitRows(dataset, config, seed);
   const n = dataset.labels.length;
   const rate = config.preprocess.missingRate;
   const simulated = rate > 0 ? simulateMissing(n, dataset.modalities.length, rate, seed) : null;
