@@ -139,7 +139,11 @@ export class RunStore implements vscode.Disposable {
   private async load(runDir: string): Promise<RunInfo> {
     // The stamp is taken before reading, so a change during the read is seen on the next round.
     this.statusStamps.set(runDir, await statusStamp(runDir));
-    return readRunWith(runDir, { metrics: (status) => this.followedMetrics(runDir, status) });
+    return readRunWith(runDir, {
+      metrics: (status) => this.followedMetrics(runDir, status),
+      // In Restricted Mode the run folder is only read: a vanished trainer's run shows as stale.
+      markVanished: vscode.workspace.isTrusted,
+    });
   }
 
   /** A running run's metrics from its follower; null (a whole-file read) once it has ended. */
