@@ -4,7 +4,8 @@
 //   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
 //   BENCH_REPEATS=5 npm run bench   more repeats
 //   npm run bench -- --only e,f     only these parts: workloads a-f, and step (per-step time of the six-MLP
-//                                   config per backend), profile (where a wasm epoch goes), seeds, memory
+//                                   config per backend), profile (where a wasm epoch goes), seeds, memory,
+//                                   store (the run store polling 10 growing 100,000-epoch runs)
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
 // method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP, (e) ResNet-18
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { selectBackend } from '../src/core/backend/select';
 import type { BackendName } from '../src/core/config/types';
 import { dashboardSeries } from './bench/dashboard-series';
+import { runStoreLoad } from './bench/run-store-load';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import {
@@ -29,7 +31,7 @@ import {
 import type { MatmulResult, StepResult, TrainResult } from './bench/worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['step', 'profile', 'seeds', 'memory'] as const;
+const SECTIONS = ['step', 'profile', 'seeds', 'memory', 'store'] as const;
 type Part = WorkloadKey | (typeof SECTIONS)[number];
 const ONLY = parseOnly();
 
@@ -322,6 +324,9 @@ async function memory(work: string): Promise<void> {
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-bench-'));
   try {
+    // The extension host's side, no training: `--only store` runs only this.
+    if (ONLY.includes('store')) await runStoreLoad(work, QUICK);
+    if (ONLY.every((part) => part === 'store')) return;
     console.log(
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
         `${REPEATS} repeat(s)${QUICK ? ' (BENCH_QUICK)' : ''}; s/epoch = train loop, median of epochs after the first`,
