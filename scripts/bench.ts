@@ -7,6 +7,7 @@
 //                                   config per backend), profile (where a wasm epoch goes), seeds, memory,
 //                                   sweep (a local 16-trial sweep against the ideal), explorer (1,000 runs)
 //                                   table (the run table at 1,000 runs: scripts/bench/run-table.ts)
+//                                   store (the run store polling 10 growing 100,000-epoch runs)
 // Workloads (scripts/bench/workloads.ts): (a) MLA on handwritten with the peer's config, (b) the same with
 // method "joint", (c) conv2d on a [32,32] grid + MLP, (d) transformer on a [16,32] sequence + MLP, (e) ResNet-18
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
@@ -21,6 +22,7 @@ import { dashboardSeries } from './bench/dashboard-series';
 import { explorerRefresh } from './bench/explorer';
 import { localSweep } from './bench/sweep';
 import { runTableBench } from './bench/run-table';
+import { runStoreLoad } from './bench/run-store-load';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
 import { median, spread, table } from './bench/stats';
 import {
@@ -34,7 +36,7 @@ import {
 import type { MatmulResult, StepResult, TrainResult } from './bench/worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['step', 'profile', 'seeds', 'memory', 'sweep', 'explorer', 'table'] as const;
+const SECTIONS = ['step', 'profile', 'seeds', 'memory', 'sweep', 'explorer', 'table', 'store'] as const;
 type Part = WorkloadKey | (typeof SECTIONS)[number];
 const ONLY = parseOnly();
 
@@ -325,12 +327,13 @@ async function memory(work: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (ONLY.includes('table')) await runTableBench();
-  if (ONLY.every((p) => p === 'table')) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-bench-'));
   try {
-    // The sweep and the explorer need no backend probing: `--only sweep,explorer` runs just them.
-    if (ONLY.every((p) => p === 'sweep' || p === 'explorer')) {
+    // The extension host's side and the sweep need no backend probing: `--only table,store,sweep,explorer`
+    // (any of them) runs just those.
+    if (ONLY.includes('table')) await runTableBench();
+    if (ONLY.includes('store')) await runStoreLoad(work, QUICK);
+    if (ONLY.every((p) => ['table', 'store', 'sweep', 'explorer'].includes(p))) {
       if (ONLY.includes('sweep')) await localSweep();
       if (ONLY.includes('explorer')) await explorerRefresh();
       return;

@@ -30,6 +30,11 @@ status=0
 tier unit test/unit/*.test.ts test/integration/harness/harness.test.ts || status=$?
 
 if [ "$status" -eq 0 ]; then
+  # Real trainer processes (256 MB heaps) killed, failing or contending on run folders, one file at a time.
+  tier fault --test-concurrency=1 test/fault/*.test.ts || status=$?
+fi
+
+if [ "$status" -eq 0 ]; then
   # The GPU backend on whatever Vulkan adapter exists (CI: lavapipe, scripts/webgpu/install-software-gpu.sh);
   # its tests skip with the reason only where there is none.
   MLA_WEBGPU_ALLOW_SOFTWARE=1 tier webgpu test/webgpu/*.test.ts || status=$?

@@ -9,6 +9,7 @@ import { refusalToRead } from '../core/io/bounded-read';
 import { LIMITS } from '../core/io/limits';
 import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
+import { deleteRunFolder } from '../core/runs/delete-run';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
 import { COMMANDS, WALKTHROUGH_ID, type CommandId } from './commandIds';
@@ -194,7 +195,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (pick !== 'Delete') return;
       for (const run of runs) {
-        await fs.promises.rm(run.dir, { recursive: true, force: true });
+        try {
+          // Takes the run's lock: a resume or an evaluation that started since the check above wins.
+          await deleteRunFolder(run.dir);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          void vscode.window.showErrorMessage(`MLA: run "${run.id}" was not deleted: ${why}`);
+          continue;
+        }
         store.forget(run.dir);
       }
     }),

@@ -16,6 +16,11 @@ const POLL_MS = 1000;
 /** How often the runs folders are listed for new run folders, in case no file event announced them. */
 const DISCOVER_EVERY_POLLS = 3;
 const DEBOUNCE_MS = 150;
+/**
+ * The most of one run's metrics.jsonl a poll parses: a 100,000-epoch history (about 77 MiB) is caught up
+ * over some seconds of polls instead of blocking the extension host for all of it at once.
+ */
+const FOLLOW_BYTES_PER_POLL = 4 * 1024 * 1024;
 
 export class RunStore implements vscode.Disposable {
   private readonly runs = new Map<string, RunInfo>();
@@ -33,7 +38,10 @@ export class RunStore implements vscode.Disposable {
   /** metrics.jsonl of each running run, followed by offset: the 1 s poll parses only the appended lines. */
   private readonly followers = new Map<string, MetricsFollower>();
 
-  constructor(private readonly followMetrics = (file: string) => new MetricsFollower(file)) {
+  constructor(
+    private readonly followMetrics = (file: string) =>
+      new MetricsFollower(file, { pollBytes: FOLLOW_BYTES_PER_POLL }),
+  ) {
     this.watch();
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -139,7 +147,11 @@ export class RunStore implements vscode.Disposable {
   private async load(runDir: string): Promise<RunInfo> {
     // The stamp is taken before reading, so a change during the read is seen on the next round.
     this.statusStamps.set(runDir, await statusStamp(runDir));
-    return readRunWith(runDir, { metrics: (status) => this.followedMetrics(runDir, status) });
+    return readRunWith(runDir, {
+      metrics: (status) => this.followedMetrics(runDir, status),
+      // In Restricted Mode the run folder is only read: a vanished trainer's run shows as stale.
+      markVanished: vscode.workspace.isTrusted,
+    });
   }
 
   /** A running run's metrics from its follower; null (a whole-file read) once it has ended. */

@@ -1,6 +1,7 @@
 // How a run folder reads to a person, in one place for the tree, its tooltips and the dashboard. The state
 // rule and the config record are the core reader's; this only shapes them for the protocol.
 
+import { VANISHED_REASON } from '../core/runs/liveness';
 import type { RunInfo } from '../core/runs/reader';
 import type { RunView } from '../protocol/dashboard';
 
@@ -56,6 +57,7 @@ export function stateText(run: RunInfo): string {
   const at = `epoch ${run.lastEpoch?.epoch ?? run.status?.epoch ?? 0}/${epochsOf(run)}`;
   if (state === 'running' || state === 'remote') return `${state} at ${at}`;
   if (state === 'stopped') return `stopped at ${at}${isResumable(run) ? ', Resume continues' : ''}`;
+  if (state === 'failed' && run.reason === VANISHED_REASON) return `failed: ${VANISHED_REASON} at ${at}`;
   if (state === 'failed' || state === 'stale') return `${state} at ${at}`;
   return state;
 }

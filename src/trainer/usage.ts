@@ -60,6 +60,7 @@ Options:
   --samples LIST    test-split positions (0-based, comma-separated, ranges like 10-20 allowed);
                     their fusion records are printed on stdout as JSON lines
   --out FILE        where to write the fusion records (default: <run-dir>/eval/fusion-epoch-NNNN.jsonl)
+                    while a trainer works on the run, only a FILE outside the run folder is allowed
   --json            print the scores as one JSON object instead of a table
   -h, --help        show this help
 `;

@@ -86,21 +86,68 @@ describe('mla validate and mla train on files that are not data', () => {
     });
   }
 
-  it('gives the answer train gives on NaN features: one check, one message', async () => {
-    const config = await configWith('nan.npy', async (file) => {
-      const weak = await loadArray(path.join(data, 'weak.npy'));
-      const values = Float32Array.from(weak.data as Float32Array);
-      values[4 * weak.shape[1] + 2] = NaN;
-      fs.writeFileSync(file, encodeNpy({ shape: weak.shape, data: values }));
+  /** The one refusal in a command's output: `file:line:col: error: MESSAGE` or `mla train: MESSAGE`. */
+  function refusal(output: string): string[] {
+    return [...output.matchAll(/^(?:mla train: |\S+:\d+:\d+: error: )(.*)$/gm)].map((m) => m[1]);
+  }
+
+  /** A copy of the example MLA config with `patch` applied to its parsed JSON. */
+  function patchedConfig(name: string, patch: (raw: Record<string, Record<string, unknown>>) => void) {
+    const raw = JSON.parse(fs.readFileSync(ws.mla, 'utf8')) as Record<string, Record<string, unknown>>;
+    patch(raw);
+    const file = path.join(ws.dir, `${name}.mla.json`);
+    fs.writeFileSync(file, JSON.stringify(raw, null, 2));
+    return Promise.resolve(file);
+  }
+
+  const verdicts: [string, () => Promise<string>, RegExp][] = [
+    [
+      'NaN features',
+      () =>
+        configWith('nan.npy', async (file) => {
+          const weak = await loadArray(path.join(data, 'weak.npy'));
+          const values = Float32Array.from(weak.data as Float32Array);
+          values[4 * weak.shape[1] + 2] = NaN;
+          fs.writeFileSync(file, encodeNpy({ shape: weak.shape, data: values }));
+        }),
+      /nan\.npy: row 5, column 3: NaN or Inf in features \(found NaN\)$/,
+    ],
+    [
+      'a features file over 2 GiB (sparse)',
+      () =>
+        configWith('huge.npy', (file) => {
+          fs.writeFileSync(file, '');
+          fs.truncateSync(file, 2 ** 31 + 4096); // sparse: no disk used
+        }),
+      /huge\.npy: 2(\.0)? GiB is more than the 2(\.0)? GiB allowed for an array file/,
+    ],
+    [
+      'valFraction 0.999 (an empty training split)',
+      () => patchedConfig('val999', (raw) => (raw.training.valFraction = 0.999)),
+      /no rows to train on: training\.valFraction 0\.999 moves all \d+ train rows into validation/,
+    ],
+    [
+      'featureDim 50000 (the memory estimate)',
+      () => patchedConfig('dim50k', (raw) => (raw.model = { ...raw.model, featureDim: 50000 })),
+      /^model\.featureDim 50000: the model needs an estimated [\d.]+ GiB .*above the limit of 4\.0 GiB/,
+    ],
+  ];
+  for (const [what, make, expected] of verdicts) {
+    it(`validate and train refuse ${what} with the same message, before a run folder exists`, async () => {
+      const config = await make();
+      const validate = mla(['validate', config], ws.dir);
+      assert.equal(validate.code, 1, validate.stderr);
+      const runs = tempDir('cli-verdict');
+      const train = mla(['train', config, '--epochs', '1', '--runs-dir', runs], ws.dir);
+      assert.notEqual(train.code, 0, train.stderr);
+      assert.equal(train.signal, null);
+      const said = refusal(validate.stdout);
+      assert.equal(said.length, 1, validate.stdout);
+      assert.match(said[0], expected);
+      assert.deepEqual(refusal(train.stderr), said, train.stderr);
+      assert.deepEqual(fs.existsSync(runs) ? fs.readdirSync(runs) : [], []);
     });
-    const message = `${path.join(data, 'nan.npy')}: row 5, column 3: NaN or Inf in features (found NaN)`;
-    const validate = mla(['validate', config], ws.dir);
-    assert.equal(validate.code, 1, validate.stderr);
-    assert.equal(validate.stdout, `nan.npy.mla.json:4:14: error: ${message}\n`);
-    const train = mla(['train', config, '--epochs', '1', '--runs-dir', tempDir('cli-bounds')], ws.dir);
-    assert.equal(train.code, 1, train.stderr);
-    assert.equal(train.stderr, `mla train: ${message}\n`);
-  });
+  }
 
   it('refuses a config over 8 MiB before reading it', () => {
     const config = path.join(ws.dir, 'huge.mla.json');

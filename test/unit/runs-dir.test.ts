@@ -26,6 +26,16 @@ describe('ensureWritableRunsDir', () => {
     assert.equal(fs.existsSync('/proc/mla-runs'), false);
   });
 
+  it('refuses a folder that a symlink leads under /proc, naming where it leads', () => {
+    const link = path.join(tempDir('runs-dir'), 'proc-link');
+    fs.symlinkSync('/proc/self', link);
+    const dir = path.join(link, 'runs');
+    const real = path.join(fs.realpathSync(link), 'runs');
+    assert.throws(() => ensureWritableRunsDir(dir), {
+      message: `cannot write run folders to ${dir}: /proc is a virtual file system, not storage (the path leads to ${real})`,
+    });
+  });
+
   it('refuses a path through a file', () => {
     const file = path.join(tempDir('runs-dir'), 'plain.txt');
     fs.writeFileSync(file, 'x');

@@ -4,7 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUN_FILES, defaultRunsDir } from '../runs/paths';
-import { listRunDirs, readRun, type RunInfo } from '../runs/reader';
+import { listRunDirs, readRunWith, type RunInfo } from '../runs/reader';
+
+/** The command line may write: a run whose trainer vanished is recorded as failed on the way. */
+const readRun = (dir: string): Promise<RunInfo> => readRunWith(dir, { markVanished: true });
 
 export async function collectRuns(args: readonly string[]): Promise<RunInfo[]> {
   const dirs: string[] = [];

@@ -5,6 +5,7 @@
 
 import * as fs from 'node:fs';
 import { openAppendFileSync, openRegularFileSync } from '../io/regular-file';
+import { asWriteError } from '../io/write-error';
 
 export class AppendFile {
   private fd: number | null;
@@ -18,7 +19,11 @@ export class AppendFile {
     const bytes = Buffer.from(text, 'utf8');
     // writeSync may write fewer bytes than asked (disk nearly full, signals): finish the text.
     let done = 0;
-    while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
+    try {
+      while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw asWriteError(this.file, error);
+    }
   }
 
   /** The last byte of the file, or null when it is empty. */

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { readTextBoundedSync } from '../io/bounded-read';
 import { fileErrorFrom } from '../io/file-error';
 import { LIMITS } from '../io/limits';
+import { asWriteError } from '../io/write-error';
 
 let tempCounter = 0;
 
@@ -30,7 +31,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     renameWithRetry(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
-    throw error;
+    throw asWriteError(file, error);
   }
   fsyncDirBestEffort(path.dirname(file));
 }

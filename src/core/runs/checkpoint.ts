@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { readBounded, readTextBounded } from '../io/bounded-read';
 import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
+import { asWriteError } from '../io/write-error';
 import { fsyncDirBestEffort } from './atomic';
 import { RUN_FILES } from './paths';
 import { parseCheckpointState } from './checkpoint-state';
@@ -68,11 +69,15 @@ export async function saveCheckpoint(
   if (!Number.isInteger(epoch) || epoch < 0)
     throw new Error(`saveCheckpoint: epoch must be an integer ≥ 0, got ${epoch}`);
   const root = path.join(runDir, RUN_FILES.checkpoints);
-  await fsp.mkdir(root, { recursive: true });
   const finalDir = path.join(root, checkpointDirName(epoch));
   saveCounter += 1;
   const tempDir = `${finalDir}.tmp-${process.pid}-${saveCounter}`;
-  await fsp.mkdir(tempDir);
+  try {
+    await fsp.mkdir(root, { recursive: true });
+    await fsp.mkdir(tempDir);
+  } catch (error) {
+    throw asWriteError(tempDir, error);
+  }
   try {
     const { entries, sha256 } = await writeWeights(path.join(tempDir, WEIGHTS_FILE), tensors);
     // `undefined` would vanish from the JSON; store null so the loader finds every key.
@@ -91,7 +96,7 @@ export async function saveCheckpoint(
     fsyncDirBestEffort(root);
   } catch (error) {
     await fsp.rm(tempDir, { recursive: true, force: true });
-    throw error;
+    throw asWriteError(finalDir, error);
   }
   return finalDir;
 }

@@ -15,6 +15,8 @@ export { isProcessAlive } from './process-identity';
 export type Liveness = 'alive' | 'remote' | 'stale' | 'ended' | 'unknown';
 
 export const STALE_MESSAGE = 'the trainer process ended without finishing';
+/** status.error of a stale run that a reader allowed to write has marked failed (vanished.ts). */
+export const VANISHED_REASON = 'trainer vanished';
 
 /**
  * A pid reused by an unrelated process after the trainer died reads as stale where status.json has the

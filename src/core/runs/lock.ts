@@ -12,7 +12,7 @@ import { checkIdentity, ownIdentity, type ProcessIdentity } from './process-iden
 export const LOCK_FILE = 'trainer.lock';
 const LOCK_LIMIT = { limit: 64 * 1024, what: 'a run lock' };
 
-export type LockPurpose = 'train' | 'resume' | 'delete';
+export type LockPurpose = 'train' | 'resume' | 'eval' | 'delete' | 'repair';
 
 export interface LockHolder extends ProcessIdentity {
   purpose: LockPurpose;
@@ -35,7 +35,13 @@ export class RunLockedError extends Error {
 
 export function describeHolder(holder: LockHolder): string {
   const doing =
-    { train: 'training', resume: 'resuming', delete: 'deleting' }[holder.purpose] ?? holder.purpose;
+    {
+      train: 'training',
+      resume: 'resuming',
+      eval: 'evaluating',
+      delete: 'deleting',
+      repair: 'marking it failed',
+    }[holder.purpose] ?? holder.purpose;
   return `pid ${holder.pid} on ${holder.host} (${doing} since ${holder.since})`;
 }
 

@@ -19,8 +19,12 @@ export class MetricsFollower {
   /** Records that parse but are not epoch-shaped: counted as corrupt, like the whole-file read does. */
   private misshapen = 0;
 
-  constructor(readonly file: string) {
-    this.tail = new JsonlTail<object>(file);
+  /** `pollBytes`: the most of the file one read parses (a long history is caught up over several reads). */
+  constructor(
+    readonly file: string,
+    limits: { pollBytes?: number } = {},
+  ) {
+    this.tail = new JsonlTail<object>(file, limits);
   }
 
   /** Bytes read from the file so far. */

@@ -16,6 +16,7 @@ import { RUN_FILES } from './paths';
 import { checkStatus, checkSummary, isEpochRecordShape, isRecord } from './record-checks';
 import { checkRunConfig, type RunConfigRecord } from './run-config';
 import type { DisplayState, EpochRecord, RunStatus, RunSummary } from './types';
+import { markVanished } from './vanished';
 
 export interface RunInfo {
   /** The folder name, e.g. `2026-11-27T10-04-05-123Z_handwritten-mla_s0`. */
@@ -55,6 +56,11 @@ export interface ReadRunOptions {
    * only what was appended while the run is running); null to read the whole file.
    */
   metrics?: (status: RunStatus | null) => MetricsContents | null;
+  /**
+   * Corrects a `running` status.json whose trainer is verifiably gone to `failed: trainer vanished`
+   * (vanished.ts). Only for readers allowed to write: the command line, the extension in a trusted workspace.
+   */
+  markVanished?: boolean;
 }
 
 export function readRun(runDir: string): Promise<RunInfo> {
@@ -86,7 +92,9 @@ export async function readRunWith(runDir: string, options: ReadRunOptions): Prom
     config !== null && 'run' in config
       ? attempt(() => checkRunConfig(config, file(RUN_FILES.config)), null)
       : null;
-  const status = attempt(() => readStatus(runDir), null);
+  let status = attempt(() => readStatus(runDir), null);
+  if (options.markVanished && livenessOf(status) === 'stale')
+    status = attempt(() => markVanished(runDir), null) ?? status;
   const summary = present(file(RUN_FILES.summary))
     ? attempt(() => checkSummary(readJsonFile(file(RUN_FILES.summary)), file(RUN_FILES.summary)), null)
     : null;

@@ -38,9 +38,15 @@ function reason(error: unknown): string {
 export function ensureWritableRunsDir(dir: string): void {
   // Pseudo-filesystems accept some writes that go nowhere (or never end): refuse them outright.
   const resolved = path.resolve(dir);
-  for (const virtual of ['/proc', '/sys', '/dev']) {
-    if (resolved === virtual || resolved.startsWith(virtual + '/'))
-      throw new RunsDirError(dir, `${virtual} is a virtual file system, not storage`);
+  // Through symlinks too: `/tmp/link/runs` with `/tmp/link -> /proc/self` is under /proc.
+  for (const place of new Set([resolved, realPathOfExistingPart(resolved)])) {
+    for (const virtual of ['/proc', '/sys', '/dev']) {
+      if (place === virtual || place.startsWith(virtual + '/'))
+        throw new RunsDirError(
+          dir,
+          `${virtual} is a virtual file system, not storage${place === resolved ? '' : ` (the path leads to ${place})`}`,
+        );
+    }
   }
   try {
     fs.mkdirSync(resolved, { recursive: true });
@@ -50,5 +56,21 @@ export function ensureWritableRunsDir(dir: string): void {
     fs.unlinkSync(probe);
   } catch (error) {
     throw new RunsDirError(dir, reason(error));
+  }
+}
+
+/** Where `dir` really is: the real path of its longest existing ancestor, with the rest appended. */
+function realPathOfExistingPart(dir: string): string {
+  let existing = dir;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(existing), ...rest);
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return dir;
+      rest.unshift(path.basename(existing));
+      existing = parent;
+    }
   }
 }

@@ -95,13 +95,20 @@ export function chooseCheckpoint(runDir: string, choice: CheckpointChoice): { ep
   return found;
 }
 
+/**
+ * The best epoch in metrics.jsonl (the last record of each epoch counts), which is current while a trainer
+ * works on the run; summary.json, written at the end of a session, only where metrics.jsonl names none.
+ */
 function bestEpoch(runDir: string): number | null {
+  const { records } = readJsonl<MetricsRecord>(path.join(runDir, RUN_FILES.metrics));
+  const latest = new Map<number, EpochRecord>();
+  for (const r of records) if (r.type === 'epoch') latest.set(r.epoch, r);
+  const best = [...latest.values()].filter((r) => r.best).map((r) => r.epoch);
+  if (best.length > 0) return Math.max(...best);
   const summaryFile = path.join(runDir, RUN_FILES.summary);
   if (fs.existsSync(summaryFile)) {
     const summary = readJsonFile(summaryFile) as RunSummary;
     if (summary.bestEpoch > 0) return summary.bestEpoch;
   }
-  const { records } = readJsonl<MetricsRecord>(path.join(runDir, RUN_FILES.metrics));
-  const best = records.filter((r): r is EpochRecord => r.type === 'epoch' && r.best).pop();
-  return best ? best.epoch : null;
+  return null;
 }

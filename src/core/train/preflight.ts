@@ -1,11 +1,12 @@
 // The one check `mla validate` and `mla train` make before training: the config validator, then the
-// dataset loaded exactly as the trainer loads it (every value, label and split index, every size limit),
-// so that validate never calls "valid" what train then rejects.
+// dataset loaded exactly as the trainer loads it (every value, label and split index, every size limit,
+// the rows each seed's splits get), so that validate never calls "valid" what train then rejects.
 
 import { LineIndex, nodeAtPointer, parseStrictJson } from '../config/jsonText';
 import type { Diagnostic, ResolvedConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { DataError, type Dataset } from '../data/types';
+import { splitRows } from './prepare';
 import { loadRunDataset } from './runner';
 
 export interface Preflight {
@@ -23,7 +24,10 @@ export async function preflight(text: string, configPath: string): Promise<Prefl
   const { diagnostics, config } = await validateConfig(text, configPath);
   if (!config) return { diagnostics, config, dataset: null, dataError: null };
   try {
-    return { diagnostics, config, dataset: await loadRunDataset(config), dataError: null };
+    const dataset = await loadRunDataset(config);
+    // The splits each seed trains on: a valFraction that empties one is refused here, not in a run folder.
+    for (const seed of config.seeds) splitRows(dataset, config, seed);
+    return { diagnostics, config, dataset, dataError: null };
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     return { diagnostics, config, dataset: null, dataError: error };

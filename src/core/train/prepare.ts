@@ -39,18 +39,31 @@ export interface PrepareOptions {
   testPresence?: Uint8Array[];
 }
 
-export function prepareData(
+/**
+ * The train and validation rows of this seed (validation carved from train unless the manifest has one);
+ * throws a DataError when a split is left empty. `mla validate` calls it too, for each of the config's seeds.
+ */
+export function splitRows(
   dataset: Dataset,
   config: ResolvedConfig,
   seed: number,
-  options: PrepareOptions = {},
-): PreparedData {
+): { train: Int32Array; val: Int32Array } {
   let train = dataset.splits.train;
   let val = dataset.splits.val ?? new Int32Array(0);
   if (!dataset.splits.val && config.training.valFraction > 0) {
     ({ train, val } = carveValidation(train, dataset.labels, config.training.valFraction, seed));
   }
   checkSplitsNotEmpty(dataset, config, train, val);
+  return { train, val };
+}
+
+export function prepareData(
+  dataset: Dataset,
+  config: ResolvedConfig,
+  seed: number,
+  options: PrepareOptions = {},
+): PreparedData {
+  const { train, val } = splitRows(dataset, config, seed);
   const n = dataset.labels.length;
   const M = dataset.modalities.length;
   const rates = missingRatesOf(config.preprocess.missingRate);

@@ -222,16 +222,28 @@ async function drive(
     // After a fault, whatever the next kernel threw is a consequence: the fault is the reason.
     const fault = backendFault();
     const message = fault ?? (error instanceof Error ? error.message : String(error));
-    writer.log(`failed: ${message}`);
     const expected =
       fault !== null ||
-      (error instanceof Error && (error.name === 'DataError' || error.name === 'NonFiniteLossError'));
-    if (!expected && error instanceof Error && error.stack) writer.log(error.stack);
-    writer.setStatus({ ...status, state: 'failed', endedAt: new Date().toISOString(), error: message });
+      (error instanceof Error && ['DataError', 'NonFiniteLossError', 'WriteError'].includes(error.name));
+    // A full or read-only disk may refuse these too: the run still ends, with the message on the way out
+    // (a status.json left at `running` is then read as a vanished trainer).
+    bestEffort(() => writer.log(`failed: ${message}`));
+    if (!expected && error instanceof Error && error.stack) bestEffort(() => writer.log(error.stack!));
+    bestEffort(() =>
+      writer.setStatus({ ...status, state: 'failed', endedAt: new Date().toISOString(), error: message }),
+    );
     return { runDir: writer.dir, state: 'failed', summary: null, error: message };
   } finally {
     writer.close();
     lock.release();
+  }
+}
+
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Reported already: the run's failure message is the first write error.
   }
 }
 

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
-import { backendChoiceForResume, readRunConfig } from '../../core/train/runner';
+import { acquireRunLock, RunLockedError, type RunLock } from '../../core/runs/lock';
+import { backendChoiceForResume, readRunConfig, type RunConfigRecord } from '../../core/train/runner';
 import { evaluateCheckpoint, type CheckpointChoice } from '../../core/train/evaluateCheckpoint';
 import { UsageError, parseIndexList, parsePositiveInt } from '../args';
 import { pct } from '../../shared/format';
@@ -31,21 +32,54 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const checkpoint = parseCheckpointChoice(values.checkpoint);
   const samples = values.samples !== undefined ? parseIndexList(values.samples, '--samples') : undefined;
   const record = readRunConfig(runDir);
+  const outOption = values.out !== undefined ? path.resolve(values.out) : undefined;
+  // Writing into the run folder takes its lock, so eval never races a trainer or a delete there. With --out
+  // outside it, eval only reads a checkpoint whose checksum it verifies, which is safe while a trainer runs.
+  const lock = outOption === undefined || isInside(outOption, runDir) ? lockForEval(runDir) : null;
+  try {
+    return await evaluateInto(runDir, record, outOption, checkpoint, samples, values.json);
+  } finally {
+    lock?.release();
+  }
+}
+
+function lockForEval(runDir: string): RunLock {
+  try {
+    return acquireRunLock(runDir, 'eval');
+  } catch (error) {
+    if (!(error instanceof RunLockedError)) throw error;
+    throw new Error(
+      `${error.message}; eval writes into the run folder only when the run is free: pass --out with a file outside it to evaluate a checkpoint now`,
+    );
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+async function evaluateInto(
+  runDir: string,
+  record: RunConfigRecord,
+  outOption: string | undefined,
+  checkpoint: CheckpointChoice,
+  samples: number[] | undefined,
+  json: boolean,
+): Promise<number> {
   await selectBackend(backendChoiceForResume(record)).catch(() => selectBackend('auto'));
   const result = await evaluateCheckpoint(runDir, {
     checkpoint,
     samples,
     onProgress: (m) => {
-      if (!values.json) process.stderr.write(`${m}…\n`);
+      if (!json) process.stderr.write(`${m}…\n`);
     },
   });
   const out =
-    values.out !== undefined
-      ? path.resolve(values.out)
-      : path.join(runDir, 'eval', `fusion-epoch-${String(result.epoch).padStart(4, '0')}.jsonl`);
+    outOption ?? path.join(runDir, 'eval', `fusion-epoch-${String(result.epoch).padStart(4, '0')}.jsonl`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, result.records.map((r) => JSON.stringify(r) + '\n').join(''));
-  if (values.json) {
+  if (json) {
     const { records, ...scores } = result;
     process.stdout.write(JSON.stringify({ ...scores, records: samples ? records : undefined, out }) + '\n');
     return 0;
