@@ -9,6 +9,7 @@ export const COMMANDS = {
   openDashboard: 'mla.openDashboard',
   compareSeeds: 'mla.compareSeeds',
   inspectFusion: 'mla.inspectFusion',
+  showRunConfig: 'mla.showRunConfig',
   validateConfig: 'mla.validateConfig',
   createExample: 'mla.createExample',
   newProjectFromData: 'mla.newProjectFromData',

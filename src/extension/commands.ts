@@ -101,6 +101,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (run) panels.open('fusion', [run.dir]);
     }),
+    register(COMMANDS.showRunConfig, async (arg) => {
+      const [run] = await runsOf(
+        store,
+        arg,
+        undefined,
+        () => true,
+        'Show the effective config of which run?',
+      );
+      if (run) panels.open('config', [run.dir]);
+    }),
     register(COMMANDS.validateConfig, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : (activeConfig() ?? (await pickConfig()));
       if (!uri) return;

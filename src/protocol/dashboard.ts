@@ -5,14 +5,19 @@
 
 import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
 import type { SeriesFrame } from '../shared/series';
+import type { ConfigEntry } from '../core/config/configEntry';
 import * as c from './codec';
 
-const dashboardView = c.literal('run', 'compare', 'fusion');
+const dashboardView = c.literal('run', 'compare', 'fusion', 'config');
 
-/** What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights. */
+/**
+ * What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights;
+ * `config`: the run's effective config against the defaults.
+ */
 export type DashboardView = c.Infer<typeof dashboardView>;
 
 // The run-folder records the messages carry, so the webview needs no other import for them.
+export type { ConfigEntry } from '../core/config/configEntry';
 export type {
   DisplayState,
   EpochRecord,
@@ -89,7 +94,9 @@ export type HostToWebview =
       state: EvalState;
       message: string;
     }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The run's resolved config (config.json), every value with its default; null when config.json is unreadable. */
+  | { type: 'runConfig'; runDir: string; configFile: string | null; entries: ConfigEntry[] | null };
 
 /** Upper bounds on what a webview may ask for: a message cannot make the host allocate without limit. */
 export const LIMITS = {

@@ -18,6 +18,7 @@ import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from '
 import { dashboardHtml } from './html';
 import { PanelTransport, type PanelTraffic } from './transport';
 import { CompareController } from './views/compareController';
+import { ConfigController } from './views/configController';
 import type { ViewContext, ViewController } from './views/controller';
 import { FusionController } from './views/fusionController';
 import { LiveController } from './views/liveController';
@@ -29,6 +30,7 @@ const TITLES: Record<DashboardView, string> = {
   run: 'Run',
   compare: 'Compare Seeds',
   fusion: 'Fusion Weights',
+  config: 'Config',
 };
 
 export class DashboardPanels implements vscode.Disposable {
@@ -132,6 +134,7 @@ const CONTROLLERS: Record<DashboardView, (context: ViewContext) => ViewControlle
   run: (context) => new LiveController(context),
   compare: (context) => new CompareController(context),
   fusion: (context) => new FusionController(context),
+  config: (context) => new ConfigController(context),
 };
 
 export class DashboardPanel implements vscode.Disposable {

@@ -9,6 +9,7 @@ export interface UiState extends DashboardState {
   live: { smoothing: number; logLoss: boolean; from: number | null; to: number | null };
   compare: { choice: EpochChoice; split: Split };
   fusion: { list: SampleList; sample: number | null; randomSeed: number };
+  config: { onlyDiffering: boolean };
 }
 
 export function defaultUi(base: DashboardState): UiState {
@@ -17,6 +18,7 @@ export function defaultUi(base: DashboardState): UiState {
     live: { smoothing: 0, logLoss: false, from: null, to: null },
     compare: { choice: { kind: 'best' }, split: 'test' },
     fusion: { list: 'misclassified', sample: null, randomSeed: 0 },
+    config: { onlyDiffering: false },
   };
 }
 
@@ -49,5 +51,6 @@ export function restoreUi(base: DashboardState, saved: unknown): UiState {
       ui.fusion.sample = s.fusion.sample as number;
     if (Number.isInteger(s.fusion.randomSeed)) ui.fusion.randomSeed = s.fusion.randomSeed as number;
   }
+  if (s.config) ui.config.onlyDiffering = s.config.onlyDiffering === true;
   return ui;
 }
