@@ -71,6 +71,8 @@ export interface FusionSource {
   classes: string[];
   /** Epochs with a kept checkpoint (re-evaluable with `mla eval`). */
   checkpoints: number[];
+  /** The best validation epoch (the one fusion.jsonl holds); null before the first epoch. */
+  bestEpoch: number | null;
   /** Scores of a re-evaluated checkpoint (null for fusion.jsonl: its scores are the summary's). */
   scores: { val: SplitScores; test: SplitScores; partial: boolean } | null;
 }
@@ -133,7 +135,11 @@ const webviewToHost = c.tagged({
     smoothing: c.refine(c.number, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
   }),
   requestFusion: c.object({ runDir }),
-  evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1) }),
+  /**
+   * `reuse`: the answer of this panel's last evaluation of that checkpoint will do (a webview rebuilt after a
+   * tab switch asks again for what it showed); absent, the checkpoint is evaluated afresh.
+   */
+  evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1), reuse: c.optional(c.boolean) }),
   cancelEval: c.object({ runDir }),
   exportText: c.object({
     format: exportFormat,
