@@ -6,8 +6,10 @@ import {
   alignCurves,
   bandCurve,
   buildTable,
-  commonEpochs,
+  clampEpoch,
+  commonEpochRange,
   scoresAt,
+  shownGroups,
 } from '../../webview/dashboard/logic/compare';
 import { csvField, tableToCsv, tableToMarkdown } from '../../webview/dashboard/logic/exportTable';
 
@@ -120,9 +122,62 @@ describe('compare table', () => {
     assert.equal(buildTable([running], { kind: 'last' }, 'test').rows[0].cells.fused.mean, 0.97);
   });
 
-  it('offers the epochs every run reached', () => {
+  it('offers the range of epochs every run reached, and clamps a typed epoch into it', () => {
     const short = { ...group, runs: [{ ...group.runs[0], records: group.runs[0].records.slice(0, 2) }] };
-    assert.deepEqual(commonEpochs([group, short]), [1, 2]);
+    assert.deepEqual(commonEpochRange([group, short]), { min: 1, max: 2 });
+    // A run resumed from epoch 2 whose first record is epoch 2: the range starts there.
+    const late = {
+      ...group,
+      key: 'late',
+      runs: [{ ...group.runs[1], records: group.runs[1].records.slice(1) }],
+    };
+    assert.deepEqual(commonEpochRange([group, late]), { min: 2, max: 3 });
+    const empty = { ...group, key: 'e', runs: [{ ...group.runs[0], records: [] }] };
+    assert.equal(commonEpochRange([group, empty]), null);
+    assert.equal(clampEpoch(7, { min: 1, max: 2 }), 2);
+    assert.equal(clampEpoch(-3, { min: 1, max: 2 }), 1);
+    assert.equal(clampEpoch(1.6, { min: 1, max: 3 }), 2);
+    assert.equal(clampEpoch(Number('x'), { min: 1, max: 3 }), null);
+    assert.equal(clampEpoch(2, null), null);
+  });
+
+  it('labels the running seeds of a row and counts them', () => {
+    const live: CompareGroup = {
+      ...group,
+      runs: [
+        group.runs[0],
+        {
+          run: { ...group.runs[1].run, state: 'running', summary: null },
+          records: group.runs[1].records.slice(0, 2),
+        },
+      ],
+    };
+    const row = buildTable([live], { kind: 'last' }, 'test').rows[0];
+    assert.equal(row.running, 1);
+    assert.deepEqual(
+      row.cells.fused.values.map((v) => [v.seed, v.running, v.value]),
+      [
+        [0, false, 0.5],
+        [1, true, 0.96],
+      ],
+    );
+    assert.equal(row.cells.fused.n, 2);
+  });
+
+  it('shows all groups but the removed ones, never none', () => {
+    const other = { ...group, key: 'other', primary: false };
+    assert.deepEqual(
+      shownGroups([group, other], ['other']).map((g) => g.key),
+      ['k'],
+    );
+    assert.deepEqual(
+      shownGroups([group, other], []).map((g) => g.key),
+      ['k', 'other'],
+    );
+    assert.deepEqual(
+      shownGroups([group, other], ['k', 'other']).map((g) => g.key),
+      ['k'],
+    );
   });
 });
 
@@ -159,8 +214,9 @@ describe('table export', () => {
     );
     assert.equal(csv[1], '"cfg, ""quoted""",mla,mean,90.00,60.00,97.00,2.50,30.5');
     assert.equal(csv[2], '"cfg, ""quoted""",mla,std,0.00,14.14,1.41,0.71,0.7');
-    assert.equal(csv[3], '"cfg, ""quoted""",mla,seed 0,90.00,50.00,96.00,2,30.0');
-    assert.equal(csv.length, 5);
+    assert.equal(csv[3], '"cfg, ""quoted""",mla,n,2,2,2,2,2');
+    assert.equal(csv[4], '"cfg, ""quoted""",mla,seed 0,90.00,50.00,96.00,2,30.0');
+    assert.equal(csv.length, 6);
   });
 
   it('writes the paper layout in Markdown', () => {
@@ -170,7 +226,7 @@ describe('table export', () => {
       [
         '| method | strong | weak | multimodal (fused) | best epoch | duration (s) |',
         '| --- | --- | --- | --- | --- | --- |',
-        '| cfg, "quoted" (mla) | 90.0 ± 0.0 | 60.0 ± 14.1 | 97.0 ± 1.4 | 2.5 ± 0.7 | 30.5 ± 0.7 |',
+        '| cfg, "quoted" (mla) | 90.0 ± 0.0 (n=2) | 60.0 ± 14.1 (n=2) | 97.0 ± 1.4 (n=2) | 2.5 ± 0.7 | 30.5 ± 0.7 |',
         '',
         'Test accuracy (%) at the best validation epoch, mean ± std over 2 seeds.',
         '',

@@ -91,11 +91,11 @@ describe('formatting and saved state', () => {
     const base = { view: 'run' as const, runDirs: ['/r'] };
     const ui = restoreUi(base, {
       live: { r1: { smoothing: 0.6, logLoss: true, from: 10, to: 20 } },
-      compare: { choice: { kind: 'epoch', epoch: 5 }, split: 'val' },
+      compare: { choice: { kind: 'epoch', epoch: 5 }, split: 'val', removed: ['peer', 3] },
       fusion: { list: 'uncertain', sample: 12, randomSeed: 3, checkpoint: { r1: 20 } },
     });
     assert.deepEqual(ui.live, { r1: { smoothing: 0.6, logLoss: true, from: 10, to: 20 } });
-    assert.deepEqual(ui.compare, { choice: { kind: 'epoch', epoch: 5 }, split: 'val' });
+    assert.deepEqual(ui.compare, { choice: { kind: 'epoch', epoch: 5 }, split: 'val', removed: ['peer'] });
     assert.deepEqual(ui.fusion, { list: 'uncertain', sample: 12, randomSeed: 3, checkpoint: { r1: 20 } });
     const bad = restoreUi(base, {
       live: { r1: { smoothing: 5, from: 30, to: 20 }, r2: 'x' },
@@ -104,7 +104,7 @@ describe('formatting and saved state', () => {
     });
     assert.deepEqual(bad.live, { r1: { smoothing: 0, logLoss: false, from: null, to: null } });
     assert.deepEqual(bad.fusion.checkpoint, {});
-    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test' });
+    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test', removed: [] });
     assert.equal(bad.fusion.list, 'misclassified');
     assert.equal(restoreUi(base, null).view, 'run');
   });

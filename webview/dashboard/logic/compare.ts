@@ -21,6 +21,8 @@ export interface SeedValue {
   value: number | null;
   /** The epoch the value is from (null: the run has no such epoch). */
   epoch: number | null;
+  /** The run is still training: its figures move. */
+  running: boolean;
 }
 
 export interface Cell extends MeanStd {
@@ -32,6 +34,8 @@ export interface TableRow {
   name: string;
   method: string;
   primary: boolean;
+  /** How many of the row's runs are still training. */
+  running: number;
   cells: Record<string, Cell>;
   bestEpoch: Cell;
   duration: Cell;
@@ -90,14 +94,20 @@ export function buildTable(groups: CompareGroup[], choice: EpochChoice, split: S
         at.map(({ run, s }) => {
           const scores = s?.[split];
           const value = !scores ? null : column === FUSED ? scores.fused : (scores.unimodal[column] ?? null);
-          return { seed: run.seed, runId: run.runId, value, epoch: s?.epoch ?? null };
+          return {
+            seed: run.seed,
+            runId: run.runId,
+            value,
+            epoch: s?.epoch ?? null,
+            running: isRunning(run),
+          };
         }),
       );
     }
     const bestEpoch = cellOf(
       at.map(({ run, records }) => {
         const best = run.summary?.bestEpoch ?? records.filter((r) => r.best).at(-1)?.epoch ?? null;
-        return { seed: run.seed, runId: run.runId, value: best, epoch: best };
+        return { seed: run.seed, runId: run.runId, value: best, epoch: best, running: isRunning(run) };
       }),
     );
     const duration = cellOf(
@@ -106,18 +116,50 @@ export function buildTable(groups: CompareGroup[], choice: EpochChoice, split: S
         runId: run.runId,
         value: run.summary?.wallSeconds ?? records.at(-1)?.elapsed ?? null,
         epoch: null,
+        running: isRunning(run),
       })),
     );
-    return { key: g.key, name: g.name, method: g.method, primary: g.primary, cells, bestEpoch, duration };
+    const running = g.runs.filter(({ run }) => isRunning(run)).length;
+    return {
+      key: g.key,
+      name: g.name,
+      method: g.method,
+      primary: g.primary,
+      running,
+      cells,
+      bestEpoch,
+      duration,
+    };
   });
   return { columns, rows, split, choice };
 }
 
-/** Epochs every run of the comparison reached: the choices of "at epoch N". */
-export function commonEpochs(groups: CompareGroup[]): number[] {
-  const runs = groups.flatMap((g) => g.runs.map((r) => new Set(r.records.map((rec) => rec.epoch))));
-  if (runs.length === 0) return [];
-  return [...runs[0]].filter((e) => runs.every((epochs) => epochs.has(e))).sort((a, b) => a - b);
+export function isRunning(run: RunView): boolean {
+  return run.state === 'running' || run.state === 'remote';
+}
+
+/**
+ * The epochs every run of the comparison reached, as a range for "at epoch N": from the latest first epoch
+ * to the earliest last one (a run still training moves the end). Null when some run has no epoch yet.
+ */
+export function commonEpochRange(groups: CompareGroup[]): { min: number; max: number } | null {
+  const runs = groups.flatMap((g) => g.runs.map((r) => r.records.map((rec) => rec.epoch)));
+  if (runs.length === 0 || runs.some((epochs) => epochs.length === 0)) return null;
+  const min = Math.max(...runs.map((epochs) => Math.min(...epochs)));
+  const max = Math.min(...runs.map((epochs) => Math.max(...epochs)));
+  return min <= max ? { min, max } : null;
+}
+
+/** A typed epoch, rounded and clamped into the range (null when there is no range or no number). */
+export function clampEpoch(value: number, range: { min: number; max: number } | null): number | null {
+  if (range === null || !Number.isFinite(value)) return null;
+  return Math.min(range.max, Math.max(range.min, Math.round(value)));
+}
+
+/** The groups the table shows: all but those the person removed, never none (the first stays). */
+export function shownGroups(groups: CompareGroup[], removed: readonly string[]): CompareGroup[] {
+  const shown = groups.filter((g) => !removed.includes(g.key));
+  return shown.length > 0 || groups.length === 0 ? shown : [groups[0]];
 }
 
 export interface BandCurve {

@@ -48,6 +48,19 @@ export function tableToCsv(table: CompareTable): string {
       );
     emit('mean', (c) => c.mean);
     emit('std', (c) => c.std);
+    // How many seeds each figure is over (a seed without the chosen epoch is not counted).
+    lines.push(
+      [
+        row.name,
+        row.method,
+        'n',
+        ...table.columns.map((c) => String(row.cells[c].n)),
+        String(row.bestEpoch.n),
+        String(row.duration.n),
+      ]
+        .map(csvField)
+        .join(','),
+    );
     const seeds = row.cells[table.columns[0]]?.values ?? [];
     seeds.forEach((s, i) => emit(`seed ${s.seed ?? s.runId}`, (c) => c.values[i]?.value ?? null));
   }
@@ -64,8 +77,10 @@ export function tableToMarkdown(table: CompareTable): string {
   for (const row of table.rows) {
     const plain = (c: Cell) => formatMeanStd(c.mean, c.std, { scale: 1 });
     const cells = [
-      `${row.name} (${row.method})`,
-      ...table.columns.map((c) => formatMeanStd(row.cells[c].mean, row.cells[c].std)),
+      `${row.name} (${row.method}${row.running > 0 ? `, ${row.running} running` : ''})`,
+      ...table.columns.map(
+        (c) => `${formatMeanStd(row.cells[c].mean, row.cells[c].std)} (n=${row.cells[c].n})`,
+      ),
       plain(row.bestEpoch),
       plain(row.duration),
     ];

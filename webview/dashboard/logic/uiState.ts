@@ -21,7 +21,8 @@ export const REMEMBERED_RUNS = 50;
 export interface UiState extends DashboardState {
   /** By run id. */
   live: Record<string, LiveChoice>;
-  compare: { choice: EpochChoice; split: Split };
+  /** `removed`: keys of the seed groups taken out of the comparison. */
+  compare: { choice: EpochChoice; split: Split; removed: string[] };
   fusion: {
     list: SampleList;
     sample: number | null;
@@ -36,7 +37,7 @@ export function defaultUi(base: DashboardState): UiState {
   return {
     ...base,
     live: {},
-    compare: { choice: { kind: 'best' }, split: 'test' },
+    compare: { choice: { kind: 'best' }, split: 'test', removed: [] },
     fusion: { list: 'misclassified', sample: null, randomSeed: 0, checkpoint: {} },
     config: { onlyDiffering: false },
   };
@@ -58,6 +59,8 @@ export function restoreUi(base: DashboardState, saved: unknown): UiState {
     else if (c?.kind === 'epoch' && Number.isInteger(c.epoch) && (c.epoch as number) >= 1)
       ui.compare.choice = { kind: 'epoch', epoch: c.epoch as number };
     if (s.compare.split === 'val' || s.compare.split === 'test') ui.compare.split = s.compare.split;
+    if (Array.isArray(s.compare.removed))
+      ui.compare.removed = s.compare.removed.filter((k): k is string => typeof k === 'string').slice(0, 200);
   }
   if (s.fusion) {
     if (SAMPLE_LISTS.some((l) => l.id === s.fusion!.list)) ui.fusion.list = s.fusion.list as SampleList;

@@ -10,11 +10,12 @@ import {
   bandCurve,
   buildTable,
   choiceLabel,
-  commonEpochs,
+  clampEpoch,
+  commonEpochRange,
   FUSED,
   modalitiesOf,
+  shownGroups,
   type CompareTable,
-  type EpochChoice,
 } from '../logic/compare';
 import { tableToCsv, tableToMarkdown } from '../logic/exportTable';
 import { duration, formatMeanStd } from '../logic/format';
@@ -22,7 +23,14 @@ import type { UiState } from '../logic/uiState';
 import { post } from '../vscodeApi';
 
 export class CompareView {
+  /** Every group the host sent; `groups` are those shown (the person may remove and add configs). */
+  private allGroups: CompareGroup[] = [];
   private groups: CompareGroup[] = [];
+  /**
+   * The controls are built once and updated in place: the host sends new data while a run of the
+   * comparison trains, and rebuilding them would close an open dropdown under the person's pointer.
+   */
+  private controls: CompareControls | null = null;
   private readonly charts: { chart: LineChart; name: string }[] = [];
   private readonly controlsBox = el('div', {
     class: 'controls',
@@ -56,7 +64,8 @@ export class CompareView {
   }
 
   onData(groups: CompareGroup[]): void {
-    this.groups = groups;
+    this.allGroups = groups;
+    this.groups = shownGroups(groups, this.ui.compare.removed);
     this.root.querySelector(':scope > .empty')?.remove();
     this.render();
   }
@@ -75,51 +84,33 @@ export class CompareView {
     this.renderCharts();
   }
 
+  /** Takes a config out of the comparison, or puts it back. */
+  private setRemoved(key: string, removed: boolean): void {
+    const others = this.ui.compare.removed.filter((k) => k !== key);
+    this.ui.compare.removed = removed ? [...others, key] : others;
+    this.persist();
+    this.onData(this.allGroups);
+  }
+
   private renderControls(): void {
-    const choice = this.ui.compare.choice;
-    const epochs = commonEpochs(this.groups);
-    const options = [
-      { value: 'best', label: 'Best validation epoch' },
-      { value: 'last', label: 'Last epoch' },
-      ...epochs.map((e) => ({ value: `epoch:${e}`, label: `Epoch ${e}` })),
-    ];
-    const current = choice.kind === 'epoch' ? `epoch:${choice.epoch}` : choice.kind;
-    this.controlsBox.replaceChildren(
-      select(
-        'Epoch',
-        options,
-        current,
-        (v) => {
-          const next: EpochChoice =
-            v === 'best' || v === 'last'
-              ? { kind: v }
-              : { kind: 'epoch', epoch: Number(v.slice('epoch:'.length)) };
-          this.ui.compare.choice = next;
+    if (!this.controls) {
+      this.controls = new CompareControls(this.ui, {
+        onChoice: () => {
           this.persist();
           this.renderTable();
         },
-        { 'data-control': 'epoch' },
-      ),
-      select(
-        'Split',
-        [
-          { value: 'test', label: 'Test' },
-          { value: 'val', label: 'Validation' },
-        ],
-        this.ui.compare.split,
-        (v) => {
-          this.ui.compare.split = v === 'val' ? 'val' : 'test';
+        onSplit: () => {
           this.persist();
           this.render();
         },
-        { 'data-control': 'split' },
-      ),
-      button('Copy Markdown', () => this.export('markdown', 'copy'), { 'data-control': 'copy-markdown' }),
-      button('Save CSV…', () => this.export('csv', 'save'), { secondary: '', 'data-control': 'save-csv' }),
-      button('Save Markdown…', () => this.export('markdown', 'save'), {
-        secondary: '',
-        'data-control': 'save-markdown',
-      }),
+        onAdd: (key) => this.setRemoved(key, false),
+        onExport: (format, action) => this.export(format, action),
+      });
+      this.controlsBox.replaceChildren(this.controls.element);
+    }
+    this.controls.update(
+      commonEpochRange(this.groups),
+      this.allGroups.filter((g) => !this.groups.includes(g)),
     );
   }
 
@@ -144,7 +135,7 @@ export class CompareView {
       el(
         'caption',
         {},
-        `${split} accuracy (%) ${choiceLabel(t.choice)}: mean ± std over seeds, each seed's value below.`,
+        `${split} accuracy (%) ${choiceLabel(t.choice)}: mean ± std over the n seeds that reached it, each seed's value below.`,
       ),
     );
     const head = el('tr');
@@ -158,25 +149,54 @@ export class CompareView {
     table.append(el('thead', {}, head));
     const body = el('tbody');
     for (const row of t.rows) {
-      const tr = el('tr', { 'data-group': row.name, class: row.primary ? 'primary' : 'peer' });
-      tr.append(
-        el(
-          'th',
-          { scope: 'row' },
-          el('span', { class: 'row-name' }, row.name),
-          el('span', { class: 'row-sub' }, `${row.method} · ${row.cells[FUSED].values.length} seed(s)`),
-        ),
+      const tr = el('tr', {
+        'data-group': row.name,
+        class: `${row.primary ? 'primary' : 'peer'}${row.running > 0 ? ' running' : ''}`,
+      });
+      const seedCount = row.cells[FUSED].values.length;
+      const heading = el(
+        'th',
+        { scope: 'row' },
+        el('span', { class: 'row-name' }, row.name),
+        el('span', { class: 'row-sub' }, `${row.method} · ${seedCount} seed${seedCount === 1 ? '' : 's'}`),
       );
+      if (row.running > 0)
+        heading.append(
+          el(
+            'vscode-badge',
+            { class: 'state state-running', 'data-field': 'running', variant: 'counter' },
+            `running${seedCount > 1 ? ` ${row.running}/${seedCount}` : ''}`,
+          ),
+        );
+      if (this.groups.length > 1)
+        heading.append(
+          button('Remove', () => this.setRemoved(row.key, true), {
+            secondary: '',
+            class: 'remove-config',
+            'data-control': 'remove-config',
+            'aria-label': `Remove ${row.name} from the comparison`,
+          }),
+        );
+      tr.append(heading);
       for (const c of t.columns) {
         const cell = row.cells[c];
         const seeds = cell.values
-          .map((v) => `s${v.seed ?? '?'} ${v.value === null ? '–' : (100 * v.value).toFixed(1)}`)
+          .map(
+            (v) =>
+              `s${v.seed ?? '?'} ${v.value === null ? '–' : (100 * v.value).toFixed(1)}${v.running ? ' (running)' : ''}`,
+          )
           .join(' · ');
         tr.append(
           el(
             'td',
-            { 'data-column': c, 'data-mean': String(cell.mean), 'data-std': String(cell.std) },
+            {
+              'data-column': c,
+              'data-mean': String(cell.mean),
+              'data-std': String(cell.std),
+              'data-n': String(cell.n),
+            },
             el('span', { class: 'mean-std' }, formatMeanStd(cell.mean, cell.std)),
+            el('span', { class: 'cell-n' }, `n = ${cell.n}`),
             el('span', { class: 'seeds' }, seeds),
           ),
         );
@@ -293,5 +313,138 @@ export class CompareView {
     );
     entry.chart = new LineChart(box, spec, data);
     this.charts.push({ chart: entry.chart, name });
+  }
+}
+
+interface ControlHandlers {
+  onChoice: () => void;
+  onSplit: () => void;
+  onAdd: (key: string) => void;
+  onExport: (format: 'csv' | 'markdown', action: 'save' | 'copy') => void;
+}
+
+/**
+ * The comparison's toolbar: which epoch (best, last, or a typed one clamped to the epochs every run
+ * reached), which split, configs to add back, exports.
+ */
+class CompareControls {
+  readonly element: HTMLElement;
+  private readonly epochInput: HTMLElement & { value: string; disabled: boolean };
+  private readonly rangeNote = el('span', { class: 'hint', 'data-field': 'epoch-range' });
+  private readonly addBox = el('div', { class: 'field' });
+  private range: { min: number; max: number } | null = null;
+  private addable = '';
+
+  constructor(
+    private readonly ui: UiState,
+    private readonly on: ControlHandlers,
+  ) {
+    const choice = ui.compare.choice;
+    const kind = select(
+      'Epoch',
+      [
+        { value: 'best', label: 'Best validation epoch' },
+        { value: 'last', label: 'Last epoch' },
+        { value: 'epoch', label: 'Epoch…' },
+      ],
+      choice.kind,
+      (v) => {
+        if (v === 'best' || v === 'last') this.ui.compare.choice = { kind: v };
+        else this.applyTyped();
+        this.epochInput.disabled = v !== 'epoch';
+        this.on.onChoice();
+      },
+      { 'data-control': 'epoch-kind' },
+    );
+    this.epochInput = el('vscode-textfield', {
+      type: 'number',
+      'aria-label': 'Epoch number',
+      'data-control': 'epoch',
+      value: choice.kind === 'epoch' ? String(choice.epoch) : '',
+    }) as HTMLElement & { value: string; disabled: boolean };
+    this.epochInput.disabled = choice.kind !== 'epoch';
+    const commit = () => {
+      this.applyTyped();
+      this.on.onChoice();
+    };
+    this.epochInput.addEventListener('change', commit);
+    this.epochInput.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') commit();
+    });
+    const split = select(
+      'Split',
+      [
+        { value: 'test', label: 'Test' },
+        { value: 'val', label: 'Validation' },
+      ],
+      ui.compare.split,
+      (v) => {
+        this.ui.compare.split = v === 'val' ? 'val' : 'test';
+        this.on.onSplit();
+      },
+      { 'data-control': 'split' },
+    );
+    this.element = el(
+      'div',
+      { class: 'controls-row' },
+      kind,
+      el('div', { class: 'field' }, el('vscode-label', {}, 'Epoch #'), this.epochInput),
+      this.rangeNote,
+      split,
+      this.addBox,
+      button('Copy Markdown', () => this.on.onExport('markdown', 'copy'), {
+        'data-control': 'copy-markdown',
+      }),
+      button('Save CSV…', () => this.on.onExport('csv', 'save'), {
+        secondary: '',
+        'data-control': 'save-csv',
+      }),
+      button('Save Markdown…', () => this.on.onExport('markdown', 'save'), {
+        secondary: '',
+        'data-control': 'save-markdown',
+      }),
+    );
+  }
+
+  /** New data: the range of typeable epochs and the removed configs; the rest is left as the person set it. */
+  update(range: { min: number; max: number } | null, removed: CompareGroup[]): void {
+    this.range = range;
+    if (range) {
+      this.epochInput.setAttribute('min', String(range.min));
+      this.epochInput.setAttribute('max', String(range.max));
+      this.rangeNote.textContent = `every run reached epochs ${range.min}–${range.max}`;
+    } else {
+      this.rangeNote.textContent = 'no epoch that every run reached yet';
+    }
+    const signature = removed.map((g) => g.key).join('|');
+    if (signature === this.addable) return;
+    this.addable = signature;
+    this.addBox.replaceChildren(
+      ...(removed.length === 0
+        ? []
+        : [
+            select(
+              'Add config',
+              [
+                { value: '', label: `${removed.length} removed…` },
+                ...removed.map((g) => ({ value: g.key, label: `${g.name} (${g.method})` })),
+              ],
+              '',
+              (key) => {
+                if (key !== '') this.on.onAdd(key);
+              },
+              { 'data-control': 'add-config' },
+            ),
+          ]),
+    );
+  }
+
+  /** The typed epoch, clamped to the common range and written back into the field. */
+  private applyTyped(): void {
+    const typed = clampEpoch(Number(this.epochInput.value || NaN), this.range);
+    const epoch = typed ?? this.range?.max ?? null;
+    if (epoch === null) return;
+    this.epochInput.value = String(epoch);
+    this.ui.compare.choice = { kind: 'epoch', epoch };
   }
 }
