@@ -63,7 +63,15 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
       new ConfigCodeActions(diagnostics),
       ConfigCodeActions.metadata,
     ),
-    ...registerCommands({ context, store, training, panels, diagnostics, output }),
+    ...registerCommands({
+      context,
+      store,
+      training,
+      panels,
+      diagnostics,
+      output,
+      selection: () => treeView.selection,
+    }),
     sweeps,
     new SweepDiagnostics(),
     vscode.commands.registerCommand(COMMANDS.runSweep, async (arg?: unknown) => {

@@ -161,9 +161,10 @@ function runItem(run: RunInfo): vscode.TreeItem {
   item.id = `run:${run.dir}`;
   item.resourceUri = vscode.Uri.file(run.dir);
   item.tooltip = runTooltip(run);
+  // A click previews the run in the reusable tab; a double-click or Enter (COMMANDS.pinRun) pins it.
   item.command = {
-    command: COMMANDS.openDashboard,
-    title: 'Open Dashboard',
+    command: COMMANDS.previewRun,
+    title: 'Preview Dashboard',
     arguments: [{ kind: 'run', run }],
   };
   return item;
