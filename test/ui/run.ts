@@ -30,7 +30,14 @@ const TRAINER = path.join(REPO, 'dist', 'trainer.js');
 const THEMES = [
   { id: 'dark', name: 'Default Dark Modern', label: 'Dark Modern' },
   { id: 'light', name: 'Default Light Modern', label: 'Light Modern' },
+  { id: 'hc', name: 'Default High Contrast', label: 'Dark High Contrast' },
 ];
+/** The class the workbench carries in each theme (`hc-black` for high contrast dark). */
+const WORKBENCH_CLASS: Record<(typeof THEMES)[number]['id'], string> = {
+  dark: 'vs-dark',
+  light: 'vs',
+  hc: 'hc-black',
+};
 const SEEDS = ['--seed', '0', '--seed', '1'];
 
 let passed = 0;
@@ -203,7 +210,7 @@ async function runExactCommand(page: Page, title: string): Promise<void> {
  * name, so the theme is picked the way a person does: Preferences: Color Theme.
  */
 async function setTheme(page: Page, theme: (typeof THEMES)[number]): Promise<void> {
-  const wanted = theme.id === 'dark' ? 'vs-dark' : 'vs';
+  const wanted = WORKBENCH_CLASS[theme.id];
   // The picker lists themes by label ("Dark Modern"); the setting names them by id ("Default Dark Modern").
   const row = page
     .locator('.quick-input-list .monaco-list-row')
@@ -303,6 +310,15 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await frame.locator('[data-field=state]').waitFor({ timeout: 30_000 });
       await frame.locator('.uplot').nth(6).waitFor({ timeout: 30_000 });
       assertEqual(await text(frame, '[data-field=state]'), 'running', 'state');
+      if (theme.id === 'hc') {
+        // High contrast: the badge is outlined text in the theme's colour, its state a thick left edge.
+        const edge = await frame
+          .locator('[data-field=state]')
+          .evaluate(
+            (badge) => badge.ownerDocument.defaultView?.getComputedStyle(badge).borderLeftWidth ?? '',
+          );
+        assertEqual(edge, '4px', 'high-contrast state badge edge');
+      }
       assertEqual(await text(frame, '[data-field=method]'), 'method mla', 'method');
       assertEqual(await text(frame, '[data-field=seed]'), 'seed 0', 'seed');
       if (!/^ETA \d/.test(await text(frame, '[data-field=eta]'))) throw new Error('no ETA shown');
