@@ -311,13 +311,20 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await frame.locator('.uplot').nth(6).waitFor({ timeout: 30_000 });
       assertEqual(await text(frame, '[data-field=state]'), 'running', 'state');
       if (theme.id === 'hc') {
-        // High contrast: the badge is outlined text in the theme's colour, its state a thick left edge.
-        const edge = await frame
-          .locator('[data-field=state]')
-          .evaluate(
-            (badge) => badge.ownerDocument.defaultView?.getComputedStyle(badge).borderLeftWidth ?? '',
-          );
-        assertEqual(edge, '4px', 'high-contrast state badge edge');
+        // High contrast: the badge is outlined text in the theme's colour, its state a thick left edge. The
+        // header is redrawn with each epoch (a detached badge has no computed style): read until one answers.
+        await waitFor(
+          'the high-contrast state badge to have its 4px state edge',
+          async () => {
+            const edge = await frame
+              .locator('[data-field=state]')
+              .evaluate(
+                (badge) => badge.ownerDocument.defaultView?.getComputedStyle(badge).borderLeftWidth ?? '',
+              );
+            return edge === '4px' ? edge : null;
+          },
+          { timeoutMs: 15_000, intervalMs: 200 },
+        );
       }
       assertEqual(await text(frame, '[data-field=method]'), 'method mla', 'method');
       assertEqual(await text(frame, '[data-field=seed]'), 'seed 0', 'seed');
