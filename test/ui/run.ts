@@ -436,6 +436,36 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await closeEditors(page);
     });
 
+    await check(`${theme.id}: effective config`, async () => {
+      const run = runs.find((r) => r.name === 'example-mla' && r.seed === 0)!;
+      await pick(page, 'MLA: Show Effective Config', 'example-mla · seed 0');
+      const frame = webviewContent(page);
+      const value = frame.locator('tr[data-key="training.epochs"] td.value');
+      await value.waitFor({ timeout: 30_000 });
+      const recorded = JSON.parse(fs.readFileSync(path.join(run.dir, 'config.json'), 'utf8')) as {
+        training: { epochs: number };
+      };
+      // Trained with --epochs 12: the value differs from the default 100, which the hover names.
+      assertEqual(
+        await text(frame, 'tr[data-key="training.epochs"] td.value'),
+        String(recorded.training.epochs),
+        'epochs',
+      );
+      assertEqual(
+        (await frame.locator('tr[data-key="training.epochs"]').getAttribute('data-differs')) ?? '',
+        String(recorded.training.epochs !== 100),
+        'epochs marked as not the default',
+      );
+      assertEqual((await value.getAttribute('title')) ?? '', 'default: 100', 'default on hover');
+      assertEqual(
+        (await frame.locator('tr[data-key="training.batchSize"]').getAttribute('data-differs')) ?? '',
+        'false',
+        'batch size 64 is the default',
+      );
+      await shoot(page, `${theme.id}-config`);
+      await closeEditors(page);
+    });
+
     await check(`${theme.id}: no Content Security Policy violation`, async () => {
       if (errors.length > 0) throw new Error(errors.slice(0, 3).join('\n'));
     });
