@@ -7,8 +7,13 @@ export const COMMANDS = {
   resumeRun: 'mla.resumeRun',
   rerun: 'mla.rerun',
   openDashboard: 'mla.openDashboard',
+  /** The run explorer's click: the run in the preview tab (a second click on the row pins it). */
+  previewRun: 'mla.previewRun',
+  /** Enter in the run explorer: the selected run in a tab of its own. */
+  pinRun: 'mla.pinRun',
   compareSeeds: 'mla.compareSeeds',
   inspectFusion: 'mla.inspectFusion',
+  showRunConfig: 'mla.showRunConfig',
   validateConfig: 'mla.validateConfig',
   createExample: 'mla.createExample',
   newProjectFromData: 'mla.newProjectFromData',

@@ -17,6 +17,7 @@ import { CREATE_SPLITS_COMMAND } from './configCodeActions';
 import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
+import { DoubleClicks } from './doubleClick';
 import { newProjectFromData } from './newProjectWizard';
 import type { SweepStates } from './sweepStates';
 import { slurmStopTargets, stopSlurmTargets } from './sweepStop';
@@ -33,12 +34,17 @@ export interface CommandDeps {
   diagnostics: ConfigDiagnostics;
   output: vscode.OutputChannel;
   sweeps?: SweepStates;
+  /** The run explorer's selection (Enter acts on it). */
+  selection?: () => readonly RunTreeNode[];
+  /** Tells a double-click on a run row from a single click. */
+  clicks?: DoubleClicks;
 }
 
 type NodeArg = RunTreeNode | vscode.Uri | undefined;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { store, training, panels } = deps;
+  const clicks = deps.clicks ?? new DoubleClicks();
   const register = (id: CommandId, run: (arg?: NodeArg, selected?: NodeArg[]) => unknown) =>
     vscode.commands.registerCommand(id, run);
   return [
@@ -94,6 +100,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const [run] = await runsOf(store, arg, undefined, () => true, 'Open the dashboard of which run?');
       if (run) panels.open('run', [run.dir]);
     }),
+    register(COMMANDS.previewRun, (arg) => {
+      const run = runOfNode(store, arg);
+      if (!run) return;
+      if (clicks.click(run.dir)) panels.open('run', [run.dir]);
+      else panels.preview(run.dir);
+    }),
+    register(COMMANDS.pinRun, async () => {
+      const node = deps.selection?.()[0];
+      const run = runOfNode(store, node);
+      // Enter on a config or seed group row keeps its usual meaning: expand or collapse it.
+      if (!run) await vscode.commands.executeCommand('list.toggleExpand');
+      else panels.open('run', [run.dir]);
+    }),
     register(COMMANDS.compareSeeds, async (arg, selected) => {
       const runs = await groupRunsOf(store, arg, selected);
       if (runs.length > 0)
@@ -111,6 +130,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         'Inspect the fusion weights of which run?',
       );
       if (run) panels.open('fusion', [run.dir]);
+    }),
+    register(COMMANDS.showRunConfig, async (arg) => {
+      const [run] = await runsOf(
+        store,
+        arg,
+        undefined,
+        () => true,
+        'Show the effective config of which run?',
+      );
+      if (run) panels.open('config', [run.dir]);
     }),
     register(COMMANDS.validateConfig, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : (activeConfig() ?? (await pickConfig()));
@@ -282,6 +311,12 @@ function activeConfig(): vscode.Uri | undefined {
 }
 
 /** The config file a config node's runs were trained from. */
+/** The run a run row stands for (as the store has it now), else undefined. */
+function runOfNode(store: RunStore, node: NodeArg): RunInfo | undefined {
+  if (!node || node instanceof vscode.Uri || node.kind !== 'run') return undefined;
+  return store.get(node.run.dir) ?? node.run;
+}
+
 function configOfNode(arg: NodeArg): vscode.Uri | undefined {
   if (!arg || arg instanceof vscode.Uri || arg.kind !== 'config') return undefined;
   for (const group of arg.groups) {

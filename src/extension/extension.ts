@@ -71,7 +71,16 @@ export function activate(context: vscode.ExtensionContext): MlaStudioApi {
       new ConfigCodeActions(diagnostics),
       ConfigCodeActions.metadata,
     ),
-    ...registerCommands({ context, store, training, panels, diagnostics, output, sweeps: sweepStates }),
+    ...registerCommands({
+      context,
+      store,
+      training,
+      panels,
+      diagnostics,
+      output,
+      sweeps: sweepStates,
+      selection: () => treeView.selection,
+    }),
     sweeps,
     new SweepDiagnostics(),
     vscode.commands.registerCommand(COMMANDS.runSweep, async (arg?: unknown) => {

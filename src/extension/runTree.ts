@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { differingEntries } from '../core/config/defaultsDiff';
 import { groupRunsByConfig, type SeedGroup } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { formatMeanStd } from '../shared/format';
@@ -215,9 +216,10 @@ function runItem(run: RunInfo, task?: TrialReport): vscode.TreeItem {
   item.resourceUri = vscode.Uri.file(run.dir);
   item.tooltip = runTooltip(run);
   if (task) taskTooltip(item.tooltip, task);
+  // A click previews the run in the reusable tab; a double-click or Enter (COMMANDS.pinRun) pins it.
   item.command = {
-    command: COMMANDS.openDashboard,
-    title: 'Open Dashboard',
+    command: COMMANDS.previewRun,
+    title: 'Preview Dashboard',
     arguments: [{ kind: 'run', run }],
   };
   return item;
@@ -242,9 +244,22 @@ export function runTooltip(run: RunInfo): vscode.MarkdownString {
   const unimodal = run.summary?.test.unimodal ?? run.lastEpoch?.test.unimodal ?? {};
   for (const [m, v] of Object.entries(unimodal)) rows.push([`test ${m}`, pct(v)]);
   md.appendMarkdown(rows.map(([k, v]) => `${k}: ${v}`).join('  \n'));
+  if (run.resolved) md.appendMarkdown(`\n\n${escape(differingKeysLine(run.resolved))}`);
   if (run.reason) md.appendMarkdown(`\n\n${state === 'completed' ? '' : '⚠ '}${escape(run.reason)}`);
   md.appendMarkdown(`\n\n\`${path.basename(run.dir)}\``);
   return md;
+}
+
+/** How many differing keys the tooltip names before "+N more" (the Config view lists them all). */
+export const TOOLTIP_DIFFERING_KEYS = 4;
+
+/** "not default: training.epochs = 30, … +3 more", or that every value is a default. */
+export function differingKeysLine(config: NonNullable<RunInfo['resolved']>): string {
+  const differing = differingEntries(config);
+  if (differing.length === 0) return 'every config value is a default';
+  const named = differing.slice(0, TOOLTIP_DIFFERING_KEYS).map((e) => `${e.key} = ${e.value}`);
+  const more = differing.length - named.length;
+  return `not default: ${named.join(', ')}${more > 0 ? ` +${more} more` : ''}`;
 }
 
 function escape(text: string): string {

@@ -6,14 +6,19 @@
 import type { CompareTable } from '../core/compare/types';
 import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
 import type { SeriesFrame } from '../shared/series';
+import type { ConfigEntry } from '../core/config/configEntry';
 import * as c from './codec';
 
-const dashboardView = c.literal('run', 'compare', 'fusion');
+const dashboardView = c.literal('run', 'compare', 'fusion', 'config');
 
-/** What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights. */
+/**
+ * What the dashboard shows. `run`: one run live; `compare`: a seed group; `fusion`: per-sample weights;
+ * `config`: the run's effective config against the defaults.
+ */
 export type DashboardView = c.Infer<typeof dashboardView>;
 
 // The run-folder records the messages carry, so the webview needs no other import for them.
+export type { ConfigEntry } from '../core/config/configEntry';
 export type {
   DisplayState,
   EpochRecord,
@@ -86,6 +91,8 @@ export interface FusionSource {
   classes: string[];
   /** Epochs with a kept checkpoint (re-evaluable with `mla eval`). */
   checkpoints: number[];
+  /** The best validation epoch (the one fusion.jsonl holds); null before the first epoch. */
+  bestEpoch: number | null;
   /** Scores of a re-evaluated checkpoint (null for fusion.jsonl: its scores are the summary's). */
   scores: { val: SplitScores; test: SplitScores; partial: boolean } | null;
 }
@@ -120,7 +127,9 @@ export type HostToWebview =
       state: EvalState;
       message: string;
     }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The run's resolved config (config.json), every value with its default; null when config.json is unreadable. */
+  | { type: 'runConfig'; runDir: string; configFile: string | null; entries: ConfigEntry[] | null };
 
 /** Upper bounds on what a webview may ask for: a message cannot make the host allocate without limit. */
 export const LIMITS = {
@@ -162,9 +171,20 @@ const webviewToHost = c.tagged({
     metric: c.literal('test', 'val'),
     epoch: c.either(c.literal('best', 'last'), c.integer(1)),
     reference: c.nullable(c.refine(c.string, (v) => v.length <= 100, 'a method name')),
+    /** Keys of the seed groups taken out of the comparison: the table is built over the others. */
+    removed: c.optional(
+      c.array(
+        c.refine(c.string, (v) => v.length <= 1000, 'a seed group key'),
+        200,
+      ),
+    ),
   }),
   requestFusion: c.object({ runDir }),
-  evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1) }),
+  /**
+   * `reuse`: the answer of this panel's last evaluation of that checkpoint will do (a webview rebuilt after a
+   * tab switch asks again for what it showed); absent, the checkpoint is evaluated afresh.
+   */
+  evalCheckpoint: c.object({ requestId, runDir, epoch: c.integer(1), reuse: c.optional(c.boolean) }),
   cancelEval: c.object({ runDir }),
   exportText: c.object({
     format: exportFormat,

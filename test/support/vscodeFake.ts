@@ -189,6 +189,61 @@ interface WorkspaceFolder {
   index: number;
 }
 
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+}
+
+/** A webview: what the extension posted, and messages a test sends as the page would. */
+export class FakeWebview {
+  html = '';
+  options: unknown = {};
+  readonly cspSource = 'fake-webview:';
+  readonly posted: unknown[] = [];
+  private readonly received = new EventEmitter<unknown>();
+  readonly onDidReceiveMessage = this.received.event;
+  postMessage(message: unknown): Promise<boolean> {
+    this.posted.push(message);
+    return Promise.resolve(true);
+  }
+  asWebviewUri(uri: Uri): Uri {
+    return uri;
+  }
+  /** The page posts `message`. */
+  send(message: unknown): void {
+    this.received.fire(message);
+  }
+}
+
+/** An editor tab holding a webview; `reveals` records each reveal and whether it kept the focus. */
+export class FakeWebviewPanel {
+  readonly webview = new FakeWebview();
+  iconPath: unknown;
+  visible = true;
+  disposed = false;
+  readonly reveals: { preserveFocus: boolean }[] = [];
+  private readonly viewState = new EventEmitter<unknown>();
+  private readonly disposedEvent = new EventEmitter<void>();
+  readonly onDidChangeViewState = this.viewState.event;
+  readonly onDidDispose = this.disposedEvent.event;
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    /** Whether the tab was opened without taking the focus. */
+    readonly openedPreservingFocus: boolean,
+  ) {}
+  reveal(_column?: ViewColumn, preserveFocus = false): void {
+    this.reveals.push({ preserveFocus });
+  }
+  /** The person closes the tab. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposedEvent.fire();
+  }
+}
+
 /** What the code under test asked of the editor, and the knobs a test turns. */
 export const editor = {
   settings: new Map<string, unknown>(),
@@ -202,6 +257,8 @@ export const editor = {
   statusItems: [] as FakeStatusBarItem[],
   watchers: [] as FakeWatcher[],
   output: [] as string[],
+  /** Every webview panel created, in order (a reused tab appears once). */
+  webviewPanels: [] as FakeWebviewPanel[],
   /** Fires every live watcher whose pattern covers `fsPath`, as the file system would. */
   fileEvent(kind: 'create' | 'change' | 'delete', fsPath: string): number {
     const hit = this.watchers.filter((w) => !w.disposed && matches(w.pattern, fsPath));
@@ -222,6 +279,7 @@ export const editor = {
     this.statusItems.length = 0;
     this.watchers.length = 0;
     this.output.length = 0;
+    this.webviewPanels.length = 0;
   },
 };
 
@@ -248,6 +306,19 @@ export const window = {
     };
     editor.statusItems.push(item);
     return item;
+  },
+  createWebviewPanel(
+    viewType: string,
+    title: string,
+    show: ViewColumn | { viewColumn: ViewColumn; preserveFocus?: boolean },
+  ): FakeWebviewPanel {
+    const preserveFocus = typeof show === 'object' && show.preserveFocus === true;
+    const panel = new FakeWebviewPanel(viewType, title, preserveFocus);
+    editor.webviewPanels.push(panel);
+    return panel;
+  },
+  registerWebviewPanelSerializer(_viewType: string, _serializer: unknown): Disposable {
+    return new Disposable();
   },
   createOutputChannel(name: string) {
     return {

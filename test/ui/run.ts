@@ -31,7 +31,14 @@ const TRAINER = path.join(REPO, 'dist', 'trainer.js');
 const THEMES = [
   { id: 'dark', name: 'Default Dark Modern', label: 'Dark Modern' },
   { id: 'light', name: 'Default Light Modern', label: 'Light Modern' },
+  { id: 'hc', name: 'Default High Contrast', label: 'Dark High Contrast' },
 ];
+/** The class the workbench carries in each theme (`hc-black` for high contrast dark). */
+const WORKBENCH_CLASS: Record<(typeof THEMES)[number]['id'], string> = {
+  dark: 'vs-dark',
+  light: 'vs',
+  hc: 'hc-black',
+};
 const SEEDS = ['--seed', '0', '--seed', '1'];
 
 let passed = 0;
@@ -206,7 +213,7 @@ async function runExactCommand(page: Page, title: string): Promise<void> {
  * name, so the theme is picked the way a person does: Preferences: Color Theme.
  */
 async function setTheme(page: Page, theme: (typeof THEMES)[number]): Promise<void> {
-  const wanted = theme.id === 'dark' ? 'vs-dark' : 'vs';
+  const wanted = WORKBENCH_CLASS[theme.id];
   // The picker lists themes by label ("Dark Modern"); the setting names them by id ("Default Dark Modern").
   const row = page
     .locator('.quick-input-list .monaco-list-row')
@@ -306,6 +313,22 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await frame.locator('[data-field=state]').waitFor({ timeout: 30_000 });
       await frame.locator('.uplot').nth(6).waitFor({ timeout: 30_000 });
       assertEqual(await text(frame, '[data-field=state]'), 'running', 'state');
+      if (theme.id === 'hc') {
+        // High contrast: the badge is outlined text in the theme's colour, its state a thick left edge. The
+        // header is redrawn with each epoch (a detached badge has no computed style): read until one answers.
+        await waitFor(
+          'the high-contrast state badge to have its 4px state edge',
+          async () => {
+            const edge = await frame
+              .locator('[data-field=state]')
+              .evaluate(
+                (badge) => badge.ownerDocument.defaultView?.getComputedStyle(badge).borderLeftWidth ?? '',
+              );
+            return edge === '4px' ? edge : null;
+          },
+          { timeoutMs: 15_000, intervalMs: 200 },
+        );
+      }
       assertEqual(await text(frame, '[data-field=method]'), 'method mla', 'method');
       assertEqual(await text(frame, '[data-field=seed]'), 'seed 0', 'seed');
       if (!/^ETA \d/.test(await text(frame, '[data-field=eta]'))) throw new Error('no ETA shown');
@@ -453,6 +476,36 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
 
     // The workbench's own surfaces (status bar, notifications, Problems) look the same in every theme: once.
     if (theme.id === THEMES[0].id) await workbenchChecks({ ws, page, check, shoot, prefix: theme.id });
+
+    await check(`${theme.id}: effective config`, async () => {
+      const run = runs.find((r) => r.name === 'example-mla' && r.seed === 0)!;
+      await pick(page, 'MLA: Show Effective Config', 'example-mla · seed 0');
+      const frame = webviewContent(page);
+      const value = frame.locator('tr[data-key="training.epochs"] td.value');
+      await value.waitFor({ timeout: 30_000 });
+      const recorded = JSON.parse(fs.readFileSync(path.join(run.dir, 'config.json'), 'utf8')) as {
+        training: { epochs: number };
+      };
+      // Trained with --epochs 12: the value differs from the default 100, which the hover names.
+      assertEqual(
+        await text(frame, 'tr[data-key="training.epochs"] td.value'),
+        String(recorded.training.epochs),
+        'epochs',
+      );
+      assertEqual(
+        (await frame.locator('tr[data-key="training.epochs"]').getAttribute('data-differs')) ?? '',
+        String(recorded.training.epochs !== 100),
+        'epochs marked as not the default',
+      );
+      assertEqual((await value.getAttribute('title')) ?? '', 'default: 100', 'default on hover');
+      assertEqual(
+        (await frame.locator('tr[data-key="training.batchSize"]').getAttribute('data-differs')) ?? '',
+        'false',
+        'batch size 64 is the default',
+      );
+      await shoot(page, `${theme.id}-config`);
+      await closeEditors(page);
+    });
 
     await check(`${theme.id}: no Content Security Policy violation`, async () => {
       if (errors.length > 0) throw new Error(errors.slice(0, 3).join('\n'));

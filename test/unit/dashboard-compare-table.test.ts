@@ -183,8 +183,8 @@ describe('Compare view table', () => {
   it('follows the reference, split and epoch asked for; an unknown reference falls back; a missing epoch is named per seed', async () => {
     const { mla } = await fixture();
     const { controller, posted } = controllerOn(mla);
-    const request = tableRequest({ choice: { kind: 'best' }, split: 'test', reference: 'mla' });
-    assert.deepEqual(request, { metric: 'test', epoch: 'best', reference: 'mla' });
+    const request = tableRequest({ choice: { kind: 'best' }, split: 'test', reference: 'mla', removed: [] });
+    assert.deepEqual(request, { metric: 'test', epoch: 'best', reference: 'mla', removed: [] });
     const byMla = (await ask(controller, posted, 1, request)).table!;
     assert.equal(byMla.reference, 'mla');
     // Two mla rows: the first (toy-mla) is the reference; joint is tested against it, the difference negated.
@@ -202,7 +202,7 @@ describe('Compare view table', () => {
       controller,
       posted,
       3,
-      tableRequest({ choice: { kind: 'epoch', epoch: 2 }, split: 'test', reference: null }),
+      tableRequest({ choice: { kind: 'epoch', epoch: 2 }, split: 'test', reference: null, removed: [] }),
     );
     assert.deepEqual(epoch2.table!.rows[0].cells.fused.values, [0.93, 0.94, 0.97]);
     const epoch9 = await ask(controller, posted, 4, { metric: 'test', epoch: 9, reference: null });
@@ -235,6 +235,48 @@ describe('Compare view table', () => {
         ['compareData', ''],
         ['compareTable', null],
       ],
+    );
+    controller.dispose();
+  });
+
+  it('builds the table over the configs not removed, and keeps leaving them out when the runs change', async () => {
+    const { mla } = await fixture();
+    const { controller, posted } = controllerOn(mla);
+    controller.sendAll();
+    const data = posted.find((m) => m.type === 'compareData')!;
+    assert.equal(data.type, 'compareData');
+    const joint = data.groups.find((g) => g.method === 'joint')!;
+    const all = await ask(controller, posted, 6, { metric: 'test', epoch: 'best', reference: null });
+    assert.deepEqual(
+      all.table!.rows.map((r) => r.config),
+      ['toy-mla', 'toy-big', 'toy-joint'],
+    );
+    const without = await ask(controller, posted, 7, {
+      metric: 'test',
+      epoch: 'best',
+      reference: null,
+      removed: [joint.key],
+    });
+    assert.deepEqual(
+      without.table!.rows.map((r) => r.config),
+      ['toy-mla', 'toy-big'],
+    );
+    // No joint row: no default reference; toy-big's other batch size still marks it, out of the ranks.
+    assert.equal(without.table!.reference, null);
+    const [mlaRow, bigRow] = without.table!.rows;
+    assert.ok(Math.abs(mlaRow.cells.fused.mean! - (0.93 + 0.94 + 0.97) / 3) < 1e-12);
+    assert.match(bigRow.mismatch ?? '', /batchSize: 16 vs 32/);
+    assert.equal(bigRow.cells.fused.rank, 0);
+    assert.ok(!without.texts!.markdown.includes('toy-joint'));
+    posted.length = 0;
+    fs.appendFileSync(path.join(mla[0], 'metrics.jsonl'), JSON.stringify(epochRecord(3, 0.99)) + '\n');
+    await store.refresh(mla[0]);
+    controller.sendAll();
+    const resent = posted.find((m) => m.type === 'compareTable')!;
+    assert.equal(resent.type, 'compareTable');
+    assert.deepEqual(
+      resent.table!.rows.map((r) => r.config),
+      ['toy-mla', 'toy-big'],
     );
     controller.dispose();
   });

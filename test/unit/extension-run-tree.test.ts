@@ -11,7 +11,7 @@ import { checkpointDirName } from '../../src/core/runs/checkpoint';
 import { RUN_FILES } from '../../src/core/runs/paths';
 import { readRun } from '../../src/core/runs/reader';
 import { RunWriter } from '../../src/core/runs/writer';
-import { RunTreeProvider } from '../../src/extension/runTree';
+import { differingKeysLine, RunTreeProvider } from '../../src/extension/runTree';
 import { RunStore } from '../../src/extension/runStore';
 import { toRunView } from '../../src/extension/runView';
 import { tempDir } from '../support/training';
@@ -83,5 +83,19 @@ describe('run explorer rows', () => {
     assert.equal(item.description, '90.0%');
     assert.equal(item.accessibilityInformation?.label, 'fused-av seed 2, completed, test accuracy 90.0%');
     assert.equal(toRunView(run).stateDetail, null);
+  });
+
+  it('the tooltip names the first config values that differ from the defaults, then how many more', async () => {
+    const run = await readRun(makeRun('20260101-000000-s5', 5, 'completed', 40, true));
+    const item = provider.getTreeItem({ kind: 'run', run });
+    const tooltip = (item.tooltip as unknown as { value: string }).value;
+    // The fixture's config sets featureDim 8, hidden [8] for a and b, 10 epochs, batch 16, lr 0.01,
+    // weight decay 0 and seed 5: eight values off the defaults.
+    assert.equal(
+      differingKeysLine(run.resolved!),
+      'not default: model.featureDim = 8, model.encoders.a.hidden = [8], model.encoders.b.hidden = [8], training.epochs = 10 +4 more',
+    );
+    assert.ok(tooltip.includes('not default: model\\.featureDim = 8'), tooltip);
+    assert.ok(tooltip.includes('\\+4 more'), tooltip);
   });
 });

@@ -2,7 +2,15 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EpochRecord, RunSummary } from '../../src/core/runs/types';
 import type { CompareGroup, RunView } from '../../src/protocol/dashboard';
-import { alignCurves, bandCurve, commonEpochs } from '../../webview/dashboard/logic/compare';
+import {
+  alignCurves,
+  bandCurve,
+  clampEpoch,
+  commonEpochRange,
+  isRunning,
+  shownGroups,
+} from '../../webview/dashboard/logic/compare';
+import { seedValues, type TableRowView } from '../../webview/dashboard/logic/compareTable';
 
 function rec(epoch: number, fused: number, weak: number, best = false): EpochRecord {
   return {
@@ -79,10 +87,59 @@ const group: CompareGroup = {
   ],
 };
 
-describe('compare epochs', () => {
-  it('offers the epochs every run reached', () => {
+describe('compare epochs, running seeds, removed configs', () => {
+  it('offers the range of epochs every run reached, and clamps a typed epoch into it', () => {
     const short = { ...group, runs: [{ ...group.runs[0], records: group.runs[0].records.slice(0, 2) }] };
-    assert.deepEqual(commonEpochs([group, short]), [1, 2]);
+    assert.deepEqual(commonEpochRange([group, short]), { min: 1, max: 2 });
+    // A run resumed from epoch 2 whose first record is epoch 2: the range starts there.
+    const late = {
+      ...group,
+      key: 'late',
+      runs: [{ ...group.runs[1], records: group.runs[1].records.slice(1) }],
+    };
+    assert.deepEqual(commonEpochRange([group, late]), { min: 2, max: 3 });
+    const empty = { ...group, key: 'e', runs: [{ ...group.runs[0], records: [] }] };
+    assert.equal(commonEpochRange([group, empty]), null);
+    assert.equal(clampEpoch(7, { min: 1, max: 2 }), 2);
+    assert.equal(clampEpoch(-3, { min: 1, max: 2 }), 1);
+    assert.equal(clampEpoch(1.6, { min: 1, max: 3 }), 2);
+    assert.equal(clampEpoch(Number('x'), { min: 1, max: 3 }), null);
+    assert.equal(clampEpoch(2, null), null);
+  });
+
+  it('labels the seeds whose runs still train, in the row the host built', () => {
+    const training = { ...group.runs[1].run, state: 'running' as const, summary: null };
+    assert.equal(isRunning(training), true);
+    assert.equal(isRunning(group.runs[0].run), false);
+    const row: TableRowView = {
+      label: 'cfg (mla)',
+      config: 'cfg',
+      method: 'mla',
+      seeds: [0, 1],
+      runDirs: [group.runs[0].run.runDir, training.runDir],
+      cells: { fused: { mean: 0.97, std: 0.014, n: 2, values: [0.96, 0.98], rank: 1 } },
+      test: null,
+      note: null,
+      mismatch: null,
+    };
+    assert.equal(seedValues(row, 'fused', new Set([training.runDir])), 's0 96.0 · s1 98.0 (running)');
+    assert.equal(seedValues(row, 'fused'), 's0 96.0 · s1 98.0');
+  });
+
+  it('shows all groups but the removed ones, never none', () => {
+    const other = { ...group, key: 'other', primary: false };
+    assert.deepEqual(
+      shownGroups([group, other], ['other']).map((g) => g.key),
+      ['k'],
+    );
+    assert.deepEqual(
+      shownGroups([group, other], []).map((g) => g.key),
+      ['k', 'other'],
+    );
+    assert.deepEqual(
+      shownGroups([group, other], ['k', 'other']).map((g) => g.key),
+      ['k'],
+    );
   });
 });
 

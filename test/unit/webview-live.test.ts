@@ -90,20 +90,31 @@ describe('formatting and saved state', () => {
   it('restores valid choices and drops malformed ones', () => {
     const base = { view: 'run' as const, runDirs: ['/r'] };
     const ui = restoreUi(base, {
-      live: { smoothing: 0.6, logLoss: true, from: 10, to: 20 },
-      compare: { choice: { kind: 'epoch', epoch: 5 }, split: 'val', reference: 'ogm-ge' },
-      fusion: { list: 'uncertain', sample: 12, randomSeed: 3 },
+      live: { r1: { smoothing: 0.6, logLoss: true, from: 10, to: 20 } },
+      compare: {
+        choice: { kind: 'epoch', epoch: 5 },
+        split: 'val',
+        reference: 'ogm-ge',
+        removed: ['peer', 3],
+      },
+      fusion: { list: 'uncertain', sample: 12, randomSeed: 3, checkpoint: { r1: 20 } },
     });
-    assert.deepEqual(ui.live, { smoothing: 0.6, logLoss: true, from: 10, to: 20 });
-    assert.deepEqual(ui.compare, { choice: { kind: 'epoch', epoch: 5 }, split: 'val', reference: 'ogm-ge' });
-    assert.deepEqual(ui.fusion, { list: 'uncertain', sample: 12, randomSeed: 3 });
+    assert.deepEqual(ui.live, { r1: { smoothing: 0.6, logLoss: true, from: 10, to: 20 } });
+    assert.deepEqual(ui.compare, {
+      choice: { kind: 'epoch', epoch: 5 },
+      split: 'val',
+      reference: 'ogm-ge',
+      removed: ['peer'],
+    });
+    assert.deepEqual(ui.fusion, { list: 'uncertain', sample: 12, randomSeed: 3, checkpoint: { r1: 20 } });
     const bad = restoreUi(base, {
-      live: { smoothing: 5, from: 30, to: 20 },
+      live: { r1: { smoothing: 5, from: 30, to: 20 }, r2: 'x' },
       compare: { choice: { kind: 'epoch', epoch: -1 }, split: 'x', reference: 7 },
-      fusion: { list: 'nope', sample: 'a' },
+      fusion: { list: 'nope', sample: 'a', checkpoint: { r1: 0, r2: 'x' } },
     });
-    assert.deepEqual(bad.live, { smoothing: 0, logLoss: false, from: null, to: null });
-    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test', reference: null });
+    assert.deepEqual(bad.live, { r1: { smoothing: 0, logLoss: false, from: null, to: null } });
+    assert.deepEqual(bad.fusion.checkpoint, {});
+    assert.deepEqual(bad.compare, { choice: { kind: 'best' }, split: 'test', reference: null, removed: [] });
     assert.equal(bad.fusion.list, 'misclassified');
     assert.equal(restoreUi(base, null).view, 'run');
   });

@@ -1,5 +1,6 @@
 // The dashboard webview: restores what the person had chosen (getState), tells the host it is ready, then
-// shows the view the host names: the live run view, the seed comparison or the fusion inspector.
+// shows the view the host names: the live run view, the seed comparison, the fusion inspector or the
+// effective config.
 
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -22,6 +23,7 @@ import { onThemeChange } from './charts/theme';
 import { notice } from './dom';
 import { restoreUi, type UiState } from './logic/uiState';
 import { CompareView } from './views/compareView';
+import { ConfigView } from './views/configView';
 import { FusionView } from './views/fusionView';
 import { LiveView } from './views/liveView';
 import { loadState, onMessage, post, saveState } from './vscodeApi';
@@ -36,6 +38,7 @@ let ui: UiState | null = null;
 let live: LiveView | null = null;
 let compare: CompareView | null = null;
 let fusion: FusionView | null = null;
+let config: ConfigView | null = null;
 const persist = () => {
   if (ui) saveState(ui);
 };
@@ -46,7 +49,7 @@ onMessage((message: HostToWebview) => {
       const base = { view: message.view, runDirs: message.runs.map((r) => r.runDir) };
       ui = restoreUi(base, ui ?? loadState());
       persist();
-      live = compare = fusion = null;
+      live = compare = fusion = config = null;
       document.body.dataset.view = message.view;
       if (message.runs.length === 0) {
         content.replaceChildren(notice('error', 'The run folders of this panel are gone.'));
@@ -54,6 +57,8 @@ onMessage((message: HostToWebview) => {
         live = new LiveView(content, message.runs, ui, persist);
       } else if (message.view === 'compare') {
         compare = new CompareView(content, ui, persist);
+      } else if (message.view === 'config') {
+        config = new ConfigView(content, message.runs[0], ui, persist);
       } else {
         fusion = new FusionView(content, message.runs[0], ui, persist);
       }
@@ -76,6 +81,9 @@ onMessage((message: HostToWebview) => {
       return;
     case 'evalProgress':
       fusion?.onProgress(message.requestId, message.epoch, message.state, message.message);
+      return;
+    case 'runConfig':
+      config?.onConfig(message.configFile, message.entries);
       return;
     case 'notice': {
       const note = notice(message.level, message.message);

@@ -136,7 +136,7 @@ export function resolveOptimizer(raw: unknown): OptimizerConfig {
   };
 }
 
-function resolveSchedule(raw: unknown): ScheduleConfig {
+export function resolveSchedule(raw: unknown): ScheduleConfig {
   const s = obj(raw);
   const type = str<ScheduleType>(s, 'type', 'none');
   if (type === 'step') {
@@ -160,7 +160,7 @@ export function fixedWeightsByName(raw: unknown, order: string[]): Record<string
   return out;
 }
 
-function resolveFusion(raw: unknown, order: string[]): FusionConfig {
+export function resolveFusion(raw: unknown, order: string[]): FusionConfig {
   const f = obj(raw);
   const type = str<FusionConfig['type']>(f, 'type', 'entropy');
   if (type === 'entropy-batch') return { type, batchSize: num(f, 'batchSize', ENTROPY_BATCH_SIZE) };

@@ -18,6 +18,7 @@ import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from '
 import { dashboardHtml } from './html';
 import { PanelTransport, type PanelTraffic } from './transport';
 import { CompareController } from './views/compareController';
+import { ConfigController } from './views/configController';
 import type { ViewContext, ViewController } from './views/controller';
 import { FusionController } from './views/fusionController';
 import { LiveController } from './views/liveController';
@@ -29,10 +30,16 @@ const TITLES: Record<DashboardView, string> = {
   run: 'Run',
   compare: 'Compare Seeds',
   fusion: 'Fusion Weights',
+  config: 'Config',
 };
 
 export class DashboardPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
+  /**
+   * The run explorer's preview tab (VS Code's preview-editor habit): one panel that a single click on
+   * another run reuses; opening its run for good pins it, and the next preview takes a new tab.
+   */
+  private previewPanel: DashboardPanel | undefined;
   private readonly serializer: vscode.Disposable;
   /** Where exports are saved: the save dialog; tests replace it. */
   pickSaveTarget: SaveTargetPicker = saveDialogPicker;
@@ -62,6 +69,14 @@ export class DashboardPanels implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
+    const preview = this.previewPanel;
+    if (preview && keyOf(preview.state.view, preview.state.runDirs) === key) {
+      // The preview shows what is asked for: it becomes a tab of its own.
+      this.previewPanel = undefined;
+      this.panels.set(key, preview);
+      preview.reveal();
+      return preview;
+    }
     const panel = vscode.window.createWebviewPanel(
       DASHBOARD_VIEW_TYPE,
       this.title(view, runDirs),
@@ -71,20 +86,63 @@ export class DashboardPanels implements vscode.Disposable {
     return this.adopt(panel, { view, runDirs });
   }
 
+  /**
+   * Shows a run in the preview tab without taking the focus from the run explorer: its own tab when it has
+   * one, else the preview tab (made, or turned to this run).
+   */
+  preview(runDir: string): DashboardPanel {
+    const state: DashboardState = { view: 'run', runDirs: [runDir] };
+    const key = keyOf(state.view, state.runDirs);
+    const pinned = this.panels.get(key);
+    if (pinned) {
+      pinned.reveal(true);
+      return pinned;
+    }
+    const current = this.previewPanel;
+    if (current && keyOf(current.state.view, current.state.runDirs) === key) {
+      current.reveal(true);
+      return current;
+    }
+    let panel: vscode.WebviewPanel;
+    if (current) {
+      // The same tab, another run: the old controller goes, the webview reloads for the new run.
+      current.detach();
+      panel = current.panel;
+      panel.reveal(undefined, true);
+    } else {
+      panel = vscode.window.createWebviewPanel(
+        DASHBOARD_VIEW_TYPE,
+        this.title(state.view, state.runDirs),
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+        this.options(),
+      );
+    }
+    this.previewPanel = this.adopt(panel, state, true);
+    return this.previewPanel;
+  }
+
+  /** The preview tab, while there is one. */
+  get previewTab(): DashboardPanel | undefined {
+    return this.previewPanel;
+  }
+
   get(view: DashboardView, runDirs: string[]): DashboardPanel | undefined {
-    return this.panels.get(keyOf(view, runDirs));
+    const key = keyOf(view, runDirs);
+    const preview = this.previewPanel;
+    if (preview && keyOf(preview.state.view, preview.state.runDirs) === key) return preview;
+    return this.panels.get(key);
   }
 
   get all(): DashboardPanel[] {
-    return [...this.panels.values()];
+    return [...this.panels.values(), ...(this.previewPanel ? [this.previewPanel] : [])];
   }
 
   dispose(): void {
     this.serializer.dispose();
-    for (const p of this.panels.values()) p.dispose();
+    for (const p of this.all) p.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, state: DashboardState): DashboardPanel {
+  private adopt(panel: vscode.WebviewPanel, state: DashboardState, preview = false): DashboardPanel {
     panel.webview.options = this.options();
     panel.title = this.title(state.view, state.runDirs);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mla.svg');
@@ -95,9 +153,12 @@ export class DashboardPanels implements vscode.Disposable {
       training: this.training,
       trainerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
       pickSaveTarget: (name, filters) => this.pickSaveTarget(name, filters),
-      onDispose: () => this.panels.delete(key),
+      onDispose: () => {
+        if (this.previewPanel === dashboard) this.previewPanel = undefined;
+        if (this.panels.get(key) === dashboard) this.panels.delete(key);
+      },
     });
-    this.panels.set(key, dashboard);
+    if (!preview) this.panels.set(key, dashboard);
     return dashboard;
   }
 
@@ -132,6 +193,7 @@ const CONTROLLERS: Record<DashboardView, (context: ViewContext) => ViewControlle
   run: (context) => new LiveController(context),
   compare: (context) => new CompareController(context),
   fusion: (context) => new FusionController(context),
+  config: (context) => new ConfigController(context),
 };
 
 export class DashboardPanel implements vscode.Disposable {
@@ -176,13 +238,19 @@ export class DashboardPanel implements vscode.Disposable {
     return this.transport.traffic;
   }
 
-  reveal(): void {
-    this.panel.reveal();
+  /** `preserveFocus`: shows the tab and leaves the keyboard focus where it is (the run explorer). */
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
+  }
+
+  /** Lets go of the webview panel, which stays open for another run (the preview tab). */
+  detach(): void {
+    this.controller.dispose();
+    for (const d of this.disposables) d.dispose();
   }
 
   dispose(): void {
-    this.controller.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.detach();
   }
 
   /**

@@ -162,10 +162,13 @@ export class LineChart {
       },
       ...spec.lines.map((line): uPlot.Series => {
         const color = colorFor(t, line.colorIndex);
+        // In high contrast a faint fill alone is lost: a band's edges are drawn, dashed, as its outline.
+        const edge = t.highContrast ? color : 'transparent';
         return {
           label: line.label,
-          stroke: line.bandEdge ? 'transparent' : line.faint ? withAlpha(color, 0.3) : color,
-          width: line.bold ? 2.5 : line.faint ? 1 : 1.5,
+          stroke: line.bandEdge ? edge : line.faint ? withAlpha(color, 0.3) : color,
+          ...(line.bandEdge && t.highContrast ? { dash: [4, 3] } : {}),
+          width: line.bold ? 2.5 : line.faint || line.bandEdge ? 1 : 1.5,
           points: { show: false },
           spanGaps: true,
           value: (_u, v) => fmtY(v),
@@ -191,7 +194,7 @@ export class LineChart {
       series,
       bands: (spec.bands ?? []).map(([hi, lo]) => ({
         series: [hi + 1, lo + 1] as [number, number],
-        fill: withAlpha(colorFor(t, spec.lines[hi].colorIndex), 0.15),
+        fill: withAlpha(colorFor(t, spec.lines[hi].colorIndex), t.highContrast ? 0.3 : 0.15),
       })),
       legend: { show: true, live: true },
       cursor: {

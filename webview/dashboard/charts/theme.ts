@@ -30,7 +30,10 @@ export function chartTheme(): ChartTheme {
   const foreground = cssVar('--vscode-editor-foreground', cssVar('--vscode-foreground', '#cccccc'));
   const fontFamily = cssVar('--vscode-font-family', 'sans-serif');
   const size = cssVar('--vscode-font-size', '13px');
-  const highContrast = document.body.classList.contains('vscode-high-contrast');
+  // VS Code marks high-contrast dark and high-contrast light webviews with one class each.
+  const classes = document.body.classList;
+  const highContrast =
+    classes.contains('vscode-high-contrast') || classes.contains('vscode-high-contrast-light');
   return {
     palette: PALETTE_VARS.map(([name, fallback]) => cssVar(name, fallback)),
     foreground,

@@ -1,8 +1,8 @@
 // The seed comparison's curves: per-epoch mean ± std across a group's seeds for the charts, the epochs
-// every run reached (the table's "at epoch N" choices). The table itself is built by the host, with
-// `mla compare`'s code (src/core/compare).
+// every run reached (the range a typed epoch is kept in), which runs still train, and which configs are
+// shown. The table itself is built by the host, with `mla compare`'s code (src/core/compare).
 
-import type { CompareGroup, EpochRecord } from '../../../src/protocol/dashboard';
+import type { CompareGroup, EpochRecord, RunView } from '../../../src/protocol/dashboard';
 import { aggregateEpochCurves } from '../../../src/shared/aggregate';
 
 export type EpochChoice = { kind: 'best' } | { kind: 'last' } | { kind: 'epoch'; epoch: number };
@@ -22,12 +22,29 @@ export function modalitiesOf(groups: CompareGroup[]): string[] {
   return seen;
 }
 
-/** Epochs every run of the comparison reached: the choices of "at epoch N". */
-export function commonEpochs(groups: CompareGroup[]): number[] {
-  const runs = groups.flatMap((g) => g.runs.map((r) => new Set(r.records.map((rec) => rec.epoch))));
-  if (runs.length === 0) return [];
-  return [...runs[0]].filter((e) => runs.every((epochs) => epochs.has(e))).sort((a, b) => a - b);
+export function isRunning(run: RunView): boolean {
+  return run.state === 'running' || run.state === 'remote';
 }
+
+/**
+ * The epochs every run of the comparison reached, as a range for "at epoch N": from the latest first epoch
+ * to the earliest last one (a run still training moves the end). Null when some run has no epoch yet.
+ */
+export function commonEpochRange(groups: CompareGroup[]): { min: number; max: number } | null {
+  const runs = groups.flatMap((g) => g.runs.map((r) => r.records.map((rec) => rec.epoch)));
+  if (runs.length === 0 || runs.some((epochs) => epochs.length === 0)) return null;
+  const min = Math.max(...runs.map((epochs) => Math.min(...epochs)));
+  const max = Math.min(...runs.map((epochs) => Math.max(...epochs)));
+  return min <= max ? { min, max } : null;
+}
+
+/** A typed epoch, rounded and clamped into the range (null when there is no range or no number). */
+export function clampEpoch(value: number, range: { min: number; max: number } | null): number | null {
+  if (range === null || !Number.isFinite(value)) return null;
+  return Math.min(range.max, Math.max(range.min, Math.round(value)));
+}
+
+export { shownGroups } from '../../../src/shared/shownGroups';
 
 export interface BandCurve {
   x: number[];

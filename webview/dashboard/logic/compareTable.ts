@@ -1,6 +1,7 @@
 // The Compare view's reading of the table the host builds with `mla compare`'s code: what each cell says
 // and what its hover adds (each seed's value; the row's paired t-test against the reference, its Holm p and
-// 95 % interval), and the request that asks for the table at the person's split, epoch and reference.
+// 95 % interval), and the request that asks for the table at the person's split, epoch and reference, over the configs
+// not removed.
 
 import type { CompareTableView } from '../../../src/protocol/dashboard';
 import type { EpochChoice, Split } from './compare';
@@ -13,18 +14,21 @@ export interface TableRequest {
   metric: Split;
   epoch: 'best' | 'last' | number;
   reference: string | null;
+  removed: string[];
 }
 
 export function tableRequest(compare: {
   choice: EpochChoice;
   split: Split;
   reference: string | null;
+  removed: string[];
 }): TableRequest {
   const { choice } = compare;
   return {
     metric: compare.split,
     epoch: choice.kind === 'epoch' ? choice.epoch : choice.kind,
     reference: compare.reference,
+    removed: [...compare.removed],
   };
 }
 
@@ -36,10 +40,19 @@ export function cellMeanStd(cell: TableCellView): string {
   return formatMeanStd(cell.mean ?? NaN, cell.std ?? NaN);
 }
 
-/** `s0 93.0 · s1 94.0 · s2 97.0`: each seed's value, the row's seeds in order. */
-export function seedValues(row: TableRowView, column: string): string {
+/**
+ * `s0 93.0 · s1 94.0 (running) · s2 97.0`: each seed's value, the row's seeds in order; a seed whose run
+ * folder is in `running` still trains, its value moves.
+ */
+export function seedValues(
+  row: TableRowView,
+  column: string,
+  running: ReadonlySet<string> = new Set(),
+): string {
   const values = row.cells[column].values;
-  return row.seeds.map((s, i) => `s${s} ${pp(values[i] ?? null)}`).join(' · ');
+  return row.seeds
+    .map((s, i) => `s${s} ${pp(values[i] ?? null)}${running.has(row.runDirs[i]) ? ' (running)' : ''}`)
+    .join(' · ');
 }
 
 /** The class of a cell's mark: bold for the best of its column, underlined for the second. */

@@ -195,3 +195,27 @@ export function fusionRuleNote(fusionType: string, method: string): string | nul
   if (fusionType === 'mean') return 'This run averages the modalities: every weight is equal.';
   return null;
 }
+
+export interface CheckpointOption {
+  epoch: number;
+  /** "best val (epoch 12)", "last (epoch 30)" or "epoch 20". */
+  label: string;
+}
+
+/**
+ * The kept checkpoints as the picker lists them: the best validation epoch first, then the last one, then
+ * the others newest first. One checkpoint that is both best and last says so.
+ */
+export function checkpointOptions(checkpoints: number[], bestEpoch: number | null): CheckpointOption[] {
+  const sorted = [...new Set(checkpoints)].sort((a, b) => b - a);
+  const last = sorted[0];
+  const label = (epoch: number): string => {
+    const names = [epoch === bestEpoch ? 'best val' : null, epoch === last ? 'last' : null].filter(
+      (n) => n !== null,
+    );
+    return names.length > 0 ? `${names.join(', ')} (epoch ${epoch})` : `epoch ${epoch}`;
+  };
+  const best = sorted.filter((e) => e === bestEpoch);
+  const rest = sorted.filter((e) => e !== bestEpoch);
+  return [...best, ...rest].map((epoch) => ({ epoch, label: label(epoch) }));
+}

@@ -1,8 +1,9 @@
 // The comparison: the table `mla compare` builds (rows = configs and methods, columns = modalities +
 // multimodal; mean ± std with n, best bold, second underlined, rows of another protocol in red with the
 // reason, the paired t-test against a reference on hover), built by the host with the command line's code
-// at the split, epoch and reference chosen here; its exports (the core renderers' Markdown, LaTeX, CSV);
-// the laziness picture (per-modality curves of each method side by side) and one band chart per metric.
+// at the split, epoch and reference chosen here, over the configs not removed; its exports (the core
+// renderers' Markdown, LaTeX, CSV); the laziness picture (per-modality curves of each method side by side)
+// and one band chart per metric. Runs still training are labelled and the table follows them.
 
 import type {
   CompareGroup,
@@ -16,10 +17,12 @@ import {
   alignCurves,
   bandCurve,
   choiceLabel,
-  commonEpochs,
+  clampEpoch,
+  commonEpochRange,
   FUSED,
+  isRunning,
   modalitiesOf,
-  type EpochChoice,
+  shownGroups,
 } from '../logic/compare';
 import {
   cellMeanStd,
@@ -31,6 +34,7 @@ import {
   seedValues,
   tableRequest,
   testSummary,
+  type TableRowView,
 } from '../logic/compareTable';
 import { isCurrentAnswer } from '../logic/requests';
 import type { UiState } from '../logic/uiState';
@@ -39,7 +43,14 @@ import { nextRequestId, post } from '../vscodeApi';
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', markdown: 'md', latex: 'tex' };
 
 export class CompareView {
+  /** Every group the host sent; `groups` are those shown (the person may remove and add configs). */
+  private allGroups: CompareGroup[] = [];
   private groups: CompareGroup[] = [];
+  /**
+   * The controls are built once and updated in place: the host sends new data while a run of the
+   * comparison trains, and rebuilding them would close an open dropdown under the person's pointer.
+   */
+  private controls: CompareControls | null = null;
   private table: CompareTableView | null = null;
   private texts: CompareTableTexts | null = null;
   private tableError: string | null = null;
@@ -79,7 +90,8 @@ export class CompareView {
   }
 
   onData(groups: CompareGroup[]): void {
-    this.groups = groups;
+    this.allGroups = groups;
+    this.groups = shownGroups(groups, this.ui.compare.removed);
     this.root.querySelector(':scope > .empty')?.remove();
     this.render();
   }
@@ -119,75 +131,47 @@ export class CompareView {
     this.renderCharts();
   }
 
+  /** Takes a config out of the comparison, or puts it back: the host builds the table over the others. */
+  private setRemoved(key: string, removed: boolean): void {
+    const others = this.ui.compare.removed.filter((k) => k !== key);
+    this.ui.compare.removed = removed ? [...others, key] : others;
+    this.changed();
+    this.onData(this.allGroups);
+  }
+
   private renderControls(): void {
-    const choice = this.ui.compare.choice;
-    const epochs = commonEpochs(this.groups);
-    const options = [
-      { value: 'best', label: 'Best validation epoch' },
-      { value: 'last', label: 'Last epoch' },
-      ...epochs.map((e) => ({ value: `epoch:${e}`, label: `Epoch ${e}` })),
-    ];
-    const current = choice.kind === 'epoch' ? `epoch:${choice.epoch}` : choice.kind;
-    const methods = this.table ? referenceChoices(this.table) : [];
-    const reference = this.table?.reference ?? null;
-    const exportButton = (label: string, format: ExportFormat, action: 'copy' | 'save', primary: boolean) =>
-      button(label, () => this.export(format, action), {
-        ...(primary ? {} : { secondary: '' }),
-        'data-control': `${action}-${format}`,
-        ...(this.texts ? {} : { disabled: '' }),
-      });
-    this.controlsBox.replaceChildren(
-      select(
-        'Epoch',
-        options,
-        current,
-        (v) => {
-          const next: EpochChoice =
-            v === 'best' || v === 'last'
-              ? { kind: v }
-              : { kind: 'epoch', epoch: Number(v.slice('epoch:'.length)) };
-          this.ui.compare.choice = next;
-          this.changed();
-        },
-        { 'data-control': 'epoch' },
-      ),
-      select(
-        'Split',
-        [
-          { value: 'test', label: 'Test' },
-          { value: 'val', label: 'Validation' },
-        ],
-        this.ui.compare.split,
-        (v) => {
-          this.ui.compare.split = v === 'val' ? 'val' : 'test';
+    if (!this.controls) {
+      this.controls = new CompareControls(this.ui, {
+        onChoice: () => this.changed(),
+        onSplit: () => {
           this.changed();
           this.renderCharts();
         },
-        { 'data-control': 'split' },
-      ),
-      ...(methods.length > 1
-        ? [
-            select(
-              'Reference',
-              [
-                // Without joint among the rows there is no default reference: the person picks one.
-                ...(reference === null ? [{ value: '', label: '(none)' }] : []),
-                ...methods.map((m) => ({ value: m, label: m })),
-              ],
-              reference ?? '',
-              (v) => {
-                this.ui.compare.reference = v === '' ? null : v;
-                this.changed();
-              },
-              { 'data-control': 'reference' },
-            ),
-          ]
-        : []),
-      exportButton('Copy Markdown', 'markdown', 'copy', true),
-      exportButton('Copy LaTeX', 'latex', 'copy', true),
-      exportButton('Export CSV…', 'csv', 'save', false),
-      exportButton('Save Markdown…', 'markdown', 'save', false),
-      exportButton('Save LaTeX…', 'latex', 'save', false),
+        onReference: () => this.changed(),
+        onAdd: (key) => this.setRemoved(key, false),
+        onExport: (format, action) => this.export(format, action),
+      });
+      this.controlsBox.replaceChildren(this.controls.element);
+    }
+    this.controls.update({
+      range: commonEpochRange(this.groups),
+      removed: this.allGroups.filter((g) => !this.groups.includes(g)),
+      methods: this.table ? referenceChoices(this.table) : [],
+      reference: this.table?.reference ?? null,
+      exportable: this.texts !== null,
+    });
+  }
+
+  /** The shown group a table row's runs belong to (its Remove button and its running runs). */
+  private groupOf(row: TableRowView): CompareGroup | undefined {
+    const dirs = new Set(row.runDirs);
+    return this.groups.find((g) => g.runs.some((r) => dirs.has(r.run.runDir)));
+  }
+
+  /** The row's seeds whose runs still train, by run folder (from the run states the host sends). */
+  private runningDirs(): Set<string> {
+    return new Set(
+      this.groups.flatMap((g) => g.runs.filter((r) => isRunning(r.run)).map((r) => r.run.runDir)),
     );
   }
 
@@ -222,7 +206,7 @@ export class CompareView {
       el(
         'caption',
         {},
-        `${split} accuracy (%) ${choiceLabel(this.ui.compare.choice)}: mean ± sample std over seeds, each seed's value below; best bold, second underlined.` +
+        `${split} accuracy (%) ${choiceLabel(this.ui.compare.choice)}: mean ± sample std over the n seeds that reached it, each seed's value below; best bold, second underlined.` +
           (t.reference === null
             ? ''
             : ` Δ: the multimodal column against ${t.reference}, paired t-test over matching seeds, two-sided, Holm-corrected across rows (hover a row for the test).`),
@@ -234,8 +218,14 @@ export class CompareView {
     for (const h of titles) head.append(el('th', { scope: 'col' }, h));
     table.append(el('thead', {}, head));
     const body = el('tbody');
+    const runningDirs = this.runningDirs();
     for (const row of t.rows) {
-      const classes = [primary.has(row.config) ? 'primary' : 'peer', row.mismatch !== null ? 'mismatch' : ''];
+      const running = row.runDirs.filter((d) => runningDirs.has(d)).length;
+      const classes = [
+        primary.has(row.config) ? 'primary' : 'peer',
+        row.mismatch !== null ? 'mismatch' : '',
+        running > 0 ? 'running' : '',
+      ];
       const n = row.cells[FUSED]?.n ?? 0;
       const tr = el('tr', {
         'data-group': row.config,
@@ -249,6 +239,25 @@ export class CompareView {
         el('span', { class: 'row-sub' }, `${row.method} · n=${n}`),
       );
       if (row.mismatch !== null) name.append(el('span', { class: 'mismatch-reason' }, row.mismatch));
+      const seedCount = row.runDirs.length;
+      if (running > 0)
+        name.append(
+          el(
+            'vscode-badge',
+            { class: 'state state-running', 'data-field': 'running', variant: 'counter' },
+            `running${seedCount > 1 ? ` ${running}/${seedCount}` : ''}`,
+          ),
+        );
+      const group = this.groupOf(row);
+      if (group && this.groups.length > 1)
+        name.append(
+          button('Remove', () => this.setRemoved(group.key, true), {
+            secondary: '',
+            class: 'remove-config',
+            'data-control': 'remove-config',
+            'aria-label': `Remove ${row.config} from the comparison`,
+          }),
+        );
       tr.append(name);
       for (const c of t.columns) {
         const cell = row.cells[c];
@@ -265,7 +274,8 @@ export class CompareView {
               title: cellTitle(t, row, c),
             },
             el('span', { class: 'mean-std' }, cellMeanStd(cell)),
-            el('span', { class: 'seeds' }, seedValues(row, c)),
+            el('span', { class: 'cell-n' }, `n = ${cell.n ?? 0}`),
+            el('span', { class: 'seeds' }, seedValues(row, c, runningDirs)),
           ),
         );
       }
@@ -357,5 +367,194 @@ export class CompareView {
     );
     entry.chart = new LineChart(box, spec, data);
     this.charts.push({ chart: entry.chart, name });
+  }
+}
+
+interface ControlHandlers {
+  onChoice: () => void;
+  onSplit: () => void;
+  onReference: () => void;
+  onAdd: (key: string) => void;
+  onExport: (format: ExportFormat, action: 'save' | 'copy') => void;
+}
+
+/** What a new table or new data changes in the toolbar; the rest stays as the person set it. */
+interface ControlsUpdate {
+  /** The epochs every shown run reached: a typed epoch is kept within them. */
+  range: { min: number; max: number } | null;
+  /** Configs taken out, offered under "Add config". */
+  removed: CompareGroup[];
+  /** Methods a row can be tested against; the selector shows for two or more. */
+  methods: string[];
+  /** The table's reference (null: none, no row is joint and none was picked). */
+  reference: string | null;
+  /** The table's texts arrived: the exports can run. */
+  exportable: boolean;
+}
+
+type Field = HTMLElement & { value: string; disabled: boolean };
+
+/**
+ * The comparison's toolbar: which epoch (best, last, or a typed one clamped to the epochs every run
+ * reached), which split, the reference method, configs to add back, exports.
+ */
+class CompareControls {
+  readonly element: HTMLElement;
+  private readonly epochInput: Field;
+  private readonly rangeNote = el('span', { class: 'hint', 'data-field': 'epoch-range' });
+  private readonly referenceBox = el('div', { class: 'field' });
+  private readonly addBox = el('div', { class: 'field' });
+  private readonly exportButtons: HTMLElement[];
+  private range: { min: number; max: number } | null = null;
+  private addable = '';
+  private references = '';
+
+  constructor(
+    private readonly ui: UiState,
+    private readonly on: ControlHandlers,
+  ) {
+    const choice = ui.compare.choice;
+    const kind = select(
+      'Epoch',
+      [
+        { value: 'best', label: 'Best validation epoch' },
+        { value: 'last', label: 'Last epoch' },
+        { value: 'epoch', label: 'Epoch…' },
+      ],
+      choice.kind,
+      (v) => {
+        if (v === 'best' || v === 'last') this.ui.compare.choice = { kind: v };
+        else this.applyTyped();
+        this.epochInput.disabled = v !== 'epoch';
+        this.on.onChoice();
+      },
+      { 'data-control': 'epoch-kind' },
+    );
+    this.epochInput = el('vscode-textfield', {
+      type: 'number',
+      'aria-label': 'Epoch number',
+      'data-control': 'epoch',
+      value: choice.kind === 'epoch' ? String(choice.epoch) : '',
+    }) as Field;
+    this.epochInput.disabled = choice.kind !== 'epoch';
+    const commit = () => {
+      this.applyTyped();
+      this.on.onChoice();
+    };
+    this.epochInput.addEventListener('change', commit);
+    this.epochInput.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') commit();
+    });
+    const split = select(
+      'Split',
+      [
+        { value: 'test', label: 'Test' },
+        { value: 'val', label: 'Validation' },
+      ],
+      ui.compare.split,
+      (v) => {
+        this.ui.compare.split = v === 'val' ? 'val' : 'test';
+        this.on.onSplit();
+      },
+      { 'data-control': 'split' },
+    );
+    const exportButton = (label: string, format: ExportFormat, action: 'copy' | 'save', primary: boolean) =>
+      button(label, () => this.on.onExport(format, action), {
+        ...(primary ? {} : { secondary: '' }),
+        'data-control': `${action}-${format}`,
+        disabled: '',
+      });
+    this.exportButtons = [
+      exportButton('Copy Markdown', 'markdown', 'copy', true),
+      exportButton('Copy LaTeX', 'latex', 'copy', true),
+      exportButton('Export CSV…', 'csv', 'save', false),
+      exportButton('Save Markdown…', 'markdown', 'save', false),
+      exportButton('Save LaTeX…', 'latex', 'save', false),
+    ];
+    this.element = el(
+      'div',
+      { class: 'controls-row' },
+      kind,
+      el('div', { class: 'field' }, el('vscode-label', {}, 'Epoch #'), this.epochInput),
+      this.rangeNote,
+      split,
+      this.referenceBox,
+      this.addBox,
+      ...this.exportButtons,
+    );
+  }
+
+  update(next: ControlsUpdate): void {
+    const { range, removed } = next;
+    this.range = range;
+    if (range) {
+      this.epochInput.setAttribute('min', String(range.min));
+      this.epochInput.setAttribute('max', String(range.max));
+      this.rangeNote.textContent = `every run reached epochs ${range.min}–${range.max}`;
+    } else {
+      this.rangeNote.textContent = 'no epoch that every run reached yet';
+    }
+    for (const b of this.exportButtons) {
+      if (next.exportable) b.removeAttribute('disabled');
+      else b.setAttribute('disabled', '');
+    }
+    this.updateReference(next.methods, next.reference);
+    const signature = removed.map((g) => g.key).join('|');
+    if (signature === this.addable) return;
+    this.addable = signature;
+    this.addBox.replaceChildren(
+      ...(removed.length === 0
+        ? []
+        : [
+            select(
+              'Add config',
+              [
+                { value: '', label: `${removed.length} removed…` },
+                ...removed.map((g) => ({ value: g.key, label: `${g.name} (${g.method})` })),
+              ],
+              '',
+              (key) => {
+                if (key !== '') this.on.onAdd(key);
+              },
+              { 'data-control': 'add-config' },
+            ),
+          ]),
+    );
+  }
+
+  /** The reference selector, rebuilt only when its methods or the table's reference change. */
+  private updateReference(methods: string[], reference: string | null): void {
+    const signature = `${methods.join('|')}:${reference ?? ''}`;
+    if (signature === this.references) return;
+    this.references = signature;
+    this.referenceBox.replaceChildren(
+      ...(methods.length > 1
+        ? [
+            select(
+              'Reference',
+              [
+                // Without joint among the rows there is no default reference: the person picks one.
+                ...(reference === null ? [{ value: '', label: '(none)' }] : []),
+                ...methods.map((m) => ({ value: m, label: m })),
+              ],
+              reference ?? '',
+              (v) => {
+                this.ui.compare.reference = v === '' ? null : v;
+                this.on.onReference();
+              },
+              { 'data-control': 'reference' },
+            ),
+          ]
+        : []),
+    );
+  }
+
+  /** The typed epoch, clamped to the common range and written back into the field. */
+  private applyTyped(): void {
+    const typed = clampEpoch(Number(this.epochInput.value || NaN), this.range);
+    const epoch = typed ?? this.range?.max ?? null;
+    if (epoch === null) return;
+    this.epochInput.value = String(epoch);
+    this.ui.compare.choice = { kind: 'epoch', epoch };
   }
 }

@@ -8,6 +8,7 @@ import { LineChart } from '../charts/lineChart';
 import { colorFor, chartTheme } from '../charts/theme';
 import { button, el, select } from '../dom';
 import {
+  checkpointOptions,
   favouredStats,
   fusionRuleNote,
   sampleDetail,
@@ -19,7 +20,7 @@ import {
   type SampleList,
 } from '../logic/fusion';
 import { num, pct } from '../logic/format';
-import type { UiState } from '../logic/uiState';
+import { rememberCheckpoint, type UiState } from '../logic/uiState';
 import { isCurrentAnswer } from '../logic/requests';
 import { nextRequestId, post } from '../vscodeApi';
 
@@ -31,6 +32,12 @@ export class FusionView {
   /** The latest `evalCheckpoint`: progress and records of earlier ones are not shown. */
   private evalRequest = 0;
   private records: FusionRecord[] = [];
+  /**
+   * The checkpoint evaluated before this webview was rebuilt (a tab switch, a reload), asked for again;
+   * until it answers, fusion.jsonl's records are held back (and shown if the evaluation fails).
+   */
+  private restoring: number | null = null;
+  private fallback: { source: FusionSource; records: FusionRecord[] } | null = null;
   private byIndex = new Map<number, FusionRecord>();
   private readonly charts: LineChart[] = [];
   private readonly sourceBox = el('div', { class: 'source' });
@@ -60,6 +67,11 @@ export class FusionView {
       this.sampleBox,
     );
     this.sourceBox.append(el('p', { class: 'empty' }, 'Loading the fusion records…'));
+    const kept = ui.fusion.checkpoint[run.runId];
+    if (kept !== undefined) {
+      this.restoring = kept;
+      this.evaluate(kept);
+    }
   }
 
   get modalities(): string[] {
@@ -70,6 +82,16 @@ export class FusionView {
   /** `requestId`: the evaluation these records answer, or null for the run's fusion.jsonl. */
   onRecords(source: FusionSource, records: FusionRecord[], requestId: number | null): void {
     if (!isCurrentAnswer(requestId, this.evalRequest)) return;
+    if (requestId === null && this.restoring !== null) {
+      this.fallback = { source, records };
+      return;
+    }
+    if (requestId !== null) {
+      this.restoring = null;
+      this.fallback = null;
+      rememberCheckpoint(this.ui, this.run.runId, source.epoch);
+      this.persist();
+    }
     this.source = source;
     this.records = records;
     this.byIndex = new Map(records.map((r) => [r.index, r]));
@@ -95,6 +117,33 @@ export class FusionView {
     }
     this.progressBox.setAttribute('data-state', state);
     this.progressBox.replaceChildren(...children);
+    if ((state === 'failed' || state === 'cancelled') && this.restoring !== null) {
+      // The kept checkpoint is gone or could not be evaluated: back to the best epoch's records.
+      this.restoring = null;
+      rememberCheckpoint(this.ui, this.run.runId, null);
+      this.persist();
+      if (this.fallback) this.onRecords(this.fallback.source, this.fallback.records, null);
+      else post({ type: 'requestFusion', runDir: this.run.runDir });
+      this.fallback = null;
+    }
+  }
+
+  /** Re-evaluates a kept checkpoint; the best validation epoch's records are fusion.jsonl's already. */
+  private evaluate(epoch: number): void {
+    if (this.source && epoch === this.source.bestEpoch && this.restoring === null) {
+      rememberCheckpoint(this.ui, this.run.runId, null);
+      this.persist();
+      if (this.source.origin !== 'fusion.jsonl') post({ type: 'requestFusion', runDir: this.run.runDir });
+      return;
+    }
+    this.evalRequest = nextRequestId();
+    post({
+      type: 'evalCheckpoint',
+      requestId: this.evalRequest,
+      runDir: this.run.runDir,
+      epoch,
+      reuse: this.restoring !== null,
+    });
   }
 
   redraw(): void {
@@ -120,9 +169,10 @@ export class FusionView {
       source.origin === 'eval'
         ? `re-evaluated from the checkpoint with mla eval${source.scores?.partial ? ' (taken mid-epoch by a stop)' : ''}`
         : 'the best validation epoch, from fusion.jsonl';
-    const options = source.checkpoints.map((e) => ({ value: String(e), label: `Epoch ${e}` }));
+    const choices = checkpointOptions(source.checkpoints, source.bestEpoch);
+    const options = choices.map((c) => ({ value: String(c.epoch), label: c.label }));
     const picked = {
-      epoch: source.checkpoints.includes(source.epoch) ? source.epoch : (source.checkpoints.at(-1) ?? 0),
+      epoch: source.checkpoints.includes(source.epoch) ? source.epoch : (choices[0]?.epoch ?? 0),
     };
     const controls =
       options.length > 0
@@ -130,22 +180,10 @@ export class FusionView {
             select('Checkpoint', options, String(picked.epoch), (v) => (picked.epoch = Number(v)), {
               'data-control': 'checkpoint',
             }),
-            button(
-              'Evaluate',
-              () => {
-                this.evalRequest = nextRequestId();
-                post({
-                  type: 'evalCheckpoint',
-                  requestId: this.evalRequest,
-                  runDir: this.run.runDir,
-                  epoch: picked.epoch,
-                });
-              },
-              {
-                'data-control': 'evaluate',
-                'aria-label': 'Re-evaluate the chosen checkpoint on the test split',
-              },
-            ),
+            button('Evaluate', () => this.evaluate(picked.epoch), {
+              'data-control': 'evaluate',
+              'aria-label': 'Re-evaluate the chosen checkpoint on the test split',
+            }),
           ]
         : [el('span', { class: 'detail' }, 'No kept checkpoint to re-evaluate.')];
     this.sourceBox.replaceChildren(

@@ -9,7 +9,7 @@ import { button, el } from '../dom';
 import { duration } from '../logic/format';
 import { diagnosticCharts } from '../logic/diagnosticCharts';
 import { chartData, LIVE_CHARTS, mergeFrame, type LiveChartSpec } from '../logic/liveCharts';
-import type { UiState } from '../logic/uiState';
+import { liveChoiceOf, type LiveChoice, type UiState } from '../logic/uiState';
 import { isCurrentAnswer } from '../logic/requests';
 import { nextRequestId, post } from '../vscodeApi';
 import { latestTable } from './latestTable';
@@ -85,13 +85,16 @@ class RunSection {
   /** The latest `requestSeries` of this run: answers to earlier ones are not drawn. */
   requestId = 0;
   private timer: number | undefined;
+  /** This run's smoothing, zoom and log scale, kept in the webview state by run id. */
+  private readonly choice: LiveChoice;
 
   constructor(
     private run: RunView,
-    private readonly ui: UiState,
+    ui: UiState,
     private readonly persist: () => void,
     private readonly requestAll: () => void,
   ) {
+    this.choice = liveChoiceOf(ui, run.runId);
     this.element = el('section', {
       class: 'run',
       'data-run-dir': run.runDir,
@@ -136,10 +139,10 @@ class RunSection {
       type: 'requestSeries',
       requestId: this.requestId,
       runDir: this.run.runDir,
-      from: this.ui.live.from,
-      to: this.ui.live.to,
+      from: this.choice.from,
+      to: this.choice.to,
       points,
-      smoothing: this.ui.live.smoothing,
+      smoothing: this.choice.smoothing,
     });
   }
 
@@ -288,12 +291,12 @@ class RunSection {
   }
 
   private logOf(spec: LiveChartSpec): boolean {
-    return spec.alwaysLog || (spec.logToggle && this.ui.live.logLoss);
+    return spec.alwaysLog || (spec.logToggle && this.choice.logLoss);
   }
 
   private zoom(from: number | null, to: number | null): void {
-    this.ui.live.from = from;
-    this.ui.live.to = to;
+    this.choice.from = from;
+    this.choice.to = to;
     this.requestAll();
   }
 
@@ -305,26 +308,26 @@ class RunSection {
       min: '0',
       max: '0.99',
       step: '0.01',
-      value: String(this.ui.live.smoothing),
-      'aria-valuetext': `smoothing ${this.ui.live.smoothing}`,
+      value: String(this.choice.smoothing),
+      'aria-valuetext': `smoothing ${this.choice.smoothing}`,
     });
     const value = el(
       'output',
       { for: smoothingId, class: 'smoothing-value' },
-      this.ui.live.smoothing.toFixed(2),
+      this.choice.smoothing.toFixed(2),
     );
     slider.addEventListener('input', () => {
       const v = Math.min(0.99, Math.max(0, Number(slider.value)));
-      this.ui.live.smoothing = v;
+      this.choice.smoothing = v;
       value.textContent = v.toFixed(2);
       slider.setAttribute('aria-valuetext', `smoothing ${v.toFixed(2)}`);
       window.clearTimeout(this.timer);
       this.timer = window.setTimeout(() => this.requestAll(), REQUEST_DEBOUNCE_MS);
     });
     const log = el('vscode-checkbox', { label: 'Log scale for losses', 'data-control': 'log' });
-    if (this.ui.live.logLoss) log.setAttribute('checked', '');
+    if (this.choice.logLoss) log.setAttribute('checked', '');
     log.addEventListener('change', () => {
-      this.ui.live.logLoss = (log as HTMLElement & { checked: boolean }).checked;
+      this.choice.logLoss = (log as HTMLElement & { checked: boolean }).checked;
       this.persist();
       if (this.frame) {
         const f = this.frame;

@@ -1,10 +1,11 @@
 // The comparison: the panel's seed groups beside the latest group of every other config on the same
 // dataset (their curves), and the table `mla compare` builds over the same runs at the split, epoch and
-// reference the webview asks for; both sent again (debounced) when one of their runs changes.
+// reference the webview asks for, over the configs it did not remove; both sent again (debounced) when one of their runs changes.
 
 import type { RunInfo } from '../../../core/runs/reader';
 import type { CompareGroup, WebviewToHost } from '../../../protocol/dashboard';
 import { compareGroups } from '../compareData';
+import { shownGroups } from '../../../shared/shownGroups';
 import { compareTableFor, type CompareTableRequest } from '../compareTable';
 import { runsOf, type ViewContext, type ViewController } from './controller';
 
@@ -16,6 +17,8 @@ export class CompareController implements ViewController {
   private signature = '';
   /** The table the webview last asked for; none until it asks. */
   private request: CompareTableRequest | null = null;
+  /** Keys of the seed groups the webview took out of the comparison: the table leaves their runs out. */
+  private removed: readonly string[] = [];
 
   constructor(private readonly context: ViewContext) {}
 
@@ -35,7 +38,8 @@ export class CompareController implements ViewController {
   async handle(message: WebviewToHost): Promise<boolean> {
     if (message.type !== 'requestCompareTable') return false;
     this.request = { metric: message.metric, epoch: message.epoch, reference: message.reference };
-    this.sendTable(message.requestId, this.comparedRuns(this.groups()));
+    this.removed = message.removed ?? [];
+    this.sendTable(message.requestId, this.groups());
     return true;
   }
 
@@ -65,11 +69,13 @@ export class CompareController implements ViewController {
     if (signature === this.signature) return;
     this.signature = signature;
     this.context.transport.post({ type: 'compareData', groups });
-    this.sendTable(null, this.comparedRuns(groups));
+    this.sendTable(null, groups);
   }
 
-  private sendTable(requestId: number | null, runs: RunInfo[]): void {
+  /** `groups`: all of the comparison's; the table leaves out those the webview removed. */
+  private sendTable(requestId: number | null, groups: CompareGroup[]): void {
     if (!this.request) return;
+    const runs = this.comparedRuns(shownGroups(groups, this.removed));
     this.context.transport.post({ type: 'compareTable', requestId, ...compareTableFor(runs, this.request) });
   }
 }

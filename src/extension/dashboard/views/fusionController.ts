@@ -1,21 +1,39 @@
 // The fusion inspector: the run's fusion.jsonl (best epoch), and on request a kept checkpoint re-evaluated
 // by `mla eval` in a child process, with progress, cancel, and answers tagged with the request's id.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpoints } from '../../../core/runs/checkpoint';
 import { classNamesOf } from '../../../core/runs/class-names';
 import { readFusionFile } from '../../../core/runs/fusion-file';
 import { RUN_FILES } from '../../../core/runs/paths';
-import type { EvalState, FusionSource, WebviewToHost } from '../../../protocol/dashboard';
+import type { RunInfo } from '../../../core/runs/reader';
+import type { EvalState, FusionRecord, FusionSource, WebviewToHost } from '../../../protocol/dashboard';
 import { resolveNodeRuntime } from '../../nodeRuntime';
 import { toRunView } from '../../runView';
 import { readSettings } from '../../settings';
 import { CheckpointEval, EvalCancelled } from '../evalRunner';
 import { runsOf, type ViewContext, type ViewController } from './controller';
 
+/** The best validation epoch: the one fusion.jsonl was written for. */
+function bestEpochOf(run: RunInfo | undefined): number | null {
+  return run?.summary?.fusion.epoch ?? run?.epochs.filter((e) => e.best).at(-1)?.epoch ?? null;
+}
+
+/** A finished evaluation, kept so that a webview rebuilt after a tab switch gets it again at once. */
+interface EvalAnswer {
+  epoch: number;
+  /** The checkpoint folder's modification time: a resumed run may rewrite the epoch's checkpoint. */
+  version: number;
+  source: FusionSource;
+  records: FusionRecord[];
+}
+
 export class FusionController implements ViewController {
   private readonly evals = new Map<string, CheckpointEval>();
+  /** The last evaluation of each run. */
+  private readonly answers = new Map<string, EvalAnswer>();
 
   constructor(private readonly context: ViewContext) {}
 
@@ -33,7 +51,7 @@ export class FusionController implements ViewController {
         this.sendFusionFile(message.runDir);
         return true;
       case 'evalCheckpoint':
-        await this.evaluate(message.requestId, message.runDir, message.epoch);
+        await this.evaluate(message.requestId, message.runDir, message.epoch, message.reuse === true);
         return true;
       case 'cancelEval':
         this.evals.get(message.runDir)?.cancel();
@@ -60,7 +78,7 @@ export class FusionController implements ViewController {
       );
       return;
     }
-    const epoch = run?.summary?.fusion.epoch ?? run?.epochs.filter((e) => e.best).at(-1)?.epoch ?? 0;
+    const epoch = bestEpochOf(run) ?? 0;
     this.context.transport.post({
       type: 'fusionRecords',
       requestId: null,
@@ -87,26 +105,46 @@ export class FusionController implements ViewController {
       perSample: run?.summary?.fusion.perSample ?? fusionType === 'entropy',
       classes: classNamesOf(run?.resolved ?? null, classCount),
       checkpoints: listCheckpoints(runDir).map((c) => c.epoch),
+      bestEpoch: bestEpochOf(run),
       scores,
     };
   }
 
-  private async evaluate(requestId: number, runDir: string, epoch: number): Promise<void> {
+  private async evaluate(requestId: number, runDir: string, epoch: number, reuse: boolean): Promise<void> {
     const post = this.context.transport;
+    const progress = (state: EvalState, message: string) =>
+      post.post({ type: 'evalProgress', requestId, runDir, epoch, state, message });
+    // A refusal is a notice and also the request's end, so a webview waiting for it (one restoring the
+    // checkpoint it showed before a tab switch) falls back to the best epoch's records.
+    const refuse = (message: string) => {
+      post.notice('error', message);
+      progress('failed', message);
+    };
     if (!vscode.workspace.isTrusted) {
-      post.notice(
-        'error',
+      refuse(
         'Evaluating a checkpoint is disabled in Restricted Mode: it runs a process. Trust the workspace to evaluate.',
       );
       return;
     }
-    if (!listCheckpoints(runDir).some((c) => c.epoch === epoch)) {
-      post.notice('error', `Epoch ${epoch} has no kept checkpoint.`);
+    const checkpoint = listCheckpoints(runDir).find((c) => c.epoch === epoch);
+    if (!checkpoint) {
+      refuse(`Epoch ${epoch} has no kept checkpoint.`);
+      return;
+    }
+    const version = modifiedAt(checkpoint.dir);
+    const kept = this.answers.get(runDir);
+    if (reuse && kept && kept.epoch === epoch && kept.version === version) {
+      progress('done', `Epoch ${epoch} evaluated.`);
+      // The list of checkpoints and the best epoch may have moved on since (a run still training).
+      const source = {
+        ...kept.source,
+        checkpoints: listCheckpoints(runDir).map((c) => c.epoch),
+        bestEpoch: bestEpochOf(this.context.store.get(runDir)),
+      };
+      post.post({ type: 'fusionRecords', requestId, source, records: kept.records });
       return;
     }
     this.evals.get(runDir)?.cancel();
-    const progress = (state: EvalState, message: string) =>
-      post.post({ type: 'evalProgress', requestId, runDir, epoch, state, message });
     let runtime;
     try {
       runtime = await resolveNodeRuntime(readSettings().nodePath);
@@ -126,16 +164,13 @@ export class FusionController implements ViewController {
     try {
       const result = await job.result;
       progress('done', `Epoch ${epoch} evaluated in ${seconds().toFixed(1)} s.`);
-      post.post({
-        type: 'fusionRecords',
-        requestId,
-        source: this.source(runDir, result.epoch, 'eval', result.records[0]?.fused.length ?? 0, {
-          val: result.val,
-          test: result.test,
-          partial: result.partial,
-        }),
-        records: result.records,
+      const source = this.source(runDir, result.epoch, 'eval', result.records[0]?.fused.length ?? 0, {
+        val: result.val,
+        test: result.test,
+        partial: result.partial,
       });
+      this.answers.set(runDir, { epoch, version, source, records: result.records });
+      post.post({ type: 'fusionRecords', requestId, source, records: result.records });
     } catch (error) {
       if (error instanceof EvalCancelled) progress('cancelled', 'Evaluation cancelled.');
       else progress('failed', (error as Error).message);
@@ -143,5 +178,13 @@ export class FusionController implements ViewController {
       clearInterval(ticker);
       if (this.evals.get(runDir) === job) this.evals.delete(runDir);
     }
+  }
+}
+
+function modifiedAt(dir: string): number {
+  try {
+    return fs.statSync(dir).mtimeMs;
+  } catch {
+    return NaN;
   }
 }
