@@ -3,6 +3,7 @@
 // the comparison unfair, so it is refused with what differs.
 
 import { missingRatesOf } from '../data/missing';
+import { METHOD_OPTION_BLOCKS } from '../config/method-blocks';
 import type { RunInfo } from '../runs/reader';
 import type { RunConfigRecord } from '../runs/run-config';
 
@@ -11,10 +12,7 @@ const FREE_KEYS = new Set([
   'name',
   'method',
   'mla',
-  'ogm',
-  'gblending',
-  'mmpareto',
-  'reconboost',
+  ...Object.keys(METHOD_OPTION_BLOCKS),
   'run',
   'seeds',
   'backend',

@@ -26,6 +26,7 @@ import { estimateMemory, memoryProblem } from './memoryEstimate';
 import { rawEncoderFor, resolveEncoder, resolveOptimizer } from './resolve';
 import { didYouMean, editDistance, quoteList } from './suggest';
 import type { Diagnostic, DiagnosticFix, EncoderConfig, EncoderType } from './types';
+import { METHOD_OPTION_BLOCKS } from './method-blocks';
 
 type Obj = Record<string, unknown>;
 
@@ -349,31 +350,11 @@ function checkMethodKeys(r: Reporter, config: Obj): void {
       true,
     );
   }
-  if (method !== 'ogm-ge' && 'ogm' in config) {
+  for (const [block, owner] of Object.entries(METHOD_OPTION_BLOCKS)) {
+    if (method === owner || !(block in config)) continue;
     r.reportIgnored(
-      '/ogm',
-      `the 'ogm' block is ignored with method '${method}' (it configures method 'ogm-ge')`,
-      true,
-    );
-  }
-  if (method !== 'mmpareto' && 'mmpareto' in config) {
-    r.reportIgnored(
-      '/mmpareto',
-      `the 'mmpareto' block is ignored with method '${method}' (it configures method 'mmpareto')`,
-      true,
-    );
-  }
-  if (method !== 'gblending' && 'gblending' in config) {
-    r.reportIgnored(
-      '/gblending',
-      `the 'gblending' block is ignored with method '${method}' (it configures method 'gblending')`,
-      true,
-    );
-  }
-  if (method !== 'reconboost' && 'reconboost' in config) {
-    r.reportIgnored(
-      '/reconboost',
-      `the 'reconboost' block is ignored with method '${method}' (it configures method 'reconboost')`,
+      `/${block}`,
+      `the '${block}' block is ignored with method '${method}' (it configures method '${owner}')`,
       true,
     );
   }
