@@ -55,7 +55,7 @@ if [ "$status" -eq 0 ]; then
   node --import tsx test/integration/run.ts 2>&1 | tee "$results/integration.log" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
-  echo "== ui: the dashboard in Chromium, dark and light themes (screenshots in test/ui/artifacts/)"
+  echo "== ui: the dashboard in Chromium, dark, light and high-contrast themes (screenshots in test/ui/artifacts/)"
   node --import tsx test/ui/run.ts 2>&1 | tee "$results/ui.log" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
