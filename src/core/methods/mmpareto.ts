@@ -18,6 +18,7 @@ import { applyUpdates } from './apply-updates';
 import { type JointStepTotals } from './joint';
 import { fusedStepFigures, fusedTrainRecord } from './means';
 import { concatHeadPrediction, headSliceLogits } from './concat-head';
+import { EpochSums } from './epoch-sums';
 import { countPresent, presenceColumn } from './presence';
 import {
   FUSED_TOTALS_KEY,
@@ -184,79 +185,21 @@ export function mmparetoStep(
   });
 }
 
-const COSINE_SUM_TENSOR = 'mmpareto/cosine-sum';
-const CONFLICT_SUM_TENSOR = 'mmpareto/conflict-sum';
-const COUNT_TENSOR = 'mmpareto/batches';
-
-/**
- * The epoch's conflict rate and mean cosine per modality, over the batches that combined its gradients; summed
- * on the device, read once per epoch, and carried by a mid-epoch checkpoint so a resumed run records the same.
- */
-class ConflictMeans {
-  private cosine: tf.Tensor1D | null = null;
-  private conflict: tf.Tensor1D | null = null;
-  private counts: number[] = [];
-
-  add(cosine: tf.Tensor1D, conflict: tf.Tensor1D, combined: boolean[]): void {
-    const [oldCos, oldConflict] = [this.cosine, this.conflict];
-    this.cosine = oldCos ? (tf.add(oldCos, cosine) as tf.Tensor1D) : tf.clone(cosine);
-    this.conflict = oldConflict ? (tf.add(oldConflict, conflict) as tf.Tensor1D) : tf.clone(conflict);
-    tf.dispose([oldCos, oldConflict, cosine, conflict].filter((t): t is tf.Tensor1D => t !== null));
-    this.counts = combined.map((c, i) => (this.counts[i] ?? 0) + (c ? 1 : 0));
-  }
-
-  async take(order: readonly string[]): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    if (this.cosine && this.conflict) {
-      const [cosine, conflict] = await Promise.all([this.cosine.data(), this.conflict.data()]);
-      order.forEach((m, i) => {
-        const n = this.counts[i];
-        if (n === 0) return;
-        out[`mmpareto/conflict/${m}`] = conflict[i] / n;
-        out[`mmpareto/cosine/${m}`] = cosine[i] / n;
-      });
-    }
-    this.dispose();
-    return out;
-  }
-
-  async read(): Promise<NamedTensor[]> {
-    if (!this.cosine || !this.conflict) return [];
-    const [cosine, conflict] = await Promise.all([this.cosine.data(), this.conflict.data()]);
-    const shape = this.cosine.shape;
-    return [
-      { name: COSINE_SUM_TENSOR, shape, values: Float32Array.from(cosine) },
-      { name: CONFLICT_SUM_TENSOR, shape, values: Float32Array.from(conflict) },
-      { name: COUNT_TENSOR, shape, values: Float32Array.from(this.counts) },
-    ];
-  }
-
-  load(tensors: Map<string, NamedTensor>, modalities: number, where: string): void {
-    this.dispose();
-    const found = [COSINE_SUM_TENSOR, CONFLICT_SUM_TENSOR, COUNT_TENSOR].map((n) => tensors.get(n));
-    if (found.every((t) => !t)) return;
-    const [cosine, conflict, counts] = found;
-    if (!cosine || !conflict || !counts || found.some((t) => t!.values.length !== modalities)) {
-      throw new Error(
-        `${where}: the MMPareto conflict sums are incomplete (expected ${modalities} per tensor)`,
-      );
-    }
-    this.cosine = tf.tensor1d(cosine.values);
-    this.conflict = tf.tensor1d(conflict.values);
-    this.counts = Array.from(counts.values);
-  }
-
-  dispose(): void {
-    tf.dispose([this.cosine, this.conflict].filter((t): t is tf.Tensor1D => t !== null));
-    this.cosine = null;
-    this.conflict = null;
-    this.counts = [];
-  }
-}
+/** The conflict rate and mean cosine per modality, over the batches that combined its gradients. */
+const CONFLICT_SUMS = {
+  prefix: 'mmpareto',
+  series: [
+    { name: 'conflict', tensor: 'mmpareto/conflict-sum' },
+    { name: 'cosine', tensor: 'mmpareto/cosine-sum' },
+  ],
+  countTensor: 'mmpareto/batches',
+  perModalityCount: true,
+  what: 'MMPareto conflict sums',
+} as const;
 
 class MmparetoTrainer implements MethodTrainer {
   readonly totalsKeys: readonly string[];
-  private readonly means = new ConflictMeans();
+  private readonly means = new EpochSums(CONFLICT_SUMS);
 
   constructor(private readonly setup: MethodSetup) {
     this.totalsKeys = [...setup.data.modalities.map((m) => m.name), FUSED_TOTALS_KEY];
@@ -280,8 +223,7 @@ class MmparetoTrainer implements MethodTrainer {
     });
     tf.dispose([...xs, y, ...masks.filter((mk): mk is tf.Tensor2D => mk !== null)]);
     this.means.add(
-      t.cosine,
-      t.conflict,
+      [t.conflict, t.cosine],
       present.map((p) => p > 0),
     );
     return fusedStepFigures(

@@ -18,6 +18,7 @@ import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
 import { concatHeadPrediction, headSliceLogits } from './concat-head';
+import { EpochSums } from './epoch-sums';
 import { type JointStepTotals } from './joint';
 import { fusedStepFigures, fusedTrainRecord } from './means';
 import { MODALITY_SEED_STRIDE } from './mla';
@@ -148,80 +149,22 @@ export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput)
   });
 }
 
-const RHO_SUM_TENSOR = 'ogm/rho-sum';
-const K_SUM_TENSOR = 'ogm/k-sum';
-const BATCHES_TENSOR = 'ogm/batches';
-
-/**
- * The epoch's mean ρ and k per modality, summed on the device and read once per epoch. A checkpoint taken
- * inside an epoch carries the sums so far, so a resumed run records the same means as an uninterrupted one.
- */
-class CoefficientMeans {
-  private rho: tf.Tensor1D | null = null;
-  private k: tf.Tensor1D | null = null;
-  private batches = 0;
-
-  add(rho: tf.Tensor1D, k: tf.Tensor1D): void {
-    const [oldRho, oldK] = [this.rho, this.k];
-    this.rho = oldRho ? (tf.add(oldRho, rho) as tf.Tensor1D) : tf.clone(rho);
-    this.k = oldK ? (tf.add(oldK, k) as tf.Tensor1D) : tf.clone(k);
-    tf.dispose([oldRho, oldK, rho, k].filter((t): t is tf.Tensor1D => t !== null));
-    this.batches++;
-  }
-
-  async take(order: readonly string[]): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    if (this.rho && this.k) {
-      const [rho, k] = await Promise.all([this.rho.data(), this.k.data()]);
-      order.forEach((m, i) => {
-        out[`ogm/rho/${m}`] = rho[i] / this.batches;
-        out[`ogm/k/${m}`] = k[i] / this.batches;
-      });
-    }
-    this.dispose();
-    return out;
-  }
-
-  /** The sums so far (none between epochs). */
-  async read(): Promise<NamedTensor[]> {
-    if (!this.rho || !this.k) return [];
-    const [rho, k] = await Promise.all([this.rho.data(), this.k.data()]);
-    const shape = this.rho.shape;
-    return [
-      { name: RHO_SUM_TENSOR, shape, values: Float32Array.from(rho) },
-      { name: K_SUM_TENSOR, shape, values: Float32Array.from(k) },
-      { name: BATCHES_TENSOR, shape: [1], values: Float32Array.of(this.batches) },
-    ];
-  }
-
-  load(tensors: Map<string, NamedTensor>, modalities: number, where: string): void {
-    this.dispose();
-    const rho = tensors.get(RHO_SUM_TENSOR);
-    const k = tensors.get(K_SUM_TENSOR);
-    const batches = tensors.get(BATCHES_TENSOR);
-    if (!rho && !k && !batches) return;
-    if (!rho || !k || !batches || rho.values.length !== modalities || k.values.length !== modalities) {
-      throw new Error(
-        `${where}: the OGM-GE coefficient sums are incomplete (expected ${modalities} per tensor)`,
-      );
-    }
-    this.rho = tf.tensor1d(rho.values);
-    this.k = tf.tensor1d(k.values);
-    this.batches = batches.values[0];
-  }
-
-  dispose(): void {
-    tf.dispose([this.rho, this.k].filter((t): t is tf.Tensor1D => t !== null));
-    this.rho = null;
-    this.k = null;
-    this.batches = 0;
-  }
-}
+/** ρ and k per modality, every batch counted for every modality. */
+const OGM_SUMS = {
+  prefix: 'ogm',
+  series: [
+    { name: 'rho', tensor: 'ogm/rho-sum' },
+    { name: 'k', tensor: 'ogm/k-sum' },
+  ],
+  countTensor: 'ogm/batches',
+  perModalityCount: false,
+  what: 'OGM-GE coefficient sums',
+} as const;
 
 class OgmTrainer implements MethodTrainer {
   readonly totalsKeys: readonly string[];
   private readonly options: OgmConfig;
-  private readonly coefficients = new CoefficientMeans();
+  private readonly coefficients = new EpochSums(OGM_SUMS);
 
   constructor(private readonly setup: MethodSetup) {
     this.totalsKeys = [...setup.data.modalities.map((m) => m.name), FUSED_TOTALS_KEY];
@@ -250,7 +193,10 @@ class OgmTrainer implements MethodTrainer {
       noise: this.options.noise,
     });
     tf.dispose([...xs, y, ...masks.filter((mk): mk is tf.Tensor2D => mk !== null)]);
-    this.coefficients.add(t.rho, t.k);
+    this.coefficients.add(
+      [t.rho, t.k],
+      present.map(() => true),
+    );
     return fusedStepFigures(
       t,
       data.modalities.map((m) => m.name),
