@@ -105,7 +105,7 @@ if [ -z "$BUNDLE" ]; then
 fi
 
 # ---- the Vulkan loader and what NVIDIA's ICD links: the system's, else the bundle's .debs, else apt
-have_so() { ldconfig -p 2>/dev/null | grep -q "$1 " || { for d in ${LD_LIBRARY_PATH//:/ }; do [ -e "$d/$1" ] && return 0; done; return 1; }; }
+have_so() { ldconfig -p 2>/dev/null | grep "$1 " >/dev/null || { for d in ${LD_LIBRARY_PATH//:/ }; do [ -e "$d/$1" ] && return 0; done; return 1; }; }
 need_so() { # soname deb
   have_so "$1" && return 0
   local deb

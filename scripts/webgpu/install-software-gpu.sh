@@ -23,7 +23,9 @@ mesa_major() {
   echo "${v%%.*}"
 }
 
-have_loader() { ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; }
+# grep reads the whole list (no -q): under pipefail, grep -q quitting early makes ldconfig die of SIGPIPE and
+# the check fail although the loader is there.
+have_loader() { ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1 ' >/dev/null; }
 have_icd() { compgen -G "$ICD_GLOB" >/dev/null; }
 
 if [ "$(mesa_major)" -ge "$MIN_MESA_MAJOR" ] && have_loader && have_icd; then
