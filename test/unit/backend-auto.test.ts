@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { AUTO_CANDIDATES, selectBackend } from '../../src/core/backend/select';
 import type { AttemptResult } from '../../src/core/backend/types';
 import type { BackendName, ResolvedConfig } from '../../src/core/config/types';
+import { trainingMethodNames } from '../../src/core/methods';
 import { validateConfig } from '../../src/core/config/validate';
 import { writeExampleProject } from '../../src/core/data/exampleProject';
 import { loadRunDataset } from '../../src/core/train/runner';
@@ -174,6 +175,28 @@ test('the step probe trains the run’s own model: a real figure on wasm and cpu
       assert.equal(tf.memory().numTensors, before, `${backend}: the probe leaves no tensor behind`);
     }
     await selectBackend('wasm');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the step probe trains with every method’s own step and head, leaving no tensor behind', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mla-probe-methods-'));
+  try {
+    const project = await writeExampleProject(dir, null);
+    const file = project.configs[0];
+    const base = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    await selectBackend('wasm');
+    for (const method of trainingMethodNames()) {
+      const text = JSON.stringify({ ...base, method });
+      const config = (await validateConfig(text, file)).config as ResolvedConfig;
+      assert.equal(config.method, method);
+      const measure = stepMeasureFor(config, probeShapes(config, await loadRunDataset(config)));
+      const before = tf.memory().numTensors;
+      const ms = await measure('wasm', 50);
+      assert.ok(Number.isFinite(ms) && ms > 0, `${method}: ${ms} ms/step`);
+      assert.equal(tf.memory().numTensors, before, `${method}: the probe leaves no tensor behind`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

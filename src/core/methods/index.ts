@@ -24,4 +24,9 @@ export function trainingMethod(name: Method): TrainingMethod {
   return METHODS[name];
 }
 
+/** Every method's config name, in the registry's order. */
+export function trainingMethodNames(): Method[] {
+  return Object.keys(METHODS) as Method[];
+}
+
 export type { TrainingMethod } from './types';

@@ -1,20 +1,19 @@
 // How `auto` measures a backend: the run's own model (its encoders, head, optimizer, method and HGM) takes
-// full training steps on a batch of the run's shapes, filled with synthetic values (speed does not depend on
-// them), first a couple of warm-up steps (a GPU compiles its shaders for each new shape there), then timed ones
-// until the budget is spent. Each step ends with an asynchronous read of its loss, so the time includes the
-// device finishing its work.
+// full training steps of the run's own method on a batch of the run's shapes, filled with synthetic values
+// (speed does not depend on them), first a couple of warm-up steps (a GPU compiles its shaders for each new
+// shape there), then timed ones until the budget is spent. Each step ends with an asynchronous read of its
+// loss, so the time includes the device finishing its work.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ResolvedConfig } from '../config/types';
 import type { StepMeasure } from '../backend/types';
 import type { Dataset } from '../data/types';
-import { HgmProjector } from '../mla/hgm';
-import { createOptimizer } from '../optim/optimizer';
+import { trainingMethod } from '../methods';
+import type { MethodTrainer } from '../methods/types';
+import { createOptimizer, type Optimizer } from '../optim/optimizer';
 import { Rng } from '../util/random';
+import { RowGatherer } from './batches';
 import { Network } from './network';
-import type { PreparedModality } from './prepare';
-import { jointStep } from '../methods/joint';
-import { MODALITY_SEED_STRIDE, mlaStep } from '../methods/mla';
-import type { StepSums } from '../methods/types';
+import type { PreparedData, PreparedModality } from './prepare';
 
 const WARMUP_STEPS = 2;
 const MAX_TIMED_STEPS = 8;
@@ -77,76 +76,81 @@ export async function timeSteps(
   return timed[Math.floor(timed.length / 2)];
 }
 
+/**
+ * One batch of the run's shapes trained by the run's own method: each method builds its own head (unimodal
+ * heads, G-Blending's extra heads, ReconBoost's stages…), so a step of any other method would not fit the network.
+ */
 class StepProbe {
   private readonly net: Network;
-  private readonly optimizer;
-  private readonly projector: HgmProjector | null;
-  private readonly xs: tf.Tensor[];
-  private readonly y: tf.Tensor2D;
+  private readonly optimizer: Optimizer;
+  private readonly trainer: MethodTrainer;
+  private readonly rows: Int32Array;
   private stepIndex = 0;
 
   constructor(
     private readonly config: ResolvedConfig,
-    private readonly shapes: ProbeShapes,
+    shapes: ProbeShapes,
   ) {
     const rng = Rng.fromSeed(0, 'step-probe');
-    const prepared: PreparedModality[] = shapes.modalities.map((m) => {
+    // Twice the batch, with labels cycling through the classes: methods that hold out part of train (G-Blending)
+    // or stratify by class find rows of every class on both sides.
+    const n = 2 * shapes.batch;
+    const modalities: PreparedModality[] = shapes.modalities.map((m) => {
       const sampleSize = m.sampleShape.reduce((a, b) => a * b, 1);
-      const features = new Float32Array(shapes.batch * sampleSize);
+      const features = new Float32Array(n * sampleSize);
       for (let i = 0; i < features.length; i++) features[i] = rng.nextU32() / 2 ** 31 - 1;
       return {
         name: m.name,
         sampleShape: m.sampleShape,
         sampleSize,
         features,
-        present: new Uint8Array(shapes.batch).fill(1),
+        present: new Uint8Array(n).fill(1),
         hasMissing: false,
         scaler: { mode: 'none', shift: [], scale: [] },
       };
     });
-    this.net = Network.build(config, prepared, shapes.classes, 0);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = i % shapes.classes;
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const data: PreparedData = {
+      classes: Array.from({ length: shapes.classes }, (_, c) => String(c)),
+      labels,
+      modalities,
+      train: all,
+      val: new Int32Array(0),
+      test: new Int32Array(0),
+    };
+    this.rows = all.subarray(0, shapes.batch);
+    this.net = Network.build(config, modalities, shapes.classes, 0);
     this.optimizer = createOptimizer(config.training.optimizer);
-    const isMla = config.method === 'mla';
-    this.projector =
-      isMla && config.mla.hgm.mode !== 'off' ? new HgmProjector(config.model.featureDim) : null;
-    this.xs = prepared.map((m) => tf.tensor(m.features, [shapes.batch, ...m.sampleShape], 'float32'));
-    const oneHot = new Float32Array(shapes.batch * shapes.classes);
-    for (let i = 0; i < shapes.batch; i++) oneHot[i * shapes.classes + (i % shapes.classes)] = 1;
-    this.y = tf.tensor2d(oneHot, [shapes.batch, shapes.classes]);
+    try {
+      this.trainer = trainingMethod(config.method).trainer({
+        config,
+        seed: 0,
+        data,
+        net: this.net,
+        optimizer: this.optimizer,
+        gatherers: modalities.map((m) => new RowGatherer(m)),
+      });
+    } catch (error) {
+      this.net.dispose();
+      this.optimizer.dispose();
+      throw error;
+    }
   }
 
   async step(): Promise<void> {
     const b = this.stepIndex++;
-    const sums: StepSums[] = [];
-    if (this.config.method === 'mla') {
-      const hgm = this.projector ? { projector: this.projector, mode: this.config.mla.hgm.mode } : null;
-      this.shapes.modalities.forEach((m, k) => {
-        sums.push(
-          mlaStep(this.net, this.optimizer, hgm, {
-            modality: m.name,
-            x: this.xs[k],
-            y: this.y,
-            lr: this.config.training.optimizer.lr,
-            batch: b,
-            batches: 1000,
-            seed: (b + k * MODALITY_SEED_STRIDE) >>> 0,
-            quirkEncoders: [],
-          }),
-        );
-      });
-    } else {
-      const masks = this.xs.map(() => null);
-      const t = jointStep(this.net, this.optimizer, {
-        xs: this.xs,
-        masks,
-        y: this.y,
-        lr: this.config.training.optimizer.lr,
-        seed: b,
-      });
-      sums.push(t, ...t.unimodal);
-    }
+    const figures = this.trainer.trainBatch({
+      rows: this.rows,
+      epoch: 0,
+      batch: b,
+      batches: 1000,
+      lr: this.config.training.optimizer.lr,
+      seed: b,
+    });
     // The fast path's figures are numbers already; a device scalar is read so the time includes the device.
-    const onDevice = sums
+    const onDevice = figures
       .flatMap((t) => [t.lossSum, t.correct])
       .filter((v): v is tf.Scalar => typeof v !== 'number');
     if (onDevice.length > 0) await onDevice[0].data();
@@ -154,9 +158,8 @@ class StepProbe {
   }
 
   dispose(): void {
+    this.trainer.dispose();
     this.net.dispose();
     this.optimizer.dispose();
-    this.projector?.dispose();
-    tf.dispose([...this.xs, this.y]);
   }
 }
