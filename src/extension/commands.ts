@@ -12,7 +12,7 @@ import type { RunInfo } from '../core/runs/reader';
 import { deleteRunFolder } from '../core/runs/delete-run';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
-import { COMMANDS, WALKTHROUGH_ID, type CommandId } from './commandIds';
+import { COMMANDS, OPEN_WALKTHROUGH, type CommandId } from './commandIds';
 import { CREATE_SPLITS_COMMAND } from './configCodeActions';
 import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
@@ -294,15 +294,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (refusedForEditor(file)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
     }),
-    register(COMMANDS.openDocs, async () => {
-      // The user guide ships in the .vsix; its links to the other docs/ pages work in the preview.
+    // Open Docs and Get Started both open the walkthrough: VS Code's place for a product's guide.
+    register(COMMANDS.openDocs, openWalkthrough),
+    register(COMMANDS.getStarted, openWalkthrough),
+    register(COMMANDS.openGuide, async () => {
+      // The full guide ships in the .vsix; its links to the other docs/ pages work in the preview.
       const guide = vscode.Uri.joinPath(deps.context.extensionUri, 'docs', 'guide.md');
       await vscode.commands.executeCommand('markdown.showPreview', guide);
     }),
-    register(COMMANDS.getStarted, async () => {
-      await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
-    }),
   ];
+}
+
+async function openWalkthrough(): Promise<void> {
+  await vscode.commands.executeCommand(OPEN_WALKTHROUGH.command, ...OPEN_WALKTHROUGH.args);
 }
 
 function activeConfig(): vscode.Uri | undefined {
