@@ -1,0 +1,63 @@
+// What a screen reader says for a run explorer row (runAccessibleLabel in src/extension/runView.ts): config,
+// seed, state and fused test accuracy, over real run folders.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { readRun } from '../../src/core/runs/reader';
+import type { RunWriter } from '../../src/core/runs/writer';
+import { runAccessibleLabel } from '../../src/extension/runView';
+import { tempDir } from '../support/training';
+import { writeRun } from './explorer-fixtures';
+
+let runsDir: string;
+const writers: RunWriter[] = [];
+
+beforeEach(() => {
+  runsDir = tempDir('explorer-labels');
+});
+
+afterEach(() => {
+  for (const w of writers.splice(0)) w.close();
+  fs.rmSync(runsDir, { recursive: true, force: true });
+});
+
+async function labelOf(spec: Parameters<typeof writeRun>[1], slurm: 'queued' | 'running' | null = null) {
+  const writer = writeRun(runsDir, spec);
+  writers.push(writer);
+  return runAccessibleLabel(await readRun(writer.dir), slurm);
+}
+
+describe('a run row’s accessible label', () => {
+  it('names config, seed, state and fused test accuracy', async () => {
+    const spec = { config: 'example-mla', seed: 1, group: 'g1', state: 'completed' } as const;
+    assert.equal(
+      await labelOf({ ...spec, fused: [0.9, 0.974] }),
+      'example-mla seed 1, completed, fused 97.4%',
+    );
+  });
+
+  it('says the epoch of a running run, and that a run without epochs has no accuracy yet', async () => {
+    const spec = { config: 'example-joint', group: 'g1', state: 'running' } as const;
+    assert.equal(
+      await labelOf({ ...spec, seed: 2, fused: [0.5, 0.61, 0.633] }),
+      'example-joint seed 2, running at epoch 3/10, fused 63.3%',
+    );
+    assert.equal(
+      await labelOf({ ...spec, seed: 3, fused: [] }),
+      'example-joint seed 3, running at epoch 0/10, no accuracy yet',
+    );
+  });
+
+  it('says where a stopped run stopped, and what Slurm says of a task its folder has not caught up with', async () => {
+    const spec = { config: 'example-mla', group: 'g2', fused: [0.42, 0.48] } as const;
+    assert.equal(
+      await labelOf({ ...spec, seed: 4, state: 'stopped' }),
+      'example-mla seed 4, stopped at epoch 2/10, fused 48.0%',
+    );
+    assert.equal(
+      await labelOf({ ...spec, seed: 5, state: 'stopped' }, 'queued'),
+      'example-mla seed 5, queued in Slurm, fused 48.0%',
+    );
+  });
+});
