@@ -21,6 +21,7 @@ import {
   methodOf,
   pct,
   runAccessibleLabel,
+  seedGroupAccessibleLabel,
   shownAccuracy,
   stateText,
 } from './runView';
@@ -119,6 +120,10 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
   item.contextValue = 'mla.group';
   item.id = `group:${node.config}:${node.group}`;
   item.tooltip = `${node.config}: ${seeds} launched ${label}`;
+  item.accessibilityInformation = {
+    label: seedGroupAccessibleLabel(node.config, label, node.runs, count, node.best === true),
+    role: 'treeitem',
+  };
   return item;
 }
 

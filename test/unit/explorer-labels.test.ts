@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { readRun } from '../../src/core/runs/reader';
 import type { RunWriter } from '../../src/core/runs/writer';
-import { runAccessibleLabel } from '../../src/extension/runView';
+import { runAccessibleLabel, seedGroupAccessibleLabel } from '../../src/extension/runView';
 import { tempDir } from '../support/training';
 import { writeRun } from './explorer-fixtures';
 
@@ -58,6 +58,27 @@ describe('a run row’s accessible label', () => {
     assert.equal(
       await labelOf({ ...spec, seed: 5, state: 'stopped' }, 'queued'),
       'example-mla seed 5, queued in Slurm, fused 48.0%',
+    );
+  });
+});
+
+describe('a seed group row’s accessible label', () => {
+  it('names config, launch and seed count, and the mean ± std once two seeds have an accuracy', async () => {
+    const spec = { config: 'example-mla', group: 'g1', state: 'completed' } as const;
+    const write = (seed: number, fused: number[]) => {
+      const writer = writeRun(runsDir, { ...spec, seed, fused });
+      writers.push(writer);
+      return readRun(writer.dir);
+    };
+    const [s0, s1, s2] = await Promise.all([write(0, [0.97]), write(1, [0.98]), write(2, [])]);
+    assert.equal(
+      seedGroupAccessibleLabel('example-mla', '1/1/2026', [s0, s2], 2),
+      'example-mla, launched 1/1/2026, 2 seeds',
+    );
+    // Mean 97.5 %, sample std 0.71 points.
+    assert.equal(
+      seedGroupAccessibleLabel('example-mla', 'lr=0.01', [s0, s1, s2], 3, true),
+      'example-mla, launched lr=0.01, 3 seeds, fused 97.5 ± 0.7%, best of the sweep',
     );
   });
 });
