@@ -96,7 +96,7 @@ export class DashboardPanels implements vscode.Disposable {
    * one, else the preview tab (made, or turned to this run).
    */
   preview(runDir: string): DashboardPanel {
-    const state: DashboardState = { view: 'run', runDirs: [runDir], preview: true };
+    const state: DashboardState = { view: 'run', runDirs: [runDir] };
     const key = panelKey(state.view, state.runDirs);
     const step = previewStep(key, this.tabs());
     const pinned = this.panels.get(key);
