@@ -23,7 +23,10 @@ export const COMMANDS = {
   openConfig: 'mla.openConfig',
   showLog: 'mla.showLog',
   refreshRuns: 'mla.refreshRuns',
+  /** The user guide as VS Code shows guides: the walkthrough (the same as Get Started). */
   openDocs: 'mla.openDocs',
+  /** The full user guide (docs/guide.md) in the Markdown preview: the walkthrough's last step links it. */
+  openGuide: 'mla.openGuide',
   getStarted: 'mla.getStarted',
   runSweep: 'mla.runSweep',
   openTaskStderr: 'mla.openTaskStderr',
@@ -34,6 +37,12 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /** The walkthrough package.json contributes, as `workbench.action.openWalkthrough` names it (publisher.name#id). */
 export const WALKTHROUGH_ID = 'mla-studio.mla-studio#mla.gettingStarted';
+
+/** The command and arguments that open the walkthrough (Get Started, Open Docs); `false`: not to the side. */
+export const OPEN_WALKTHROUGH = {
+  command: 'workbench.action.openWalkthrough',
+  args: [WALKTHROUGH_ID, false] as const,
+};
 
 /** VS Code's own command that focuses the run explorer view (`mla.runs`). */
 export const FOCUS_RUNS_VIEW = 'mla.runs.focus';

@@ -7,17 +7,18 @@ import * as vscode from 'vscode';
 import { writeExampleProject } from '../core/data/exampleProject';
 import { refusalToRead } from '../core/io/bounded-read';
 import { LIMITS } from '../core/io/limits';
-import { seedGroupOf, seedGroupsOf } from '../core/runs/groups';
+import { seedGroupsOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { deleteRunFolder } from '../core/runs/delete-run';
 import { activeHolder, describeHolder } from '../core/runs/lock';
 import { RUN_FILES } from '../core/runs/paths';
-import { COMMANDS, WALKTHROUGH_ID, type CommandId } from './commandIds';
+import { COMMANDS, OPEN_WALKTHROUGH, type CommandId } from './commandIds';
 import { CREATE_SPLITS_COMMAND } from './configCodeActions';
 import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
 import { DoubleClicks } from './doubleClick';
+import { clickedRunDir, compareSeedsRuns, runsUnder } from './explorerTargets';
 import { newProjectFromData } from './newProjectWizard';
 import type { SweepStates } from './sweepStates';
 import { slurmStopTargets, stopSlurmTargets } from './sweepStop';
@@ -101,10 +102,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (run) panels.open('run', [run.dir]);
     }),
     register(COMMANDS.previewRun, (arg) => {
-      const run = runOfNode(store, arg);
-      if (!run) return;
-      if (clicks.click(run.dir)) panels.open('run', [run.dir]);
-      else panels.preview(run.dir);
+      const dir = clickedRunDir(isNode(arg) ? arg : undefined, deps.selection?.() ?? []);
+      if (!dir) return;
+      if (clicks.click(dir)) panels.open('run', [dir]);
+      else panels.preview(dir);
     }),
     register(COMMANDS.pinRun, async () => {
       const node = deps.selection?.()[0];
@@ -294,15 +295,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (refusedForEditor(file)) return;
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
     }),
-    register(COMMANDS.openDocs, async () => {
-      // The user guide ships in the .vsix; its links to the other docs/ pages work in the preview.
+    // Open Docs and Get Started both open the walkthrough: VS Code's place for a product's guide.
+    register(COMMANDS.openDocs, openWalkthrough),
+    register(COMMANDS.getStarted, openWalkthrough),
+    register(COMMANDS.openGuide, async () => {
+      // The full guide ships in the .vsix; its links to the other docs/ pages work in the preview.
       const guide = vscode.Uri.joinPath(deps.context.extensionUri, 'docs', 'guide.md');
       await vscode.commands.executeCommand('markdown.showPreview', guide);
     }),
-    register(COMMANDS.getStarted, async () => {
-      await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
-    }),
   ];
+}
+
+async function openWalkthrough(): Promise<void> {
+  await vscode.commands.executeCommand(OPEN_WALKTHROUGH.command, ...OPEN_WALKTHROUGH.args);
 }
 
 function activeConfig(): vscode.Uri | undefined {
@@ -362,7 +367,7 @@ async function runsOf(
   title: string,
 ): Promise<RunInfo[]> {
   const nodes = selected && selected.length > 0 ? selected : arg ? [arg] : [];
-  const runs = nodes.flatMap((n) => runsUnder(n));
+  const runs = nodes.filter(isNode).flatMap(runsUnder);
   if (runs.length > 0) return runs.map((r) => store.get(r.dir) ?? r);
   // Right after activation the first scan may still be running: read the folders before saying "none".
   if (store.all.length === 0) await store.rescan();
@@ -394,26 +399,14 @@ function sweepFileOfNode(arg: NodeArg): vscode.Uri | undefined {
   return sweep && fs.existsSync(sweep.plan.sweepFile) ? vscode.Uri.file(sweep.plan.sweepFile) : undefined;
 }
 
-function runsUnder(node: NodeArg): RunInfo[] {
-  if (!node || node instanceof vscode.Uri || node.kind === 'trial') return [];
-  if (node.kind === 'run') return [node.run];
-  if (node.kind === 'group') return node.runs;
-  return node.groups.flatMap((g) => g.runs);
-}
-
-/** For Compare Seeds: the selected runs, a seed group, or a picked group. */
+/** For Compare Seeds: the selected runs, a config's or a seed group's runs, or a picked group. */
 async function groupRunsOf(
   store: RunStore,
   arg: NodeArg,
   selected: NodeArg[] | undefined,
 ): Promise<RunInfo[]> {
-  const nodes = selected && selected.length > 1 ? selected : arg ? [arg] : [];
-  if (nodes.length === 1 && nodes[0] && !(nodes[0] instanceof vscode.Uri) && nodes[0].kind === 'run') {
-    // One run: compare the seeds launched with it.
-    return seedGroupOf(nodes[0].run, store.all);
-  }
-  const runs = nodes.flatMap((n) => runsUnder(n));
-  if (runs.length > 0) return runs;
+  const chosen = compareSeedsRuns(isNode(arg) ? arg : undefined, selected?.filter(isNode), store.all);
+  if (chosen) return chosen.map((r) => store.get(r.dir) ?? r);
   const groups = seedGroupsOf(store.all);
   if (groups.length === 0) {
     void vscode.window.showInformationMessage('MLA: no runs to compare yet.');

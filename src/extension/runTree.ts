@@ -5,13 +5,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { differingEntries } from '../core/config/defaultsDiff';
-import { groupRunsByConfig, type SeedGroup } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
 import { formatMeanStd } from '../shared/format';
 import { meanStd } from '../shared/stats';
 import { COMMANDS } from './commandIds';
-import type { TrialReport } from '../core/sweep/executors/types';
 import type { RunStore } from './runStore';
+import { buildTree, ExplorerTree, type RunNode, type RunTreeNode, type SeedGroupNode } from './runTreeModel';
 import {
   backendOf,
   durationOf,
@@ -21,42 +20,23 @@ import {
   isResumable,
   methodOf,
   pct,
-  runLabel,
+  runAccessibleLabel,
+  seedGroupAccessibleLabel,
   shownAccuracy,
   stateText,
 } from './runView';
-import type { SweepStates, SweepView } from './sweepStates';
+import type { SweepStates } from './sweepStates';
 import { sweepNodeItem, taskTooltip, trialItem } from './sweepRows';
-import { addSweepTrials, axesLabel, bestGroupIndex, sweepOf, taskContext, type TrialNode } from './sweepTree';
+import { axesLabel, sweepOf, taskContext } from './sweepTree';
 
-export type RunTreeNode = ConfigNode | SeedGroupNode | RunNode | TrialNode;
-
-export interface ConfigNode {
-  kind: 'config';
-  name: string;
-  groups: SeedGroupNode[];
-  /** The sweep this node lists, when it is one (with every trial's state). */
-  sweep?: SweepView;
-}
-
-export interface RunNode {
-  kind: 'run';
-  run: RunInfo;
-  /** The run's trial as its sweep's executor sees it (Slurm's task state, exit reason, stderr file). */
-  task?: TrialReport;
-}
-
-export interface SeedGroupNode extends SeedGroup {
-  kind: 'group';
-  /** A sweep's combination with the best mean metric. */
-  best?: boolean;
-  /** A sweep's trials of this combination without a run folder yet. */
-  trials?: TrialNode[];
-  /** Executor reports of the group's runs, by run folder. */
-  tasks?: Map<string, TrialReport>;
-  /** A sweep's axis values, for a group none of whose trials has a run folder yet. */
-  axes?: Record<string, unknown>;
-}
+export {
+  buildTree,
+  groupChildren,
+  type ConfigNode,
+  type RunNode,
+  type RunTreeNode,
+  type SeedGroupNode,
+} from './runTreeModel';
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
   queued: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.blue')),
@@ -69,78 +49,46 @@ const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
 };
 
 export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunTreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<RunTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private readonly tree: ExplorerTree;
 
   constructor(
     private readonly store: RunStore,
     private readonly sweeps?: SweepStates,
   ) {
-    this.subscriptions = [store.onDidChange(() => this.changed.fire(undefined))];
-    if (sweeps) this.subscriptions.push(sweeps.onDidChange(() => this.changed.fire(undefined)));
+    this.tree = new ExplorerTree(() => buildTree(this.store.all, this.sweeps?.all));
+    this.subscriptions = [store.onDidChange(() => this.refresh())];
+    if (sweeps) this.subscriptions.push(sweeps.onDidChange(() => this.refresh()));
   }
 
   getChildren(node?: RunTreeNode): RunTreeNode[] {
-    if (!node) return buildTree(this.store.all, this.sweeps?.all);
-    if (node.kind === 'config') return node.groups;
-    if (node.kind === 'group') return groupChildren(node);
-    return [];
+    return node ? this.tree.childrenOf(node) : this.tree.roots;
   }
 
   getTreeItem(node: RunTreeNode): vscode.TreeItem {
     if (node.kind === 'config') return node.sweep ? sweepNodeItem(node) : configItem(node.name, node.groups);
     if (node.kind === 'group') return groupItem(node);
     if (node.kind === 'trial') return trialItem(node);
-    return runItem(node.run, node.task);
+    return runItem(node);
   }
 
   getParent(node: RunTreeNode): RunTreeNode | undefined {
-    if (node.kind === 'config') return undefined;
-    const tree = buildTree(this.store.all, this.sweeps?.all);
-    for (const config of tree) {
-      for (const group of config.groups) {
-        if (node.kind === 'group' && group.group === node.group && group.config === node.config)
-          return config;
-        if (node.kind === 'run' && group.runs.some((r) => r.dir === node.run.dir)) return group;
-        if (node.kind === 'trial' && group.trials?.some((t) => t.trial.runId === node.trial.runId))
-          return group;
-      }
-    }
-    return undefined;
+    return this.tree.parentOf(node);
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
-}
 
-export function buildTree(runs: RunInfo[], sweeps: readonly SweepView[] = []): ConfigNode[] {
-  const tree: ConfigNode[] = groupRunsByConfig(runs).map(({ name, groups }) => ({
-    kind: 'config' as const,
-    name,
-    groups: groups.map((g) => ({ kind: 'group' as const, ...g })),
-  }));
-  for (const sweep of sweeps) addSweepTrials(tree, sweep);
-  tree.sort((a, b) => a.name.localeCompare(b.name));
-  for (const config of tree) config.groups = markBest(config.groups);
-  return tree;
-}
-
-/** A group's runs (by seed), then its trials that have no run folder yet. */
-export function groupChildren(node: SeedGroupNode): RunTreeNode[] {
-  const runs: RunTreeNode[] = node.runs.map((run) => {
-    const task = node.tasks?.get(run.dir);
-    return task ? { kind: 'run', run, task } : { kind: 'run', run };
-  });
-  return [...runs, ...(node.trials ?? [])];
-}
-
-function markBest(groups: SeedGroupNode[]): SeedGroupNode[] {
-  if (!groups.some((g) => g.runs.some((r) => sweepOf(r)))) return groups;
-  const best = bestGroupIndex(groups.map((g) => g.runs));
-  return groups.map((g, i) => (i === best ? { ...g, best: true } : g));
+  /** Redraws the rows whose text changed; all of them only when rows came, went or moved. */
+  private refresh(): void {
+    const update = this.tree.update();
+    if (update.kind === 'all') this.changed.fire(undefined);
+    else if (update.nodes.length > 0) this.changed.fire(update.nodes);
+  }
 }
 
 function configItem(name: string, groups: SeedGroupNode[]): vscode.TreeItem {
@@ -172,10 +120,15 @@ function groupItem(node: SeedGroupNode): vscode.TreeItem {
   item.contextValue = 'mla.group';
   item.id = `group:${node.config}:${node.group}`;
   item.tooltip = `${node.config}: ${seeds} launched ${label}`;
+  item.accessibilityInformation = {
+    label: seedGroupAccessibleLabel(node.config, label, node.runs, count, node.best === true),
+    role: 'treeitem',
+  };
   return item;
 }
 
-function runItem(run: RunInfo, task?: TrialReport): vscode.TreeItem {
+function runItem(node: RunNode): vscode.TreeItem {
+  const { run, task } = node;
   // A queued or running Slurm task is what the trial is doing now, whatever its folder last said.
   const slurmState =
     task?.slurmTask && (task.state === 'queued' || task.state === 'running') && run.displayState !== 'running'
@@ -200,15 +153,8 @@ function runItem(run: RunInfo, task?: TrialReport): vscode.TreeItem {
           : stateText(run),
   ];
   item.description = parts.filter((p): p is string => p !== null).join(' · ');
-  // A screen reader hears the whole row, not the icon: config, seed, state and accuracy in words.
-  item.accessibilityInformation = {
-    label: [
-      runLabel(run),
-      slurmState === 'queued' ? 'queued in Slurm' : stateText(run),
-      acc !== null ? `test accuracy ${pct(acc)}` : 'no accuracy yet',
-    ].join(', '),
-    role: 'treeitem',
-  };
+  // A screen reader hears the whole row, not the icon.
+  item.accessibilityInformation = { label: runAccessibleLabel(run, slurmState), role: 'treeitem' };
   item.iconPath = STATE_ICONS[state] ?? new vscode.ThemeIcon('circle-outline');
   const resumable = slurmState === null && isResumable(run) ? '.resumable' : '';
   item.contextValue = `mla.run.${state}${task ? taskContext(task) : ''}${resumable}`;
@@ -216,12 +162,9 @@ function runItem(run: RunInfo, task?: TrialReport): vscode.TreeItem {
   item.resourceUri = vscode.Uri.file(run.dir);
   item.tooltip = runTooltip(run);
   if (task) taskTooltip(item.tooltip, task);
-  // A click previews the run in the reusable tab; a double-click or Enter (COMMANDS.pinRun) pins it.
-  item.command = {
-    command: COMMANDS.previewRun,
-    title: 'Preview Dashboard',
-    arguments: [{ kind: 'run', run }],
-  };
+  // A click previews the run in the reusable tab; a double-click or Enter (COMMANDS.pinRun) pins it. The
+  // node is the row's own object, which follows the run folder (runTreeModel.ts).
+  item.command = { command: COMMANDS.previewRun, title: 'Preview Dashboard', arguments: [node] };
   return item;
 }
 

@@ -4,6 +4,10 @@
 import { VANISHED_REASON } from '../core/runs/liveness';
 import type { RunInfo } from '../core/runs/reader';
 import type { RunView } from '../protocol/dashboard';
+import { formatMeanStd, pct } from '../shared/format';
+import { meanStd } from '../shared/stats';
+
+export { pct, compactDuration as formatSeconds } from '../shared/format';
 
 export function toRunView(run: RunInfo, classes: string[] = []): RunView {
   const config = run.resolved;
@@ -68,6 +72,45 @@ export function runLabel(run: RunInfo): string {
   return run.seed !== null ? `${name} seed ${run.seed}` : name;
 }
 
+/**
+ * What a screen reader says for a run row, which it hears instead of the icon: config, seed, state and the
+ * fused test accuracy ("example-mla seed 1, completed, fused 97.4%"). `slurm`: what Slurm says of a task
+ * whose run folder has not caught up (queued, or started but not yet written).
+ */
+export function runAccessibleLabel(run: RunInfo, slurm: 'queued' | 'running' | null = null): string {
+  const acc = shownAccuracy(run);
+  return [
+    runLabel(run),
+    slurm ? `${slurm} in Slurm` : stateText(run),
+    acc !== null ? `fused ${pct(acc)}` : 'no accuracy yet',
+  ].join(', ');
+}
+
+/**
+ * What a screen reader says for a seed group row: config, launch, seed count, whether any runs, and the
+ * mean ± std of the fused test accuracy once two seeds have one ("example-mla, launched 1/2/2026, 10:00:00,
+ * 3 seeds, fused 97.1 ± 0.4%"). `launch`: the row's own label (a date, or a sweep's axis values).
+ */
+export function seedGroupAccessibleLabel(
+  config: string,
+  launch: string,
+  runs: readonly RunInfo[],
+  seeds: number,
+  best = false,
+): string {
+  const accuracy = meanStd(runs.map(shownAccuracy));
+  return [
+    config,
+    `launched ${launch}`,
+    `${seeds} seed${seeds === 1 ? '' : 's'}`,
+    runs.some(isActive) ? 'training' : null,
+    accuracy.n > 1 ? `fused ${formatMeanStd(accuracy.mean, accuracy.std, { unit: '%' })}` : null,
+    best ? 'best of the sweep' : null,
+  ]
+    .filter((part): part is string => part !== null)
+    .join(', ');
+}
+
 export function methodOf(run: RunInfo): string {
   return run.resolved?.method ?? run.summary?.method ?? 'mla';
 }
@@ -99,8 +142,6 @@ export function shownAccuracy(run: RunInfo): number | null {
   const v = run.summary?.test.fused ?? run.lastEpoch?.test.fused;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
-
-export { pct, compactDuration as formatSeconds } from '../shared/format';
 
 export function durationOf(run: RunInfo): number | null {
   if (run.summary) return run.summary.wallSeconds;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { TrialReport } from '../core/sweep/executors/types';
 import { trialRunDir } from '../core/sweep/folder';
-import type { ConfigNode } from './runTree';
+import type { ConfigNode } from './runTreeModel';
 import {
   axesLabel,
   hasActiveSlurmTasks,

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { runSlurm } from '../core/sweep/slurm/cli';
 import { sweepJobIds } from '../core/sweep/sweeps';
-import type { RunTreeNode } from './runTree';
+import type { RunTreeNode } from './runTreeModel';
 import type { SweepView } from './sweepStates';
 import { hasActiveSlurmTasks } from './sweepTree';
 

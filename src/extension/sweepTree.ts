@@ -11,7 +11,7 @@ import type { TrialReport } from '../core/sweep/executors/types';
 import { trialRunDir } from '../core/sweep/folder';
 import { metricFromSummary } from '../core/sweep/metric';
 import type { RunSweepInfo, TrialPlan } from '../core/sweep/types';
-import type { ConfigNode } from './runTree';
+import type { ConfigNode } from './runTreeModel';
 import type { SweepView } from './sweepStates';
 
 /** A sweep's trial that has no run folder yet. */

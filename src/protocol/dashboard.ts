@@ -100,7 +100,10 @@ export interface FusionSource {
 export type EvalState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export type HostToWebview =
-  | { type: 'init'; view: DashboardView; runs: RunView[] }
+  /** `preview`: the tab is the run explorer's preview (kept in the state a window reload restores). */
+  | { type: 'init'; view: DashboardView; runs: RunView[]; preview: boolean }
+  /** The preview tab was pinned (a double-click, Enter or Open Dashboard on its run). */
+  | { type: 'tabRole'; preview: boolean }
   /** Header data of the live view: state, the latest epoch's record and an estimate of the time left. */
   | { type: 'runUpdate'; run: RunView; latest: EpochRecord | null; etaSeconds: number | null }
   /** `requestId`: the `requestSeries` this answers; null for new epochs of the request being followed. */
@@ -207,6 +210,8 @@ export type WebviewToHost = c.Infer<typeof webviewToHost>;
 const dashboardState = c.object({
   view: dashboardView,
   runDirs: c.refine(c.array(c.string), (dirs) => dirs.length > 0, 'at least one run folder'),
+  /** The run explorer's preview tab (the one a click on another run reuses); absent: a tab of its own. */
+  preview: c.optional(c.boolean),
 });
 
 /** Persisted by the webview (`setState`) and handed back to the serializer after a window reload. */

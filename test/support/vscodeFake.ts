@@ -244,6 +244,11 @@ export class FakeWebviewPanel {
   }
 }
 
+/** What restores a webview panel of one view type after a window reload. */
+export interface WebviewPanelSerializer {
+  deserializeWebviewPanel(panel: FakeWebviewPanel, state: unknown): Promise<void>;
+}
+
 /** What the code under test asked of the editor, and the knobs a test turns. */
 export const editor = {
   settings: new Map<string, unknown>(),
@@ -259,6 +264,20 @@ export const editor = {
   output: [] as string[],
   /** Every webview panel created, in order (a reused tab appears once). */
   webviewPanels: [] as FakeWebviewPanel[],
+  /** The webview panel serializers registered now, by view type. */
+  serializers: new Map<string, WebviewPanelSerializer>(),
+  /**
+   * A window reload: a tab of `viewType` comes back with the state its webview last saved (`setState`),
+   * handed to the registered serializer, as VS Code does.
+   */
+  async restorePanel(viewType: string, title: string, state: unknown): Promise<FakeWebviewPanel> {
+    const serializer = this.serializers.get(viewType);
+    if (!serializer) throw new Error(`no webview panel serializer for ${viewType}`);
+    const panel = new FakeWebviewPanel(viewType, title, false);
+    this.webviewPanels.push(panel);
+    await serializer.deserializeWebviewPanel(panel, state);
+    return panel;
+  },
   /** Fires every live watcher whose pattern covers `fsPath`, as the file system would. */
   fileEvent(kind: 'create' | 'change' | 'delete', fsPath: string): number {
     const hit = this.watchers.filter((w) => !w.disposed && matches(w.pattern, fsPath));
@@ -280,6 +299,7 @@ export const editor = {
     this.watchers.length = 0;
     this.output.length = 0;
     this.webviewPanels.length = 0;
+    this.serializers.clear();
   },
 };
 
@@ -317,8 +337,11 @@ export const window = {
     editor.webviewPanels.push(panel);
     return panel;
   },
-  registerWebviewPanelSerializer(_viewType: string, _serializer: unknown): Disposable {
-    return new Disposable();
+  registerWebviewPanelSerializer(viewType: string, serializer: WebviewPanelSerializer): Disposable {
+    editor.serializers.set(viewType, serializer);
+    return new Disposable(() => {
+      if (editor.serializers.get(viewType) === serializer) editor.serializers.delete(viewType);
+    });
   },
   createOutputChannel(name: string) {
     return {

@@ -133,4 +133,13 @@ describe('parseDashboardState', () => {
     assert.equal(parseDashboardState({ view: 'x', runDirs: ['/a'] }), null);
     assert.equal(parseDashboardState({ view: 'run', runDirs: [] }), null);
   });
+
+  it('keeps whether the tab was the run explorer’s preview', () => {
+    assert.deepEqual(parseDashboardState({ view: 'run', runDirs: ['/a'], preview: true }), {
+      view: 'run',
+      runDirs: ['/a'],
+      preview: true,
+    });
+    assert.equal(parseDashboardState({ view: 'run', runDirs: ['/a'], preview: 'yes' }), null);
+  });
 });

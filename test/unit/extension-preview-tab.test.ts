@@ -62,7 +62,7 @@ describe('the preview tab', () => {
     const first = panels.preview(a);
     assert.equal(tabs().length, 1);
     assert.equal(tabs()[0].openedPreservingFocus, true);
-    assert.equal(tabs()[0].title, 'MLA Run: preview-cfg s0');
+    assert.equal(tabs()[0].title, 'MLA Run: preview-cfg s0 (preview)');
     const htmlOfA = tabs()[0].webview.html;
 
     const second = panels.preview(b);
@@ -70,7 +70,7 @@ describe('the preview tab', () => {
     assert.notEqual(second, first);
     assert.equal(second.panel, first.panel);
     assert.deepEqual(second.state.runDirs, [b]);
-    assert.equal(tabs()[0].title, 'MLA Run: preview-cfg s1');
+    assert.equal(tabs()[0].title, 'MLA Run: preview-cfg s1 (preview)');
     assert.notEqual(tabs()[0].webview.html, htmlOfA, 'the page reloads for the new run');
     assert.deepEqual(tabs()[0].reveals.at(-1), { preserveFocus: true });
     assert.equal(panels.get('run', [a]), undefined);
@@ -80,11 +80,13 @@ describe('the preview tab', () => {
     await second.handleMessage({ type: 'ready' });
     const init = tabs()[0].webview.posted.find((m) => (m as { type: string }).type === 'init') as {
       runs: { runDir: string }[];
+      preview: boolean;
     };
     assert.deepEqual(
       init.runs.map((r) => r.runDir),
       [b],
     );
+    assert.equal(init.preview, true, 'the page saves it: a window reload restores a preview');
   });
 
   it('is pinned by opening its run; the next preview takes a new tab', async () => {
@@ -112,6 +114,78 @@ describe('the preview tab', () => {
     panels.preview(a);
     assert.equal(tabs().length, 3);
     assert.equal(panels.all.length, 2);
+  });
+});
+
+describe('the preview tab, pinned and restored', () => {
+  const posted = (panel: FakeWebviewPanel) => panel.webview.posted as { type: string; preview?: boolean }[];
+
+  it('loses "(preview)" when pinned, and tells its page so that a reload keeps it pinned', async () => {
+    const a = makeRun('20260101-000000-s0', 0);
+    await store.refresh(a);
+    const preview = panels.preview(a);
+    await preview.handleMessage({ type: 'ready' });
+    assert.equal(preview.isPreview, true);
+
+    panels.open('run', [a]);
+    assert.equal(tabs()[0].title, 'MLA Run: preview-cfg s0');
+    assert.equal(preview.isPreview, false);
+    assert.deepEqual(posted(tabs()[0]).at(-1), { type: 'tabRole', preview: false });
+    // The page comes back (a hidden tab is rebuilt): its init says pinned too.
+    await preview.handleMessage({ type: 'ready' });
+    const inits = posted(tabs()[0]).filter((m) => m.type === 'init');
+    assert.equal(inits.at(-1)?.preview, false);
+  });
+
+  it('comes back after a window reload as the preview, which the next click reuses', async () => {
+    const a = makeRun('20260101-000000-s0', 0);
+    const b = makeRun('20260101-000000-s1', 1);
+    // What the webviews saved: a pinned tab of run b, the preview of run a (with a chart choice).
+    const pinnedTab = await editor.restorePanel('mla.dashboard', 'MLA Run: preview-cfg s1', {
+      view: 'run',
+      runDirs: [b],
+      live: {},
+    });
+    const previewTab = await editor.restorePanel('mla.dashboard', 'MLA Run: preview-cfg s0 (preview)', {
+      view: 'run',
+      runDirs: [a],
+      preview: true,
+      live: { '20260101-000000-s0': { smoothing: 0.5, logLoss: false, from: null, to: null } },
+    });
+    assert.equal(previewTab.title, 'MLA Run: preview-cfg s0 (preview)');
+    assert.equal(pinnedTab.title, 'MLA Run: preview-cfg s1');
+    assert.equal(previewNow()?.panel, previewTab as unknown as vscode.WebviewPanel);
+    assert.deepEqual(previewNow()?.state, { view: 'run', runDirs: [a] });
+
+    // A click on run b shows its own tab; Open Dashboard on run a pins the restored preview.
+    assert.equal(panels.preview(b).panel, pinnedTab as unknown as vscode.WebviewPanel);
+    assert.equal(previewNow()?.panel, previewTab as unknown as vscode.WebviewPanel);
+    const c = makeRun('20260101-000000-s2', 2);
+    await store.refresh(c);
+    panels.preview(c);
+    assert.equal(tabs().length, 2, 'the restored preview tab turned to run c');
+    assert.equal(previewTab.title, 'MLA Run: preview-cfg s2 (preview)');
+  });
+
+  it('restores a second saved preview as a pinned tab: one preview at a time', async () => {
+    const a = makeRun('20260101-000000-s0', 0);
+    const b = makeRun('20260101-000000-s1', 1);
+    const first = await editor.restorePanel('mla.dashboard', 'x', {
+      view: 'run',
+      runDirs: [a],
+      preview: true,
+    });
+    const second = await editor.restorePanel('mla.dashboard', 'y', {
+      view: 'run',
+      runDirs: [b],
+      preview: true,
+    });
+    assert.equal(previewNow()?.panel, first as unknown as vscode.WebviewPanel);
+    assert.equal(second.title, 'MLA Run: preview-cfg s1');
+    assert.equal(panels.get('run', [b])?.isPreview, false);
+    // A state that is not a dashboard's closes its tab.
+    const broken = await editor.restorePanel('mla.dashboard', 'z', { view: 'run', runDirs: [] });
+    assert.equal(broken.disposed, true);
   });
 });
 

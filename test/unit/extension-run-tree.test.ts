@@ -65,7 +65,7 @@ describe('run explorer rows', () => {
     assert.doesNotMatch(tooltip.value, /finished/);
     assert.equal(toRunView(run).stateDetail, 'stopped at epoch 27/40, Resume continues');
     assert.deepEqual(item.accessibilityInformation, {
-      label: 'fused-av seed 3, stopped at epoch 27/40, Resume continues, test accuracy 77.0%',
+      label: 'fused-av seed 3, stopped at epoch 27/40, Resume continues, fused 77.0%',
       role: 'treeitem',
     });
   });
@@ -81,7 +81,7 @@ describe('run explorer rows', () => {
     const run = await readRun(makeRun('20260101-000000-s2', 2, 'completed', 40, true));
     const item = provider.getTreeItem({ kind: 'run', run });
     assert.equal(item.description, '90.0%');
-    assert.equal(item.accessibilityInformation?.label, 'fused-av seed 2, completed, test accuracy 90.0%');
+    assert.equal(item.accessibilityInformation?.label, 'fused-av seed 2, completed, fused 90.0%');
     assert.equal(toRunView(run).stateDetail, null);
   });
 
@@ -97,5 +97,34 @@ describe('run explorer rows', () => {
     );
     assert.ok(tooltip.includes('not default: model\\.featureDim = 8'), tooltip);
     assert.ok(tooltip.includes('\\+4 more'), tooltip);
+  });
+});
+
+describe('the run explorer redrawing', () => {
+  it('redraws only the rows of a run that changed, and the whole tree when a run appears', async () => {
+    const a = makeRun('20260101-000000-s1', 1, 'stopped', 4, false);
+    const b = makeRun('20260101-000000-s2', 2, 'stopped', 6, false);
+    await Promise.all([store.refresh(a), store.refresh(b)]);
+    const fired: (readonly unknown[] | undefined)[] = [];
+    provider.onDidChangeTreeData((nodes) => void fired.push(nodes ?? undefined));
+    const [config] = provider.getChildren();
+    const [group] = provider.getChildren(config);
+    const [, rowB] = provider.getChildren(group);
+    const itemBefore = provider.getTreeItem(rowB);
+    assert.equal(itemBefore.description, '56.0% · stopped at epoch 6/40');
+    assert.deepEqual(itemBefore.command?.arguments, [rowB]);
+
+    // The run goes on from its checkpoint and writes epoch 7.
+    const writer = RunWriter.open(b);
+    writer.appendMetrics({ ...epochRecord(7, 0.57), epochs: 40 });
+    writer.close();
+    await store.refresh(b);
+    // Seed 2 moved from 56 % to 57 %: its row and the group's mean, not seed 1 nor the config.
+    assert.deepEqual(fired, [[rowB, group]]);
+    assert.equal(provider.getTreeItem(rowB).description, '57.0% · stopped at epoch 7/40');
+
+    await store.refresh(makeRun('20260101-000000-s3', 3, 'stopped', 2, false));
+    assert.deepEqual(fired.at(-1), undefined);
+    assert.equal(fired.length, 2);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { COMMANDS, WALKTHROUGH_ID } from '../../src/extension/commandIds';
+import { COMMANDS, OPEN_WALKTHROUGH, WALKTHROUGH_ID } from '../../src/extension/commandIds';
 
 interface Step {
   id: string;
@@ -26,6 +26,19 @@ test('the Get Started command opens the walkthrough package.json contributes', (
   const [walkthrough] = manifest.contributes.walkthroughs;
   assert.equal(WALKTHROUGH_ID, `${manifest.publisher}.${manifest.name}#${walkthrough.id}`);
   assert.ok(contributed.has(COMMANDS.getStarted));
+});
+
+test('Get Started and Open Docs open the walkthrough, whose last step links the full guide', () => {
+  assert.equal(OPEN_WALKTHROUGH.command, 'workbench.action.openWalkthrough');
+  assert.deepEqual(OPEN_WALKTHROUGH.args, [WALKTHROUGH_ID, false]);
+  const commands = fs.readFileSync(path.join(root, 'src/extension/commands.ts'), 'utf8');
+  // Both registrations hand VS Code the walkthrough, not a file.
+  assert.match(commands, /register\(COMMANDS\.openDocs, openWalkthrough\)/);
+  assert.match(commands, /register\(COMMANDS\.getStarted, openWalkthrough\)/);
+  const last = manifest.contributes.walkthroughs[0].steps.at(-1)!;
+  assert.match(last.description, /\(command:mla\.openGuide\)/);
+  assert.deepEqual(last.completionEvents, ['onCommand:mla.openGuide']);
+  assert.ok(fs.existsSync(path.join(root, 'docs/guide.md')));
 });
 
 test('the walkthrough covers the example, training, the dashboard and your own data, in that order', () => {

@@ -46,7 +46,12 @@ const persist = () => {
 onMessage((message: HostToWebview) => {
   switch (message.type) {
     case 'init': {
-      const base = { view: message.view, runDirs: message.runs.map((r) => r.runDir) };
+      // `preview` goes into the saved state: after a window reload the preview tab comes back as one.
+      const base = {
+        view: message.view,
+        runDirs: message.runs.map((r) => r.runDir),
+        preview: message.preview,
+      };
       ui = restoreUi(base, ui ?? loadState());
       persist();
       live = compare = fusion = config = null;
@@ -64,6 +69,12 @@ onMessage((message: HostToWebview) => {
       }
       return;
     }
+    case 'tabRole':
+      if (ui) {
+        ui.preview = message.preview;
+        persist();
+      }
+      return;
     case 'runUpdate':
       live?.onRunUpdate(message.run, message.latest, message.etaSeconds);
       return;

@@ -16,6 +16,7 @@ import { toRunView } from '../runView';
 import { TrainingManager } from '../trainingManager';
 import { exportPng, exportText, saveDialogPicker, type SaveTargetPicker } from './exports';
 import { dashboardHtml } from './html';
+import { openStep, panelKey, previewStep, restoredRole, tabTitle, type TabsNow } from './previewTab';
 import { PanelTransport, type PanelTraffic } from './transport';
 import { CompareController } from './views/compareController';
 import { ConfigController } from './views/configController';
@@ -57,23 +58,27 @@ export class DashboardPanels implements vscode.Disposable {
           return;
         }
         await Promise.all(restored.runDirs.map((d) => this.store.refresh(d)));
-        this.adopt(panel, restored);
+        const preview = restoredRole(restored, this.tabs()) === 'preview';
+        const dashboard = this.adopt(panel, restored, preview);
+        if (preview) this.previewPanel = dashboard;
       },
     });
   }
 
   open(view: DashboardView, runDirs: string[]): DashboardPanel {
-    const key = keyOf(view, runDirs);
+    const key = panelKey(view, runDirs);
+    const step = openStep(key, this.tabs());
     const existing = this.panels.get(key);
-    if (existing) {
+    if (step === 'show-pinned' && existing) {
       existing.reveal();
       return existing;
     }
     const preview = this.previewPanel;
-    if (preview && keyOf(preview.state.view, preview.state.runDirs) === key) {
+    if (step === 'pin-preview' && preview) {
       // The preview shows what is asked for: it becomes a tab of its own.
       this.previewPanel = undefined;
       this.panels.set(key, preview);
+      preview.setPreview(false, this.title(view, runDirs));
       preview.reveal();
       return preview;
     }
@@ -92,19 +97,20 @@ export class DashboardPanels implements vscode.Disposable {
    */
   preview(runDir: string): DashboardPanel {
     const state: DashboardState = { view: 'run', runDirs: [runDir] };
-    const key = keyOf(state.view, state.runDirs);
+    const key = panelKey(state.view, state.runDirs);
+    const step = previewStep(key, this.tabs());
     const pinned = this.panels.get(key);
-    if (pinned) {
+    const current = this.previewPanel;
+    if (step === 'show-pinned' && pinned) {
       pinned.reveal(true);
       return pinned;
     }
-    const current = this.previewPanel;
-    if (current && keyOf(current.state.view, current.state.runDirs) === key) {
+    if (step === 'show-preview' && current) {
       current.reveal(true);
       return current;
     }
     let panel: vscode.WebviewPanel;
-    if (current) {
+    if (step === 'reuse-preview' && current) {
       // The same tab, another run: the old controller goes, the webview reloads for the new run.
       current.detach();
       panel = current.panel;
@@ -112,7 +118,7 @@ export class DashboardPanels implements vscode.Disposable {
     } else {
       panel = vscode.window.createWebviewPanel(
         DASHBOARD_VIEW_TYPE,
-        this.title(state.view, state.runDirs),
+        tabTitle(this.title(state.view, state.runDirs), true),
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
         this.options(),
       );
@@ -127,9 +133,9 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   get(view: DashboardView, runDirs: string[]): DashboardPanel | undefined {
-    const key = keyOf(view, runDirs);
+    const key = panelKey(view, runDirs);
     const preview = this.previewPanel;
-    if (preview && keyOf(preview.state.view, preview.state.runDirs) === key) return preview;
+    if (preview && preview.key === key) return preview;
     return this.panels.get(key);
   }
 
@@ -142,13 +148,20 @@ export class DashboardPanels implements vscode.Disposable {
     for (const p of this.all) p.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, state: DashboardState, preview = false): DashboardPanel {
+  /** The open tabs, as the preview decisions (previewTab.ts) read them. */
+  private tabs(): TabsNow {
+    return { pinned: new Set(this.panels.keys()), preview: this.previewPanel?.key ?? null };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, saved: DashboardState, preview = false): DashboardPanel {
+    const state: DashboardState = { view: saved.view, runDirs: saved.runDirs };
     panel.webview.options = this.options();
-    panel.title = this.title(state.view, state.runDirs);
+    const title = this.title(state.view, state.runDirs);
+    panel.title = tabTitle(title, preview);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mla.svg');
-    panel.webview.html = dashboardHtml(panel.webview, this.extensionUri, panel.title);
-    const key = keyOf(state.view, state.runDirs);
-    const dashboard = new DashboardPanel(panel, state, {
+    panel.webview.html = dashboardHtml(panel.webview, this.extensionUri, title);
+    const key = panelKey(state.view, state.runDirs);
+    const dashboard = new DashboardPanel(panel, state, preview, {
       store: this.store,
       training: this.training,
       trainerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer.js').fsPath,
@@ -203,12 +216,16 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly controller: ViewController;
   private readonly allowed: ReadonlySet<string>;
   private readonly disposables: vscode.Disposable[] = [];
+  /** One tab per view and set of runs (previewTab.ts). */
+  readonly key: string;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly state: DashboardState,
+    private preview: boolean,
     private readonly deps: PanelDeps,
   ) {
+    this.key = panelKey(state.view, state.runDirs);
     this.allowed = new Set(state.runDirs);
     this.transport = new PanelTransport(panel.webview);
     this.controller = CONTROLLERS[state.view]({
@@ -241,6 +258,21 @@ export class DashboardPanel implements vscode.Disposable {
   /** `preserveFocus`: shows the tab and leaves the keyboard focus where it is (the run explorer). */
   reveal(preserveFocus = false): void {
     this.panel.reveal(undefined, preserveFocus);
+  }
+
+  /** Whether this is the run explorer's preview tab. */
+  get isPreview(): boolean {
+    return this.preview;
+  }
+
+  /**
+   * Turns the preview tab into a tab of its own (or back): its title, and the webview's saved state, which
+   * a window reload restores the tab from. A webview not listening now hears it in its next `init`.
+   */
+  setPreview(preview: boolean, title: string): void {
+    this.preview = preview;
+    this.panel.title = tabTitle(title, preview);
+    this.transport.post({ type: 'tabRole', preview });
   }
 
   /** Lets go of the webview panel, which stays open for another run (the preview tab). */
@@ -311,11 +343,12 @@ export class DashboardPanel implements vscode.Disposable {
 
   private sendInit(): void {
     const runs = this.state.runDirs.map((d) => this.deps.store.get(d)).filter((r) => r !== undefined);
-    this.transport.post({ type: 'init', view: this.state.view, runs: runs.map((r) => toRunView(r)) });
+    this.transport.post({
+      type: 'init',
+      view: this.state.view,
+      runs: runs.map((r) => toRunView(r)),
+      preview: this.preview,
+    });
     this.controller.sendAll();
   }
-}
-
-function keyOf(view: DashboardView, runDirs: string[]): string {
-  return `${view}:${[...runDirs].sort().join('|')}`;
 }
