@@ -1,6 +1,6 @@
 // The table as CSV for spreadsheets and plotting scripts: raw fractions, not formatted text.
 
-import { groupsText } from './rank-text';
+import { groupsText } from '../../shared/rankText';
 import type { CompareTable, RankSummary } from './types';
 
 export function renderCsv(table: CompareTable): string {

@@ -2,7 +2,7 @@
 
 import { formatMeanStd } from '../../shared/format';
 import { columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
-import { rankText, ranksCaption, statText } from './rank-text';
+import { rankText, ranksCaption, statText } from '../../shared/rankText';
 import type { CompareCell, CompareTable, RankSummary } from './types';
 
 export function renderLatex(table: CompareTable): string {

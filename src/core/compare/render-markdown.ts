@@ -1,7 +1,7 @@
 // The table as GitHub-flavoured markdown: best bold, second underlined (`<u>`, which markdown lacks).
 
 import { cellText, columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
-import { rankTestsLine, rankText, ranksCaption } from './rank-text';
+import { rankTestsLine, rankText, ranksCaption } from '../../shared/rankText';
 import type { CompareCell, CompareTable, RankSummary } from './types';
 
 export function renderMarkdown(table: CompareTable): string {
