@@ -99,7 +99,7 @@ test('CD diagram: axis 1…k, a tick per method joined to its name, group bars, 
   assert.equal(layout.ticks.length, 5);
   assert.equal(layout.cd!.line.x1, 160);
   assert.ok(Math.abs(layout.cd!.line.x2 - (160 + 1.656751188320081 * 160)) < 1e-9);
-  assert.equal(layout.cd!.label.text, 'CD = 1.66');
+  assert.equal(layout.cd!.label.text, 'CD = 1.657');
   assert.deepEqual(
     layout.groups.map((g) => [g.x1, g.x2]),
     [

@@ -174,6 +174,25 @@ test('a method missing on a dataset is left out and named; two rows of one metho
   assert.match(renderReport(twice, 'markdown'), /^No ranks: alpha has two rows of method mla/m);
 });
 
+test('two dataset paths holding the same data (equal data hashes) give the tables but no ranks', async () => {
+  const runsDir = fixture();
+  for (const dir of fs.readdirSync(runsDir)) {
+    const file = path.join(runsDir, dir, 'config.json');
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as RunConfigRecord;
+    // beta is a copy of alpha under another path; gamma and delta are data of their own.
+    const data = config.name.startsWith('beta') ? 'alpha' : config.name.split('-')[0];
+    config.run.dataHash = { labels: `labels of ${data}`, splits: `splits of ${data}` };
+    fs.writeFileSync(file, JSON.stringify(config));
+  }
+  const report = buildCompareReport(await collectRuns([runsDir]), OPTIONS);
+  assert.equal(report.tables.length, 4);
+  assert.equal(report.ranks, null);
+  assert.equal(
+    report.ranksNote,
+    'alpha and beta hold the same data (equal data hashes): ranks across datasets would count it twice',
+  );
+});
+
 test('one dataset: no ranks, and every format prints exactly the table as before', async () => {
   const runs = await collectRuns([fixture({ alpha: MEANS.alpha })]);
   const report = buildCompareReport(runs, OPTIONS);

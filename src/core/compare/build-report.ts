@@ -4,7 +4,7 @@
 
 import type { RunInfo } from '../runs/reader';
 import { buildCompareTable } from './build-table';
-import { groupByDataset } from './datasets';
+import { groupByDataset, sameDataPairs } from './datasets';
 import { rankSummary } from './rank-summary';
 import type { CompareOptions, CompareReport, CompareTable } from './types';
 
@@ -31,6 +31,14 @@ export function buildCompareReport(runs: readonly RunInfo[], options: CompareOpt
       throw new Error(`dataset ${name}: ${(error as Error).message}`);
     }
   });
+  const same = sameDataPairs(datasets);
+  if (same.length > 0) {
+    return {
+      tables,
+      ranks: null,
+      ranksNote: `${same.join('; ')} hold the same data (equal data hashes): ranks across datasets would count it twice`,
+    };
+  }
   const { ranks, note } = rankSummary(tables);
   return { tables, ranks, ranksNote: note };
 }

@@ -11,6 +11,8 @@ export interface DatasetRuns {
   key: string;
   /** How tables name it: the manifest's folder (`dataset.json`) or file name; the full path if that clashes. */
   name: string;
+  /** The data's fingerprint the first of its runs recorded (`run.dataHash`, canonical JSON); null if none. */
+  dataHash: string | null;
   runs: RunInfo[];
 }
 
@@ -32,8 +34,32 @@ export function groupByDataset(runs: readonly RunInfo[]): DatasetRuns[] {
   return [...groups.entries()].map(([key, g]) => ({
     key,
     name: clashes(g.short) ? g.full : g.short,
+    dataHash: dataHashOf(g.runs),
     runs: g.runs,
   }));
+}
+
+/**
+ * Datasets under different paths that hold the same data (equal data hashes: a copy on a cluster, say):
+ * counted twice, they would weigh twice in ranks across datasets. Each pair as `a and b`.
+ */
+export function sameDataPairs(datasets: readonly DatasetRuns[]): string[] {
+  const pairs: string[] = [];
+  datasets.forEach((a, i) => {
+    for (const b of datasets.slice(i + 1)) {
+      if (a.dataHash !== null && a.dataHash === b.dataHash) pairs.push(`${a.name} and ${b.name}`);
+    }
+  });
+  return pairs;
+}
+
+function dataHashOf(runs: readonly RunInfo[]): string | null {
+  for (const run of runs) {
+    const hash = (run.resolved as RunConfigRecord).run.dataHash;
+    if (hash !== undefined)
+      return JSON.stringify(Object.entries(hash).sort(([a], [b]) => a.localeCompare(b)));
+  }
+  return null;
 }
 
 function datasetKeyOf(config: RunConfigRecord): string {

@@ -4,6 +4,7 @@
 // of the CD above it. Positions only: the view draws them as SVG.
 
 import type { RankSummaryView } from '../../../src/protocol/dashboard';
+import { rankText, statText } from '../../../src/shared/rankText';
 
 export interface CdLine {
   x1: number;
@@ -54,7 +55,7 @@ export function cdLayout(ranks: RankSummaryView, width = 640): CdLayout {
       ? null
       : {
           line: { x1: x(1), y1: 14, x2: Math.min(x(1 + cdValue), right), y2: 14 },
-          label: { x: x(1), y: 10, text: `CD = ${cdValue.toFixed(2)}` },
+          label: { x: x(1), y: 10, text: `CD = ${statText(cdValue)}` },
         };
   const rankOf = new Map(ranks.methods.map((m) => [m.method, m.averageRank ?? NaN]));
   // A group of one is a method apart from all others: only groups of two or more get a bar.
@@ -86,7 +87,7 @@ export function cdLayout(ranks: RankSummaryView, width = 640): CdLayout {
         x: onLeft ? end - 4 : end + 4,
         y: y + 4,
         anchor: onLeft ? 'end' : 'start',
-        text: `${m.method} (${rank.toFixed(2)})`,
+        text: `${m.method} (${rankText(rank)})`,
       },
     };
   });

@@ -655,7 +655,7 @@ function cdDiagram(ranks: RankSummaryView): HTMLElement {
   for (const t of layout.ticks) {
     root.append(line({ x1: t.x, y1: t.y1, x2: t.x, y2: t.y2 }, 'cd-axis'));
     if (t.label !== null)
-      root.append(svg('text', { x: t.x, y: t.y1 - 3, 'text-anchor': 'middle', class: 'cd-tick' }, t.label));
+      root.append(svg('text', { x: t.x, y: t.y1 - 4, 'text-anchor': 'middle', class: 'cd-tick' }, t.label));
   }
   if (layout.cd) {
     const { line: l, label } = layout.cd;
