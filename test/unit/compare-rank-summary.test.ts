@@ -13,6 +13,7 @@ import { buildCompareTable } from '../../src/core/compare/build-table';
 import { collectRuns } from '../../src/core/compare/collect-runs';
 import { friedmanTest, imanDavenportTest } from '../../src/core/compare/friedman';
 import { nemenyiTest, notDifferentRuns } from '../../src/core/compare/nemenyi';
+import { ranksHighestFirst } from '../../src/core/compare/rank-values';
 import { COMPARE_FORMATS, renderReport, renderTable } from '../../src/core/compare/render';
 import type { RunConfigRecord } from '../../src/core/runs/run-config';
 import { runConfig, summary } from './runs-fixtures';
@@ -104,6 +105,14 @@ test('Nemenyi: the maximal runs under the CD, a method apart from the others alo
   ]);
   assert.deepEqual(notDifferentRuns([1, 1.2, 1.4], 2), [[0, 2]]);
   assert.deepEqual(nemenyiTest(11, 5), { alpha: 0.05, q: null, cd: null });
+});
+
+test('ranks: highest first, ties averaged, float noise in the last bits is a tie', () => {
+  assert.deepEqual(ranksHighestFirst([0.8, 0.9, 0.7, 0.9]), [3, 1.5, 4, 1.5]);
+  // 0.1 + 0.2 is 0.30000000000000004: the same accuracy summed in another order.
+  assert.deepEqual(ranksHighestFirst([0.1 + 0.2, 0.3, 0.1]), [1.5, 1.5, 3]);
+  assert.deepEqual(ranksHighestFirst([0.5, 0.5, 0.5]), [2, 2, 2]);
+  assert.throws(() => ranksHighestFirst([0.5, NaN]), /ranks: expected finite scores/);
 });
 
 test('three methods on four datasets with a tie: ranks, Friedman, Iman–Davenport, CD and groups', async () => {
