@@ -3,7 +3,7 @@
 // on them: a webview is untrusted input, it renders data and could be driven by it. Messages to the webview
 // come from the host's own code and are typed, not decoded.
 
-import type { CompareTable } from '../core/compare/types';
+import type { CompareTable, RankSummary } from '../core/compare/types';
 import type { DisplayState, EpochRecord, FusionRecord, RunSummary, SplitScores } from '../core/runs/types';
 import type { SeriesFrame } from '../shared/series';
 import type { ConfigEntry } from '../core/config/configEntry';
@@ -73,6 +73,9 @@ export type Jsonified<T> = T extends number
 /** The table `mla compare` builds (src/core/compare), as the Compare view receives it. */
 export type CompareTableView = Jsonified<CompareTable>;
 
+/** The methods' ranks across datasets (src/core/compare), as the Compare view receives them. */
+export type RankSummaryView = Jsonified<RankSummary>;
+
 /** The table rendered by the core renderers, for Copy and Save. */
 export interface CompareTableTexts {
   markdown: string;
@@ -110,13 +113,16 @@ export type HostToWebview =
   | { type: 'series'; requestId: number | null; frame: SeriesFrame }
   | { type: 'compareData'; groups: CompareGroup[] }
   /**
-   * `requestId`: the `requestCompareTable` this answers; null when the runs changed. `error`: why no table
-   * (then `table` and `texts` are null).
+   * `requestId`: the `requestCompareTable` this answers; null when the runs changed. `tables`: one per
+   * dataset; over two or more datasets `ranks` (or `ranksNote`, why none). `error`: why no table (then
+   * `tables` is empty and `texts` null).
    */
   | {
       type: 'compareTable';
       requestId: number | null;
-      table: CompareTableView | null;
+      tables: CompareTableView[];
+      ranks: RankSummaryView | null;
+      ranksNote: string | null;
       texts: CompareTableTexts | null;
       error: string | null;
     }

@@ -75,7 +75,12 @@ method, columns the modalities and the multimodal (fused) prediction; cells are 
 with n; the best mean of a column is bold, the second underlined. Each row is tested against the reference
 method on the multimodal column: a paired t-test over matching seeds (two-sided), Holm-corrected across rows,
 with the 95% t confidence interval of the difference. Runs that differ in anything but the method and its own
-options (dataset, splits, model, optimizer, schedule, epochs, batch size, preprocessing) are refused.
+options (splits, model, optimizer, schedule, epochs, batch size, preprocessing) are refused.
+
+Runs of several datasets give one such table per dataset, then the methods ranked across the datasets: on
+each dataset the multimodal means ranked (1 best, ties averaged), the average ranks, Friedman's chi-square
+and Iman-Davenport's F that the methods differ at all, Nemenyi's critical difference (alpha 0.05) and the
+groups of methods whose average ranks lie within it (Demsar 2006).
 
 Options:
   --metric M        test (default) or val: the split whose accuracy fills the cells

@@ -121,7 +121,10 @@ describe('Compare view table', () => {
     const { controller, posted } = controllerOn(mla);
     const answer = await ask(controller, posted, 7, { metric: 'test', epoch: 'best', reference: null });
     assert.equal(answer.error, null);
-    const table = answer.table!;
+    // One dataset: one table, no ranks across datasets.
+    assert.equal(answer.tables.length, 1);
+    assert.equal(answer.ranks, null);
+    const table = answer.tables[0];
     assert.equal(table.reference, 'joint');
     assert.deepEqual(table.columns, ['a', 'b', 'fused']);
     assert.deepEqual(
@@ -185,7 +188,7 @@ describe('Compare view table', () => {
     const { controller, posted } = controllerOn(mla);
     const request = tableRequest({ choice: { kind: 'best' }, split: 'test', reference: 'mla', removed: [] });
     assert.deepEqual(request, { metric: 'test', epoch: 'best', reference: 'mla', removed: [] });
-    const byMla = (await ask(controller, posted, 1, request)).table!;
+    const byMla = (await ask(controller, posted, 1, request)).tables[0];
     assert.equal(byMla.reference, 'mla');
     // Two mla rows: the first (toy-mla) is the reference; joint is tested against it, the difference negated.
     const joint = byMla.rows.find((r) => r.method === 'joint')!;
@@ -193,10 +196,10 @@ describe('Compare view table', () => {
     assert.equal(diffText(byMla, joint), '-2.7 [-4.1, -1.2]');
 
     const gone = await ask(controller, posted, 2, { metric: 'val', epoch: 'last', reference: 'gblending' });
-    assert.equal(gone.table!.reference, 'joint');
-    assert.equal(gone.table!.metric, 'val');
+    assert.equal(gone.tables[0].reference, 'joint');
+    assert.equal(gone.tables[0].metric, 'val');
     // val = test − 0.01 in the summaries; "last" reads the summary's last figures.
-    assert.ok(Math.abs(gone.table!.rows[0].cells.fused.mean! - (0.92 + 0.93 + 0.96) / 3) < 1e-12);
+    assert.ok(Math.abs(gone.tables[0].rows[0].cells.fused.mean! - (0.92 + 0.93 + 0.96) / 3) < 1e-12);
 
     const epoch2 = await ask(
       controller,
@@ -204,9 +207,9 @@ describe('Compare view table', () => {
       3,
       tableRequest({ choice: { kind: 'epoch', epoch: 2 }, split: 'test', reference: null, removed: [] }),
     );
-    assert.deepEqual(epoch2.table!.rows[0].cells.fused.values, [0.93, 0.94, 0.97]);
+    assert.deepEqual(epoch2.tables[0].rows[0].cells.fused.values, [0.93, 0.94, 0.97]);
     const epoch9 = await ask(controller, posted, 4, { metric: 'test', epoch: 9, reference: null });
-    const row = epoch9.table!.rows[0];
+    const row = epoch9.tables[0].rows[0];
     assert.equal(row.cells.fused.n, 0);
     assert.equal(cellMeanStd(row.cells.fused), '–');
     assert.equal(
@@ -248,7 +251,7 @@ describe('Compare view table', () => {
     const joint = data.groups.find((g) => g.method === 'joint')!;
     const all = await ask(controller, posted, 6, { metric: 'test', epoch: 'best', reference: null });
     assert.deepEqual(
-      all.table!.rows.map((r) => r.config),
+      all.tables[0].rows.map((r) => r.config),
       ['toy-mla', 'toy-big', 'toy-joint'],
     );
     const without = await ask(controller, posted, 7, {
@@ -258,12 +261,12 @@ describe('Compare view table', () => {
       removed: [joint.key],
     });
     assert.deepEqual(
-      without.table!.rows.map((r) => r.config),
+      without.tables[0].rows.map((r) => r.config),
       ['toy-mla', 'toy-big'],
     );
     // No joint row: no default reference; toy-big's other batch size still marks it, out of the ranks.
-    assert.equal(without.table!.reference, null);
-    const [mlaRow, bigRow] = without.table!.rows;
+    assert.equal(without.tables[0].reference, null);
+    const [mlaRow, bigRow] = without.tables[0].rows;
     assert.ok(Math.abs(mlaRow.cells.fused.mean! - (0.93 + 0.94 + 0.97) / 3) < 1e-12);
     assert.match(bigRow.mismatch ?? '', /batchSize: 16 vs 32/);
     assert.equal(bigRow.cells.fused.rank, 0);
@@ -275,7 +278,7 @@ describe('Compare view table', () => {
     const resent = posted.find((m) => m.type === 'compareTable')!;
     assert.equal(resent.type, 'compareTable');
     assert.deepEqual(
-      resent.table!.rows.map((r) => r.config),
+      resent.tables[0].rows.map((r) => r.config),
       ['toy-mla', 'toy-big'],
     );
     controller.dispose();

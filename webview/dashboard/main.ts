@@ -85,7 +85,7 @@ onMessage((message: HostToWebview) => {
       compare?.onData(message.groups);
       return;
     case 'compareTable':
-      compare?.onTable(message.requestId, message.table, message.texts, message.error);
+      compare?.onTable(message.requestId, message);
       return;
     case 'fusionRecords':
       fusion?.onRecords(message.source, message.records, message.requestId);

@@ -20,9 +20,8 @@ export function diffText(row: CompareRow): string {
   return `${sign}${pp(row.test.meanDiff)} [${pp(row.test.ciLow)}, ${pp(row.test.ciHigh)}]`;
 }
 
-export function pText(p: number): string {
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
+/** `0.031`, `<0.001`. */
+export { pText } from '../../shared/rankText';
 
 export function metricText(table: CompareTable): string {
   if (table.cellsText !== undefined) return table.cellsText;

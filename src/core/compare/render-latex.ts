@@ -2,7 +2,8 @@
 
 import { formatMeanStd } from '../../shared/format';
 import { columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
-import type { CompareCell, CompareTable } from './types';
+import { rankText, ranksCaption, statText } from '../../shared/rankText';
+import type { CompareCell, CompareTable, RankSummary } from './types';
 
 export function renderLatex(table: CompareTable): string {
   const cell = (c: CompareCell) => {
@@ -21,7 +22,7 @@ export function renderLatex(table: CompareTable): string {
   const lines = [
     '\\begin{table}[t]',
     '\\centering',
-    `\\caption{${escapeLatex(`${metricText(table).replace(' (n)', '')}, n = ${n}. ${table.protocol.join('; ')}.`).replace('±', '$\\pm$')}}`,
+    `\\caption{${escapeLatex(`${table.dataset === undefined ? '' : `${table.dataset}: `}${metricText(table).replace(' (n)', '')}, n = ${n}. ${table.protocol.join('; ')}.`).replace('±', '$\\pm$')}}`,
     `\\begin{tabular}{l${'r'.repeat(head.length - 1)}}`,
     '\\toprule',
     `${head.join(' & ')} \\\\`,
@@ -39,6 +40,36 @@ export function renderLatex(table: CompareTable): string {
     lines.push(`${[label, ...table.columns.map((c) => cell(row.cells[c])), ...tests].join(' & ')} \\\\`);
   }
   lines.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
+  return lines.join('\n') + '\n';
+}
+
+/** The ranks across datasets as a second booktabs table, the tests in its caption. */
+export function renderRanksLatex(ranks: RankSummary): string {
+  const { friedman: fr, imanDavenport: id, nemenyi: ne } = ranks;
+  const p = (v: number) => (v < 0.001 ? '$p < 0.001$' : `$p = ${pText(v)}$`);
+  const k = ranks.methods.length;
+  const n = ranks.datasets.length;
+  const nemenyi =
+    ne.cd === null
+      ? `no Nemenyi CD for ${k} methods (its table stops at 10)`
+      : `Nemenyi CD $= ${statText(ne.cd)}$ ($\\alpha = ${ne.alpha}$, ${k} methods, ${n} datasets); not significantly different: ${ranks.groups.map((g) => `\\{${g.map(escapeLatex).join(', ')}\\}`).join(', ')}`;
+  const f = Number.isFinite(id.f) ? statText(id.f) : '\\infty';
+  const caption =
+    `${escapeLatex(ranksCaption(ranks))} Friedman $\\chi^2_F = ${statText(fr.chiSquare)}$, ${p(fr.p)}; ` +
+    `Iman--Davenport $F_F = ${f}$, ${p(id.p)}; ${nemenyi}.`;
+  const lines = [
+    '\\begin{table}[t]',
+    '\\centering',
+    `\\caption{${caption}}`,
+    '\\begin{tabular}{lr}',
+    '\\toprule',
+    'Method & Average rank \\\\',
+    '\\midrule',
+    ...ranks.methods.map((m) => `${escapeLatex(m.method)} & ${rankText(m.averageRank)} \\\\`),
+    '\\bottomrule',
+    '\\end{tabular}',
+    '\\end{table}',
+  ];
   return lines.join('\n') + '\n';
 }
 

@@ -1,7 +1,8 @@
 // The table as GitHub-flavoured markdown: best bold, second underlined (`<u>`, which markdown lacks).
 
 import { cellText, columnTitle, diffText, metricText, pText, referenceTitle } from './cell-text';
-import type { CompareCell, CompareTable } from './types';
+import { rankTestsLine, rankText, ranksCaption } from '../../shared/rankText';
+import type { CompareCell, CompareTable, RankSummary } from './types';
 
 export function renderMarkdown(table: CompareTable): string {
   const mark = (cell: CompareCell) => {
@@ -35,5 +36,20 @@ export function renderMarkdown(table: CompareTable): string {
     lines.push('', 'Not ranked, not tested:');
     for (const row of unfair) lines.push(`- ${row.label}: ${row.mismatch}`);
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The ranks across datasets: method and average rank, then the tests in one line and who was left out. */
+export function renderRanksMarkdown(ranks: RankSummary): string {
+  const lines = [
+    ranksCaption(ranks),
+    '',
+    '| Method | Average rank |',
+    '| --- | ---: |',
+    ...ranks.methods.map((m) => `| ${m.method} | ${rankText(m.averageRank)} |`),
+    '',
+    `${rankTestsLine(ranks)}.`,
+  ];
+  if (ranks.leftOut.length > 0) lines.push('', `Not ranked: ${ranks.leftOut.join('; ')}.`);
   return lines.join('\n') + '\n';
 }

@@ -63,6 +63,67 @@ export interface CompareTable {
   epoch: CompareEpoch;
   /** What the cells are, where not the runs' recorded accuracies (e.g. a missing-modality grid). */
   cellsText?: string;
+  /** The dataset's name, where the comparison spans several datasets (one table each). */
+  dataset?: string;
+}
+
+/** One method across the datasets: by dataset (in the summary's `datasets` order) its score and rank there. */
+export interface MethodRanks {
+  method: string;
+  /** The multimodal column's mean over seeds. */
+  scores: number[];
+  /** 1 for the best score of the dataset; tied scores share the average of the ranks they span. */
+  ranks: number[];
+  averageRank: number;
+}
+
+/** Friedman's test that all methods rank alike, on the average ranks over N datasets (Demšar 2006, §3.2.2). */
+export interface FriedmanTest {
+  chiSquare: number;
+  /** k − 1. */
+  df: number;
+  p: number;
+}
+
+/** Iman and Davenport's F, the less conservative form of Friedman's χ², with F(k − 1, (k − 1)(N − 1)). */
+export interface ImanDavenportTest {
+  f: number;
+  df1: number;
+  df2: number;
+  p: number;
+}
+
+/** The Nemenyi post-hoc test: two methods differ when their average ranks differ by at least `cd`. */
+export interface NemenyiTest {
+  alpha: number;
+  /** The studentized range statistic over √2; null beyond the table (k > 10). */
+  q: number | null;
+  cd: number | null;
+}
+
+/** The ranks of the methods over several datasets, with the tests a critical-difference diagram reports. */
+export interface RankSummary {
+  datasets: string[];
+  /** Best average rank first. */
+  methods: MethodRanks[];
+  friedman: FriedmanTest;
+  imanDavenport: ImanDavenportTest;
+  nemenyi: NemenyiTest;
+  /**
+   * The methods not significantly different from each other, as maximal runs in rank order whose average
+   * ranks span less than the CD; a method in no run with another stands alone. Empty without a CD.
+   */
+  groups: string[][];
+  /** Methods left out of the ranks, each with why (they lack a row on some dataset). */
+  leftOut: string[];
+}
+
+/** A comparison: one table per dataset and, over two or more datasets, the methods' ranks across them. */
+export interface CompareReport {
+  tables: CompareTable[];
+  ranks: RankSummary | null;
+  /** Over two or more datasets without a summary: why there is none. */
+  ranksNote: string | null;
 }
 
 export const FUSED = 'fused';

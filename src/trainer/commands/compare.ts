@@ -2,10 +2,10 @@
 
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
-import { buildCompareTable } from '../../core/compare/build-table';
+import { buildCompareReport } from '../../core/compare/build-report';
 import { collectRuns } from '../../core/compare/collect-runs';
 import { missingGridTable } from '../../core/compare/missing-grid-table';
-import { COMPARE_FORMATS, renderTable, type CompareFormat } from '../../core/compare/render';
+import { COMPARE_FORMATS, renderReport, renderTable, type CompareFormat } from '../../core/compare/render';
 import type { CompareEpoch, CompareMetric } from '../../core/compare/types';
 import { backendChoiceForResume } from '../../core/train/runner';
 import { UsageError, parsePositiveInt } from '../args';
@@ -56,12 +56,12 @@ export async function compareCommand(argv: string[]): Promise<number> {
     process.stdout.write(renderTable(table, values.format as CompareFormat));
     return 0;
   }
-  const table = buildCompareTable(runs, {
+  const report = buildCompareReport(runs, {
     metric: values.metric as CompareMetric,
     epoch,
     reference: values.reference,
   });
-  process.stdout.write(renderTable(table, values.format as CompareFormat));
+  process.stdout.write(renderReport(report, values.format as CompareFormat));
   return 0;
 }
 

@@ -3,16 +3,21 @@
 // reason, the paired t-test against a reference on hover), built by the host with the command line's code
 // at the split, epoch and reference chosen here, over the configs not removed; its exports (the core
 // renderers' Markdown, LaTeX, CSV); the laziness picture (per-modality curves of each method side by side)
-// and one band chart per metric. Runs still training are labelled and the table follows them.
+// and one band chart per metric. Runs still training are labelled and the table follows them. Runs of
+// several datasets give a table per dataset and, under them, the methods' ranks across the datasets with a
+// critical-difference diagram.
 
 import type {
   CompareGroup,
   CompareTableTexts,
   CompareTableView,
   ExportFormat,
+  RankSummaryView,
 } from '../../../src/protocol/dashboard';
+import { rankTestsLine, rankText, ranksCaption } from '../../../src/shared/rankText';
 import { LineChart, type ChartSpec } from '../charts/lineChart';
 import { button, el, select } from '../dom';
+import { cdLayout } from '../logic/cdDiagram';
 import {
   alignCurves,
   bandCurve,
@@ -36,6 +41,7 @@ import {
   testSummary,
   type TableRowView,
 } from '../logic/compareTable';
+import { pct } from '../logic/format';
 import { isCurrentAnswer } from '../logic/requests';
 import type { UiState } from '../logic/uiState';
 import { nextRequestId, post } from '../vscodeApi';
@@ -51,7 +57,11 @@ export class CompareView {
    * comparison trains, and rebuilding them would close an open dropdown under the person's pointer.
    */
   private controls: CompareControls | null = null;
-  private table: CompareTableView | null = null;
+  /** One per dataset. */
+  private tables: CompareTableView[] = [];
+  /** Over two or more datasets: the ranks across them, or why there are none. */
+  private ranks: RankSummaryView | null = null;
+  private ranksNote: string | null = null;
   private texts: CompareTableTexts | null = null;
   private tableError: string | null = null;
   /** The latest `requestCompareTable`: answers to earlier ones are not shown. */
@@ -99,12 +109,19 @@ export class CompareView {
   /** `requestId`: the request this answers, or null when the host re-sent the table for changed runs. */
   onTable(
     requestId: number | null,
-    table: CompareTableView | null,
-    texts: CompareTableTexts | null,
-    error: string | null,
+    answer: {
+      tables: CompareTableView[];
+      ranks: RankSummaryView | null;
+      ranksNote: string | null;
+      texts: CompareTableTexts | null;
+      error: string | null;
+    },
   ): void {
     if (!isCurrentAnswer(requestId, this.requestId)) return;
-    this.table = table;
+    const { tables, ranks, ranksNote, texts, error } = answer;
+    this.tables = tables;
+    this.ranks = ranks;
+    this.ranksNote = ranksNote;
     this.texts = texts;
     this.tableError = error;
     this.renderControls();
@@ -156,8 +173,9 @@ export class CompareView {
     this.controls.update({
       range: commonEpochRange(this.groups),
       removed: this.allGroups.filter((g) => !this.groups.includes(g)),
-      methods: this.table ? referenceChoices(this.table) : [],
-      reference: this.table?.reference ?? null,
+      methods: [...new Set(this.tables.flatMap(referenceChoices))],
+      // The reference asked for holds on every dataset that has it; the first table's says which it is.
+      reference: this.tables.find((t) => t.reference !== null)?.reference ?? null,
       exportable: this.texts !== null,
     });
   }
@@ -188,8 +206,7 @@ export class CompareView {
   }
 
   private renderTable(): void {
-    const t = this.table;
-    if (!t) {
+    if (this.tables.length === 0) {
       this.tableBox.replaceChildren(
         el(
           'p',
@@ -199,6 +216,56 @@ export class CompareView {
       );
       return;
     }
+    const several = this.tables.length > 1;
+    this.tableBox.replaceChildren(
+      ...this.tables.flatMap((t) => [
+        ...(several ? [el('h3', { 'data-field': 'dataset' }, `Dataset ${t.dataset ?? ''}`)] : []),
+        ...this.tableElements(t),
+      ]),
+      ...(several ? this.rankElements() : []),
+    );
+  }
+
+  /** Under the tables of several datasets: the methods' average ranks, the tests, the CD diagram. */
+  private rankElements(): HTMLElement[] {
+    const heading = el('h3', {}, 'Ranks across datasets');
+    const r = this.ranks;
+    if (r === null)
+      return [
+        heading,
+        el('p', { class: 'detail', 'data-field': 'ranks-note' }, `No ranks: ${this.ranksNote ?? ''}.`),
+      ];
+    const table = el('table', { class: 'paper-table rank-table', 'data-field': 'ranks' });
+    table.append(el('caption', {}, ranksCaption(r)));
+    const head = el('tr');
+    for (const h of ['method', ...r.datasets, 'average rank']) head.append(el('th', { scope: 'col' }, h));
+    table.append(el('thead', {}, head));
+    const body = el('tbody');
+    for (const m of r.methods) {
+      const tr = el('tr', { 'data-method': m.method });
+      tr.append(el('th', { scope: 'row' }, m.method));
+      m.ranks.forEach((rank, d) =>
+        tr.append(
+          el('td', { title: `${r.datasets[d]}: multimodal mean ${pct(m.scores[d])}` }, rankText(rank)),
+        ),
+      );
+      tr.append(el('td', { 'data-column': 'average-rank' }, rankText(m.averageRank)));
+      body.append(tr);
+    }
+    table.append(body);
+    return [
+      heading,
+      el('div', { class: 'table-scroll' }, table),
+      el('p', { class: 'detail', 'data-field': 'rank-tests' }, `${rankTestsLine(r)}.`),
+      cdDiagram(r),
+      ...(r.leftOut.length > 0
+        ? [el('p', { class: 'detail', 'data-field': 'left-out' }, `Not ranked: ${r.leftOut.join('; ')}.`)]
+        : []),
+    ];
+  }
+
+  /** One dataset's table, its protocol and its rows' notes. */
+  private tableElements(t: CompareTableView): HTMLElement[] {
     const primary = new Set(this.groups.filter((g) => g.primary).map((g) => g.name));
     const split = t.metric === 'test' ? 'Test' : 'Validation';
     const table = el('table', { class: 'paper-table', 'data-split': t.metric });
@@ -291,11 +358,11 @@ export class CompareView {
     table.append(body);
     // Without a reference the notes have no Δ column to sit in: they are listed under the table.
     const notes = t.reference === null ? t.rows.filter((r) => r.note !== null) : [];
-    this.tableBox.replaceChildren(
+    return [
       el('div', { class: 'table-scroll' }, table),
       el('p', { class: 'detail', 'data-field': 'protocol' }, `Protocol: ${t.protocol.join('; ')}.`),
       ...notes.map((r) => el('p', { class: 'detail', 'data-field': 'note' }, `${r.label}: ${r.note}.`)),
-    );
+    ];
   }
 
   private renderCharts(): void {
@@ -557,4 +624,58 @@ class CompareControls {
     this.epochInput.value = String(epoch);
     this.ui.compare.choice = { kind: 'epoch', epoch };
   }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * The critical-difference diagram as inline SVG, coloured by the theme's CSS variables (media/dashboard.css)
+ * so it reads in light, dark and high-contrast themes.
+ */
+function cdDiagram(ranks: RankSummaryView): HTMLElement {
+  const layout = cdLayout(ranks);
+  const line = (l: { x1: number; y1: number; x2: number; y2: number }, cls: string) =>
+    svg('line', { ...l, class: cls });
+  const root = svg('svg', {
+    class: 'cd-diagram',
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
+    role: 'img',
+    'aria-label': `Critical-difference diagram: ${rankTestsLine(ranks)}`,
+  });
+  root.append(line(layout.axis, 'cd-axis'));
+  for (const t of layout.ticks) {
+    root.append(line({ x1: t.x, y1: t.y1, x2: t.x, y2: t.y2 }, 'cd-axis'));
+    if (t.label !== null)
+      root.append(svg('text', { x: t.x, y: t.y1 - 4, 'text-anchor': 'middle', class: 'cd-tick' }, t.label));
+  }
+  if (layout.cd) {
+    const { line: l, label } = layout.cd;
+    root.append(
+      line(l, 'cd-length'),
+      line({ x1: l.x1, y1: l.y1 - 3, x2: l.x1, y2: l.y1 + 3 }, 'cd-length'),
+      line({ x1: l.x2, y1: l.y1 - 3, x2: l.x2, y2: l.y1 + 3 }, 'cd-length'),
+      svg('text', { x: label.x, y: label.y, class: 'cd-label' }, label.text),
+    );
+  }
+  for (const g of layout.groups) root.append(line(g, 'cd-group'));
+  for (const m of layout.methods) {
+    root.append(
+      svg('polyline', { points: m.path.map((p) => `${p.x},${p.y}`).join(' '), class: 'cd-method' }),
+      svg(
+        'text',
+        { x: m.label.x, y: m.label.y, 'text-anchor': m.label.anchor, class: 'cd-name' },
+        m.label.text,
+      ),
+    );
+  }
+  return el('figure', { class: 'cd-figure', 'data-field': 'cd-diagram' }, root);
 }
