@@ -16,13 +16,13 @@ import { SHARED, tempDir } from '../support/training';
 const CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
 const DATASET = path.join(SHARED, 'datasets', 'handwritten', 'dataset.json');
 const MODALITIES = ['pix', 'fou', 'fac', 'zer', 'kar', 'mor'];
-const WEAKEST = 'mor';
 const SEED = 0;
-// Every method's best validation epoch on this data falls within the first 20 (seeds 0–2, 100 epochs).
-const EPOCHS = 20;
+// Every method's best validation epoch on this data falls within the first 30 (seeds 0–2, 100 epochs), and
+// ReconBoost has cycled through every modality's stage by then.
+const EPOCHS = 30;
 const TIMEOUT = 20 * 60_000;
-/** Methods that give each modality its own training signal, and so should lift the weakest one. */
-const LIFTS_WEAKEST: readonly Method[] = ['unimodal', 'gblending', 'mmpareto', 'reconboost'];
+/** Methods that give each modality its own training signal, and so should lift the modalities' accuracies. */
+const LIFTS_MODALITIES: readonly Method[] = ['unimodal', 'gblending', 'mmpareto', 'reconboost'];
 
 function missingData(): string | null {
   if (!fs.existsSync(DATASET)) return `the handwritten dataset is not at ${DATASET}`;
@@ -36,7 +36,7 @@ function pct(v: number): string {
 
 describe(`every method on handwritten (UCI Multiple Features), seed ${SEED}, ${EPOCHS} epochs`, () => {
   it(
-    'each trains to joint training’s fused accuracy; per-modality training lifts the weakest view',
+    'each trains to joint training’s fused accuracy; per-modality training lifts the modalities',
     { timeout: TIMEOUT },
     async (t) => {
       const missing = missingData();
@@ -80,11 +80,13 @@ describe(`every method on handwritten (UCI Multiple Features), seed ${SEED}, ${E
         for (const k of MODALITIES)
           assert.ok(Number.isFinite(s.unimodal[k]), `${m}: no ${k} accuracy in the summary`);
       }
-      for (const m of LIFTS_WEAKEST) {
-        const s = rows.get(m)!;
+      const modalityMean = (s: RunSummary['test']) =>
+        MODALITIES.reduce((sum, k) => sum + s.unimodal[k], 0) / MODALITIES.length;
+      for (const m of LIFTS_MODALITIES) {
+        const lifted = modalityMean(rows.get(m)!);
         assert.ok(
-          s.unimodal[WEAKEST] - joint.unimodal[WEAKEST] >= 0.1,
-          `${m}: ${WEAKEST} ${pct(s.unimodal[WEAKEST])} % is not 10 points above joint's ${pct(joint.unimodal[WEAKEST])} %`,
+          lifted - modalityMean(joint) >= 0.1,
+          `${m}: the modalities' mean accuracy ${pct(lifted)} % is not 10 points above joint's ${pct(modalityMean(joint))} %`,
         );
       }
     },
