@@ -1,9 +1,11 @@
 // A faster wasm Conv2DBackpropInput for stride 1 (every conv of the conv1d/conv2d encoders and most of ResNet's):
 // the stock kernel is a scalar loop (docs/architecture.md, the compute platform). At stride 1 the input gradient is a 'valid' convolution of dy,
 // padded by (filter − 1 − forward pad) on each side, with the filter flipped in space and its channel axes
-// swapped, which XNNPACK runs. Strides > 1, dilations and NCHW go to the stock kernel.
+// swapped. The strided SIMD gemm runs that convolution (conv-gemm.ts), or XNNPACK where the engine lacks wasm
+// SIMD. Strides > 1, dilations and NCHW go to the stock kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convForwardByGemm, convGemm, padSpatial } from './conv-gemm';
 import { conv2dPaddedInfo, release, runWasmKernel, transposeInfo } from './wasm-calls';
 
 interface BackpropInputAttrs {
@@ -46,7 +48,27 @@ export function makeConv2DBackpropInputConfig(stock: tf.KernelConfig): tf.Kernel
     const flipped = runWasmKernel(tf.Reverse, backend, { x: filter }, { dims: [0, 1] });
     const swapped = transposeInfo(backend, flipped, [0, 1, 3, 2]);
     release(backend, flipped);
-    const dx = conv2dPaddedInfo(backend, dy, swapped, 1, 1, [top, bottom, left, right]);
+    const gemm = convGemm(backend);
+    if (!gemm || dy.dtype !== 'float32' || filter.dtype !== 'float32' || info.batchSize === 0) {
+      const dx = conv2dPaddedInfo(backend, dy, swapped, 1, 1, [top, bottom, left, right]);
+      release(backend, swapped);
+      return dx;
+    }
+    const padded = padSpatial(backend, dy, top, bottom, left, right);
+    const dx = convForwardByGemm(gemm, backend, padded, swapped, {
+      batch: info.batchSize,
+      inH: outHeight + top + bottom,
+      inW: outWidth + left + right,
+      inC: info.outChannels,
+      fh,
+      fw,
+      outC: info.inChannels,
+      outH: inHeight,
+      outW: inWidth,
+      sh: 1,
+      sw: 1,
+    });
+    if (padded !== dy) release(backend, padded);
     release(backend, swapped);
     return dx;
   };
