@@ -1,6 +1,7 @@
-// Milliseconds per call of the wasm convolution kernels on the benchmark's conv2d encoder shapes (workload (c):
-// [32, 32] grid, channels 32 then 64, 3×3, batch 64), with the strided SIMD gemm (src/core/backend/kernels/
-// conv-gemm.ts) and without it (XNNPACK / stock paths), interleaved in one process. Single thread.
+// Milliseconds per call of the wasm convolution kernels on the benchmark's conv2d encoder shapes (workload (c)'s
+// two layers, then ResNet-18's kinds), with the strided SIMD gemm (src/core/backend/kernels/
+// conv-gemm.ts) and without it (XNNPACK / stock paths), interleaved in one process. Single thread. Times are
+// the process's CPU time, not wall time, so that other jobs on a shared machine weigh less on them.
 //   node --import tsx scripts/bench-conv.ts [repeats]
 import * as tf from '@tensorflow/tfjs';
 import { setConvGemm } from '../src/core/backend/kernels/conv-gemm';
@@ -13,13 +14,22 @@ interface Case {
   run(): tf.Tensor;
 }
 
-function convCases(batch: number, hw: number, cin: number, cout: number): Case[] {
-  // Inputs as the encoder hands them over: padded explicitly, convolved 'valid'.
-  const x = tf.randomNormal([batch, hw + 2, hw + 2, cin]) as tf.Tensor4D;
-  const filter = tf.randomNormal([3, 3, cin, cout]) as tf.Tensor4D;
-  const dy = tf.randomNormal([batch, hw, hw, cout]) as tf.Tensor4D;
-  const shape = `x [${x.shape.join(',')}] filter [${filter.shape.join(',')}]`;
-  const conv = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 };
+/** One conv layer as the encoders hand it over: x padded explicitly, convolved 'valid'. */
+interface Layer {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number;
+  /** Whether training asks for its input gradient (not for a first layer, whose input is data). */
+  inputGradient: boolean;
+}
+
+function convCases({ x: xShape, filter: filterShape, stride, inputGradient }: Layer): Case[] {
+  const x = tf.randomNormal(xShape) as tf.Tensor4D;
+  const filter = tf.randomNormal(filterShape) as tf.Tensor4D;
+  const outHW = (n: number) => Math.floor((n - filterShape[0]) / stride) + 1;
+  const dy = tf.randomNormal([xShape[0], outHW(xShape[1]), outHW(xShape[2]), filterShape[3]]) as tf.Tensor4D;
+  const shape = `x [${xShape.join(',')}] filter [${filterShape.join(',')}]${stride > 1 ? ` /${stride}` : ''}`;
+  const conv = { strides: stride, pad: 'valid', dataFormat: 'NHWC', dilations: 1 };
   const cases: Case[] = [
     {
       name: `Conv2D ${shape}`,
@@ -30,37 +40,45 @@ function convCases(batch: number, hw: number, cin: number, cout: number): Case[]
     {
       name: `Conv2DBackpropFilter ${shape}`,
       run: () =>
-        tf
-          .engine()
-          .runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...conv, filterShape }) as tf.Tensor,
     },
   ];
-  // The first layer's input gradient is never asked for (its input is data).
-  if (cin > 1) {
+  if (inputGradient) {
     cases.push({
       name: `Conv2DBackpropInput ${shape}`,
       run: () =>
         tf
           .engine()
-          .runKernel(tf.Conv2DBackpropInput, { dy, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+          .runKernel(tf.Conv2DBackpropInput, { dy, filter }, { ...conv, inputShape: xShape }) as tf.Tensor,
     });
   }
   return cases;
 }
 
+/** Workload (c)'s two layers at its batch of 64, then ResNet-18's (workload (e)) kinds of layer at batch 8. */
+const LAYERS: Layer[] = [
+  { x: [64, 34, 34, 1], filter: [3, 3, 1, 32], stride: 1, inputGradient: false },
+  { x: [64, 18, 18, 32], filter: [3, 3, 32, 64], stride: 1, inputGradient: true },
+  { x: [8, 70, 70, 3], filter: [7, 7, 3, 64], stride: 2, inputGradient: false },
+  { x: [8, 18, 18, 64], filter: [3, 3, 64, 64], stride: 1, inputGradient: true },
+  { x: [8, 18, 18, 64], filter: [3, 3, 64, 128], stride: 2, inputGradient: true },
+  { x: [8, 16, 16, 64], filter: [1, 1, 64, 128], stride: 2, inputGradient: true },
+];
+
+/** CPU milliseconds (user + system) per call. */
 function msPerCall(run: () => tf.Tensor, calls: number): number {
-  const start = performance.now();
-  for (let i = 0; i < calls; i++) {
-    run().dispose();
-  }
-  return (performance.now() - start) / calls;
+  run().dispose();
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i++) run().dispose();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / calls;
 }
 
 async function main(): Promise<void> {
   const repeats = Number(process.argv[2] ?? 5);
   await selectBackend('wasm');
-  const cases = [...convCases(64, 32, 1, 32), ...convCases(64, 16, 32, 64)];
-  console.log(`ms per call, median of ${repeats} interleaved repeats of 5 calls (wasm, 1 thread)`);
+  const cases = LAYERS.flatMap(convCases);
+  console.log(`CPU ms per call, median of ${repeats} interleaved repeats of 5 calls (wasm, 1 thread)`);
   console.log('kernel                                                          gemm   before   before/gemm');
   for (const c of cases) {
     const ours: number[] = [];

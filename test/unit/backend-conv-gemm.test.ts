@@ -2,18 +2,13 @@
 // gemm bit for bit against a float32 loop that sums k in order, for row strides wider than the rows, transposed
 // A, accumulation and shapes crossing its K and N blocks; Conv2D, Conv2DBackpropFilter and
 // Conv2DBackpropInput on wasm against the cpu backend (relative error ≤ 1e-4 of the largest reference value)
-// on odd shapes, 'same' / 'valid' / explicit padding, strides 1 and 2, batch 1 and more, in both patch layouts.
+// on odd shapes, 'same' / 'valid' / explicit padding, strides 1 and 2, batch 1 and more; the same with the gemm
+// switched off, for the paths kept for engines without wasm SIMD.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import {
-  convFilterGradByGemm,
-  convForwardByGemm,
-  IN_PLACE_MIN_TAPS,
-  padForConv,
-  type PatchLayout,
-} from '../../src/core/backend/kernels/conv-gemm';
+import { after, before, describe, test } from 'node:test';
+import { setConvGemm } from '../../src/core/backend/kernels/conv-gemm';
 import {
   assembleStridedGemmModule,
   K_BLOCK,
@@ -190,7 +185,7 @@ async function compare(label: string, fn: () => tf.Tensor): Promise<void> {
 type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
 type Spec = [x: number[], filter: number[], strides: number | [number, number], pad: Pad];
 
-// Channels 1-3 take the compact layout, 6 × 3 = 18 and more taps the in-place one (IN_PLACE_MIN_TAPS).
+// Single and few channels, filters wider than tall, 1 × 1, strides per axis, a map smaller than 4 rows of tiles.
 const SPECS: Spec[] = [
   [[1, 7, 9, 1], [3, 3, 1, 5], 1, 'same'],
   [[3, 9, 7, 2], [3, 3, 2, 4], 1, 'valid'],
@@ -212,76 +207,54 @@ const SPECS: Spec[] = [
   ],
   [[2, 18, 18, 32], [3, 3, 32, 64], 1, 'valid'],
 ];
-const taps = (filter: number[]) => filter[1] * filter[2];
 
-describe('Conv2D on wasm = cpu', () => {
-  for (const [xShape, filterShape, strides, pad] of SPECS) {
-    test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
-      await compare('conv2d', () =>
-        tf.conv2d(values(xShape, 1) as tf.Tensor4D, values(filterShape, 2) as tf.Tensor4D, strides, pad),
-      );
-    });
-  }
-});
+// Each kernel with the gemm, and on the paths it keeps for engines without wasm SIMD (XNNPACK, stock kernels).
+for (const gemmOn of [true, false]) {
+  const mode = gemmOn ? 'strided gemm' : 'without the gemm';
+  const use = () => setConvGemm(gemmOn);
 
-describe('Conv2DBackpropFilter on wasm = cpu', () => {
-  for (const [xShape, filterShape, strides, pad] of SPECS) {
-    test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
-      await compare('filter gradient', () => {
-        const x = values(xShape, 1) as tf.Tensor4D;
-        const y = tf.conv2d(x, values(filterShape, 2) as tf.Tensor4D, strides, pad);
-        const dy = values(y.shape, 3);
-        return tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, strides, pad), dy)))(
-          values(filterShape, 2),
+  describe(`Conv2D on wasm = cpu (${mode})`, () => {
+    for (const [xShape, filterShape, strides, pad] of SPECS) {
+      test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
+        use();
+        await compare('conv2d', () =>
+          tf.conv2d(values(xShape, 1) as tf.Tensor4D, values(filterShape, 2) as tf.Tensor4D, strides, pad),
         );
       });
-    });
-  }
-});
+    }
+  });
 
-describe('Conv2DBackpropInput on wasm = cpu', () => {
-  for (const [xShape, filterShape, strides, pad] of SPECS) {
-    test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
-      await compare('input gradient', () => {
-        const w = values(filterShape, 2) as tf.Tensor4D;
-        const y = tf.conv2d(values(xShape, 1) as tf.Tensor4D, w, strides, pad);
-        const dy = values(y.shape, 3);
-        return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, strides, pad), dy)))(
-          values(xShape, 1),
-        );
+  describe(`Conv2DBackpropFilter on wasm = cpu (${mode})`, () => {
+    for (const [xShape, filterShape, strides, pad] of SPECS) {
+      test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
+        use();
+        await compare('filter gradient', () => {
+          const x = values(xShape, 1) as tf.Tensor4D;
+          const y = tf.conv2d(x, values(filterShape, 2) as tf.Tensor4D, strides, pad);
+          const dy = values(y.shape, 3);
+          return tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, strides, pad), dy)))(
+            values(filterShape, 2),
+          );
+        });
       });
-    });
-  }
-});
+    }
+  });
 
-describe('both patch layouts give the same bits', () => {
-  const layouts: PatchLayout[] = ['in-place', 'compact'];
-  for (const [xShape, filterShape, strides, pad] of SPECS.filter(([, w]) => taps(w) >= IN_PLACE_MIN_TAPS)) {
-    test(`x ${xShape} filter ${filterShape} stride ${strides}`, async () => {
-      await tf.setBackend('wasm');
-      const x = values(xShape, 1);
-      const w = values(filterShape, 2);
-      const info = tf.backend_util.computeConv2DInfo(
-        xShape as [number, number, number, number],
-        filterShape as [number, number, number, number],
-        strides,
-        1,
-        pad,
-      );
-      const dy = values([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 3);
-      const { padded, shape } = padForConv(backend, x, info);
-      const [inPlace, compact] = layouts.map((layout) => {
-        const y = convForwardByGemm(gemm, backend, padded, w, shape, layout);
-        const dw = convFilterGradByGemm(gemm, backend, padded, dy, shape, layout);
-        const read = [y, dw].map((t) => Float32Array.from(backend.typedArrayFromHeap(t) as Float32Array));
-        backend.disposeData(y.dataId);
-        backend.disposeData(dw.dataId);
-        return read;
+  describe(`Conv2DBackpropInput on wasm = cpu (${mode})`, () => {
+    for (const [xShape, filterShape, strides, pad] of SPECS) {
+      test(`x ${xShape} filter ${filterShape} stride ${strides} pad ${JSON.stringify(pad)}`, async () => {
+        use();
+        await compare('input gradient', () => {
+          const w = values(filterShape, 2) as tf.Tensor4D;
+          const y = tf.conv2d(values(xShape, 1) as tf.Tensor4D, w, strides, pad);
+          const dy = values(y.shape, 3);
+          return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, strides, pad), dy)))(
+            values(xShape, 1),
+          );
+        });
       });
-      assert.deepEqual(inPlace[0], compact[0], 'forward');
-      assert.deepEqual(inPlace[1], compact[1], 'filter gradient');
-      if (padded !== x) backend.disposeData(padded.dataId);
-      tf.dispose([x, w, dy]);
-    });
-  }
-});
+    }
+  });
+}
+
+after(() => setConvGemm(true));

@@ -3,16 +3,16 @@
 // r = (n, oh, ow) and a column per filter tap p = (kh, kw, ci):
 //   patches[r, p] = x[n, oh·sh + kh, ow·sw + kw, ci]
 // For one (n, oh, kh), the taps (kw, ci) of consecutive ow are fw·Cin consecutive floats sw·Cin apart, so that
-// window of the matrix is read in place: the forward pass is y = patches·W (W viewed [P, Cout]) and the filter
-// gradient dW = patchesᵀ·dy. Where fw·Cin is too short for the tiles to pay off (a first layer's single
-// channel), each image's patches are copied into a compact [outH·outW, P] buffer instead.
+// window of the matrix is read in place, with no im2col copy: the forward pass is y = patches·W (W viewed
+// [P, Cout]) and the filter gradient dW = patchesᵀ·dy. (A compact per-image copy of the patches was slower
+// even for a single input channel, where a window is only 3 floats wide.)
 //
-// Either way every output element is one ordered float32 sum: y over p = 0..P-1, dW over r in (n, oh, ow)
-// order. So both layouts give the same bits, and a result depends only on the inputs.
+// Every output element is one ordered float32 sum: y over p = 0..P-1, dW over r in (n, oh, ow) order. So a
+// result depends only on the inputs.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { stridedGemm, type StridedGemm } from './gemm-strided';
-import { release, runWasmKernel } from './wasm-calls';
+import { runWasmKernel } from './wasm-calls';
 
 /** A convolution of an input that is already padded: 'valid' over `in*`, dilation 1. */
 export interface ConvGemmShape {
@@ -29,13 +29,6 @@ export interface ConvGemmShape {
   sw: number;
 }
 
-/**
- * Shortest run of consecutive taps (fw·Cin floats) read in place; shorter ones are copied to a compact buffer.
- * Measured on the conv2d encoder's shapes: in place wins from fw·Cin = 96; at fw·Cin = 3 the compact buffer is
- * several times faster.
- */
-export const IN_PLACE_MIN_TAPS = 16;
-
 let enabled = true;
 
 /** Switches the convolution kernels between the gemm and their XNNPACK / stock paths (the benchmark times both). */
@@ -48,36 +41,33 @@ export function convGemm(backend: BackendWasm): StridedGemm | null {
   return enabled ? stridedGemm(backend) : null;
 }
 
-/** Where the patches are read: in the image, or from a compact copy per image; by default by IN_PLACE_MIN_TAPS. */
-export type PatchLayout = 'in-place' | 'compact';
-
-const layoutFor = (s: ConvGemmShape, layout?: PatchLayout): PatchLayout =>
-  layout ?? (s.fw * s.inC >= IN_PLACE_MIN_TAPS ? 'in-place' : 'compact');
-
 const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
   backend.dataIdMap.get(info.dataId)!.memoryOffset;
 
-/**
- * `x` padded for the convolution `info` describes (only as far as its taps reach) and the shape of the
- * convolution over it; `padded` is a new tensor for the caller to release when it is not `x`.
- */
-export function padForConv(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-): { padded: tf.TensorInfo; shape: ConvGemmShape } {
-  const [batch, inH, inW, inC] = x.shape;
+/** The spatial padding of the convolution `info` describes, only as far as its taps reach. */
+export interface ConvPadding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** The convolution `info` describes, as a 'valid' one over its padded input, and that padding. */
+export function paddedConv(info: tf.backend_util.Conv2DInfo): { shape: ConvGemmShape; pads: ConvPadding } {
   const { top, left } = info.padInfo;
   const reachH = info.filterHeight - 1 + (info.outHeight - 1) * info.strideHeight + 1;
   const reachW = info.filterWidth - 1 + (info.outWidth - 1) * info.strideWidth + 1;
-  const bottom = Math.max(0, reachH - inH - top);
-  const right = Math.max(0, reachW - inW - left);
-  const padded = padSpatial(backend, x, top, bottom, left, right);
+  const pads = {
+    top,
+    bottom: Math.max(0, reachH - info.inHeight - top),
+    left,
+    right: Math.max(0, reachW - info.inWidth - left),
+  };
   const shape: ConvGemmShape = {
-    batch,
-    inH: inH + top + bottom,
-    inW: inW + left + right,
-    inC,
+    batch: info.batchSize,
+    inH: info.inHeight + pads.top + pads.bottom,
+    inW: info.inWidth + pads.left + pads.right,
+    inC: info.inChannels,
     fh: info.filterHeight,
     fw: info.filterWidth,
     outC: info.outChannels,
@@ -86,7 +76,20 @@ export function padForConv(
     sh: info.strideHeight,
     sw: info.strideWidth,
   };
-  return { padded, shape };
+  return { shape, pads };
+}
+
+/**
+ * `x` padded for the convolution `info` describes and the shape of the convolution over it; `padded` is a new
+ * tensor for the caller to release when it is not `x`.
+ */
+export function padForConv(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): { padded: tf.TensorInfo; shape: ConvGemmShape } {
+  const { shape, pads } = paddedConv(info);
+  return { padded: padSpatial(backend, x, pads.top, pads.bottom, pads.left, pads.right), shape };
 }
 
 /** NHWC `x` with zeros around its spatial axes; `x` itself when every pad is 0. */
@@ -123,153 +126,121 @@ function windowStart(s: ConvGemmShape, n: number, oh: number, kh: number): numbe
   return (n * s.inH + oh * s.sh + kh) * s.inW * s.inC;
 }
 
-/** Image n's patches into dst as [outH·outW, P] (P = fh·fw·Cin), in (kh, kw, ci) order. */
-function im2colImage(x: Float32Array, dst: Float32Array, s: ConvGemmShape, n: number): void {
-  const taps = s.fw * s.inC;
-  const step = s.sw * s.inC;
-  let d = 0;
-  for (let oh = 0; oh < s.outH; oh++) {
-    for (let ow = 0; ow < s.outW; ow++) {
-      for (let kh = 0; kh < s.fh; kh++) {
-        const from = windowStart(s, n, oh, kh) + ow * step;
-        for (let t = 0; t < taps; t++) dst[d++] = x[from + t];
-      }
-    }
-  }
-}
-
-/** A buffer for one image's compact patches, handed to `use`; released after. */
-function withPatchBuffer(
-  backend: BackendWasm,
-  s: ConvGemmShape,
-  use: (scratch: tf.TensorInfo) => void,
-): void {
-  const scratch = backend.makeOutput([s.outH * s.outW, s.fh * s.fw * s.inC], 'float32');
-  try {
-    use(scratch);
-  } finally {
-    release(backend, scratch);
-  }
-}
-
-/** y [batch, outH, outW, Cout] = conv(xp, filter [fh, fw, Cin, Cout]) over the padded input xp. */
+/**
+ * y [batch, outH, outW, Cout] = conv(xp, filter [fh, fw, Cin, Cout]) over the padded input xp: per (n, oh, kh),
+ * the window's outW rows times the filter's rows kh, added to what the earlier kh left.
+ */
 export function convForwardByGemm(
   gemm: StridedGemm,
   backend: BackendWasm,
   xp: tf.TensorInfo,
   filter: tf.TensorInfo,
   s: ConvGemmShape,
-  layout?: PatchLayout,
 ): tf.TensorInfo {
   const y = backend.makeOutput([s.batch, s.outH, s.outW, s.outC], 'float32');
   const taps = s.fw * s.inC;
   const ldc = 4 * s.outC;
   const imageOut = 4 * s.outH * s.outW * s.outC;
-  if (layoutFor(s, layout) === 'in-place') {
-    const [px, pw, py] = [offsetOf(backend, xp), offsetOf(backend, filter), offsetOf(backend, y)];
-    for (let n = 0; n < s.batch; n++) {
-      for (let oh = 0; oh < s.outH; oh++) {
-        for (let kh = 0; kh < s.fh; kh++) {
-          gemm.gemm({
-            a: px + 4 * windowStart(s, n, oh, kh),
-            lda: 4 * s.sw * s.inC,
-            transposeA: false,
-            b: pw + 4 * kh * taps * s.outC,
-            ldb: ldc,
-            c: py + n * imageOut + oh * s.outW * ldc,
-            ldc,
-            m: s.outW,
-            k: taps,
-            n: s.outC,
-            accumulate: kh > 0,
-          });
-        }
+  const [px, pw, py] = [offsetOf(backend, xp), offsetOf(backend, filter), offsetOf(backend, y)];
+  for (let n = 0; n < s.batch; n++) {
+    for (let oh = 0; oh < s.outH; oh++) {
+      for (let kh = 0; kh < s.fh; kh++) {
+        gemm.gemm({
+          a: px + 4 * windowStart(s, n, oh, kh),
+          lda: 4 * s.sw * s.inC,
+          transposeA: false,
+          b: pw + 4 * kh * taps * s.outC,
+          ldb: ldc,
+          c: py + n * imageOut + oh * s.outW * ldc,
+          ldc,
+          m: s.outW,
+          k: taps,
+          n: s.outC,
+          accumulate: kh > 0,
+        });
       }
     }
-    return y;
   }
-  withPatchBuffer(backend, s, (scratch) => {
-    const x = backend.typedArrayFromHeap(xp) as Float32Array;
-    const patches = backend.typedArrayFromHeap(scratch) as Float32Array;
-    const [pp, pw, py] = [offsetOf(backend, scratch), offsetOf(backend, filter), offsetOf(backend, y)];
-    const p = s.fh * taps;
-    for (let n = 0; n < s.batch; n++) {
-      im2colImage(x, patches, s, n);
-      gemm.gemm({
-        a: pp,
-        lda: 4 * p,
-        transposeA: false,
-        b: pw,
-        ldb: ldc,
-        c: py + n * imageOut,
-        ldc,
-        m: s.outH * s.outW,
-        k: p,
-        n: s.outC,
-        accumulate: false,
-      });
-    }
-  });
   return y;
 }
 
-/** dW [fh, fw, Cin, Cout] = patches(xp)ᵀ·dy for the padded input xp and dy [batch, outH, outW, Cout]. */
+/**
+ * dW [fh, fw, Cin, Cout] = patches(xp)ᵀ·dy for the padded input xp and dy [batch, outH, outW, Cout]: per
+ * (n, oh, kh), the window's transpose times dy's row oh, added to the filter rows kh.
+ */
 export function convFilterGradByGemm(
   gemm: StridedGemm,
   backend: BackendWasm,
   xp: tf.TensorInfo,
   dy: tf.TensorInfo,
   s: ConvGemmShape,
-  layout?: PatchLayout,
 ): tf.TensorInfo {
   const dw = backend.makeOutput([s.fh, s.fw, s.inC, s.outC], 'float32');
   const taps = s.fw * s.inC;
   const ldb = 4 * s.outC;
   const imageDy = 4 * s.outH * s.outW * s.outC;
-  if (layoutFor(s, layout) === 'in-place') {
-    const [px, pdy, pdw] = [offsetOf(backend, xp), offsetOf(backend, dy), offsetOf(backend, dw)];
-    for (let n = 0; n < s.batch; n++) {
-      for (let oh = 0; oh < s.outH; oh++) {
-        for (let kh = 0; kh < s.fh; kh++) {
+  const [px, pdy, pdw] = [offsetOf(backend, xp), offsetOf(backend, dy), offsetOf(backend, dw)];
+  for (let n = 0; n < s.batch; n++) {
+    for (let oh = 0; oh < s.outH; oh++) {
+      for (let kh = 0; kh < s.fh; kh++) {
+        gemm.gemm({
+          a: px + 4 * windowStart(s, n, oh, kh),
+          lda: 4 * s.sw * s.inC,
+          transposeA: true,
+          b: pdy + n * imageDy + oh * s.outW * ldb,
+          ldb,
+          c: pdw + 4 * kh * taps * s.outC,
+          ldc: ldb,
+          m: taps,
+          k: s.outW,
+          n: s.outC,
+          accumulate: n > 0 || oh > 0,
+        });
+      }
+    }
+  }
+  return dw;
+}
+
+/**
+ * The input gradient over the padded input, [batch, inH, inW, Cin], for dy [batch, outH, outW, Cout] and the
+ * filter with its channel axes swapped, [fh, fw, Cout, Cin]: every output position's dy row times the tap's
+ * filter slice is added where that tap read, dxp[n, oh·sh + kh, ow·sw + kw, ·] += dy[n, oh, ow, ·]·W[kh, kw]ᵀ,
+ * one product per (n, oh, kh, kw) whose C rows are the tap's input pixels, sw·Cin apart. Any stride; no zero
+ * taps are multiplied. Each element's sum runs over (n, oh, kh, kw) and then the output channels, in order.
+ */
+export function convInputGradByGemm(
+  gemm: StridedGemm,
+  backend: BackendWasm,
+  dy: tf.TensorInfo,
+  filterSwapped: tf.TensorInfo,
+  s: ConvGemmShape,
+): tf.TensorInfo {
+  const dxp = backend.makeOutput([s.batch, s.inH, s.inW, s.inC], 'float32');
+  (backend.typedArrayFromHeap(dxp) as Float32Array).fill(0);
+  const [pdy, pw, pdx] = [offsetOf(backend, dy), offsetOf(backend, filterSwapped), offsetOf(backend, dxp)];
+  const dyRow = 4 * s.outW * s.outC;
+  for (let n = 0; n < s.batch; n++) {
+    for (let oh = 0; oh < s.outH; oh++) {
+      for (let kh = 0; kh < s.fh; kh++) {
+        const row = pdx + 4 * windowStart(s, n, oh, kh);
+        for (let kw = 0; kw < s.fw; kw++) {
           gemm.gemm({
-            a: px + 4 * windowStart(s, n, oh, kh),
-            lda: 4 * s.sw * s.inC,
-            transposeA: true,
-            b: pdy + n * imageDy + oh * s.outW * ldb,
-            ldb,
-            c: pdw + 4 * kh * taps * s.outC,
-            ldc: ldb,
-            m: taps,
-            k: s.outW,
-            n: s.outC,
-            accumulate: n > 0 || oh > 0,
+            a: pdy + (n * s.outH + oh) * dyRow,
+            lda: 4 * s.outC,
+            transposeA: false,
+            b: pw + 4 * (kh * s.fw + kw) * s.outC * s.inC,
+            ldb: 4 * s.inC,
+            c: row + 4 * kw * s.inC,
+            ldc: 4 * s.sw * s.inC,
+            m: s.outW,
+            k: s.outC,
+            n: s.inC,
+            accumulate: true,
           });
         }
       }
     }
-    return dw;
   }
-  withPatchBuffer(backend, s, (scratch) => {
-    const x = backend.typedArrayFromHeap(xp) as Float32Array;
-    const patches = backend.typedArrayFromHeap(scratch) as Float32Array;
-    const [pp, pdy, pdw] = [offsetOf(backend, scratch), offsetOf(backend, dy), offsetOf(backend, dw)];
-    const p = s.fh * taps;
-    for (let n = 0; n < s.batch; n++) {
-      im2colImage(x, patches, s, n);
-      gemm.gemm({
-        a: pp,
-        lda: 4 * p,
-        transposeA: true,
-        b: pdy + n * imageDy,
-        ldb,
-        c: pdw,
-        ldc: ldb,
-        m: p,
-        k: s.outH * s.outW,
-        n: s.outC,
-        accumulate: n > 0,
-      });
-    }
-  });
-  return dw;
+  return dxp;
 }
