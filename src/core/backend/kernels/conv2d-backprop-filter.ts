@@ -8,8 +8,8 @@
 // First choice (NHWC, dilation 1, wasm SIMD): dW = patches(x)ᵀ·dy by the strided SIMD gemm, reading the
 // im2col patches in place (conv-gemm.ts). Otherwise XNNPACK runs the convolution above; its result is sliced
 // to the filter size and transposed back. XNNPACK does that convolution as a product whose packed operand is
-// the whole of dy, re-packed at every call: on the conv2d encoder's second layer it ran at a quarter of the
-// gemm's speed (docs/performance.md, convolutions).
+// the whole of dy, re-packed at every call: on the conv2d encoder's layers it took 2× and 13× the gemm's time
+// (docs/performance.md, convolutions).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convFilterGradByGemm, convGemm, convGemmApplies, padForConv } from './conv-gemm';
