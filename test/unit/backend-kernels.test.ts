@@ -136,7 +136,7 @@ describe('Conv2DBackpropFilter', () => {
   });
 });
 
-describe('Conv2DBackpropInput (stride 1 through XNNPACK, the rest through the stock kernel)', () => {
+describe('Conv2DBackpropInput', () => {
   const specs: [
     number[],
     number[],

@@ -59,7 +59,7 @@ test('the gemm module assembles into valid WebAssembly', () => {
 });
 
 describe('simd gemm = ordered float32 loop, bit for bit', () => {
-  // M: 4-row panels and single rows; N: 8- and 4-wide tiles and single columns; K from 1.
+  // M: 4-, 2- and 1-row panels; N: 8- and 4-wide tiles and single columns; K from 1.
   const ms = [1, 3, 4, 6, 9];
   const ks = [1, 5, 16];
   const ns = [1, 3, 4, 8, 11, 13, 20];

@@ -3,9 +3,16 @@
 //   dW[kh, kw, ci, co] = Σ_{n, oh, ow} xpad[n, oh·sh + kh·dh, ow·sw + kw·dw, ci] · dy[n, oh, ow, co]
 // i.e. a Conv2D of x viewed as [Cin, H, W, N] (channels become the batch, the batch becomes channels) with dy
 // viewed as a filter [outH, outW, N, Cout], stride = forward dilation, dilation = forward stride, padded like
-// the forward pass. XNNPACK runs it; the result is sliced to the filter size and transposed back.
+// the forward pass.
+//
+// First choice (NHWC, dilation 1, wasm SIMD): dW = patches(x)ᵀ·dy by the strided SIMD gemm, reading the
+// im2col patches in place (conv-gemm.ts). Otherwise XNNPACK runs the convolution above; its result is sliced
+// to the filter size and transposed back. XNNPACK does that convolution as a product whose packed operand is
+// the whole of dy, re-packed at every call: on the conv2d encoder's layers it took 2× and 13× the gemm's time
+// (docs/performance.md, convolutions).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convFilterGradByGemm, convGemm, convGemmApplies, padForConv } from './conv-gemm';
 import { conv2dPaddedInfo, release, sliceInfo, transposeInfo } from './wasm-calls';
 
 interface BackpropFilterAttrs {
@@ -38,6 +45,13 @@ function conv2DBackpropFilter(args: {
     false,
     'channelsLast',
   );
+  const gemm = convGemm(backend);
+  if (gemm && x.dtype === 'float32' && dy.dtype === 'float32' && convGemmApplies(info)) {
+    const { padded, shape } = padForConv(backend, x, info);
+    const dw = convFilterGradByGemm(gemm, backend, padded, dy, shape);
+    if (padded !== x) release(backend, padded);
+    return dw;
+  }
   const [inH, inW] = [x.shape[1], x.shape[2]];
   const { top, left } = info.padInfo;
   // Pad the far side just enough for every filter tap; extra rows of x are cut by the final slice instead.

@@ -1,10 +1,12 @@
 // Registers the project's wasm training kernels: the two missing ones (Conv2DBackpropFilter, UnsortedSegmentSum),
-// a corrected MaxPoolGrad, wrappers that route BatchMatMul and stride-1 Conv2DBackpropInput to XNNPACK, and a
+// a corrected MaxPoolGrad, wrappers that route BatchMatMul, Conv2D and stride-1 Conv2DBackpropInput to the
+// project's SIMD gemms (XNNPACK where the engine lacks wasm SIMD), and a
 // Transpose that avoids the stock kernel's cache-aliasing case. Call
 // after `tf.setBackend('wasm')` resolved (the wrappers call the stock kernels, whose setup must have run). Safe to
 // call more than once.
 import * as tf from '@tensorflow/tfjs';
 import { makeFastBatchMatMulConfig } from './batch-matmul';
+import { makeConv2DConfig } from './conv2d';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -27,6 +29,7 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): vo
     }
   }
   setFastBatchMatMul(options.fastBatchMatMul ?? true);
+  wrapStock(tf.Conv2D, makeConv2DConfig);
   wrapStock(tf.Conv2DBackpropInput, makeConv2DBackpropInputConfig);
   wrapStock(tf.Transpose, makeTransposeConfig);
 }

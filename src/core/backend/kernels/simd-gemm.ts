@@ -24,6 +24,7 @@ import {
   when,
   whileLoop,
   zero,
+  VOID,
   type WasmFunction,
 } from './wasm-assembler';
 
@@ -34,20 +35,23 @@ export interface SimdGemm {
   transpose4(src: number, dst: number, rows: number, cols: number): void;
 }
 
-// Locals of the gemm functions: parameters first, then i32 scratch, then v128, then f32.
-const [A, B, C, M, K, N] = [0, 1, 2, 3, 4, 5];
-const [ROW, JB, PA, PB, PB_END, LDA, LDB, LDA2, LDA3, LDB2, LDB3, ROW_A, ROW_C, PC] = [
-  6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+// Locals of the gemm functions: the strided form's parameters first (the plain form computes LDA, LDB, LDC
+// from M, K, N and leaves ACCUM 0), then i32 scratch, then v128, then f32.
+const [A, B, C, M, K, N, LDA, LDB, LDC, ACCUM] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const [ROW, JB, PA, PB, PB_END, LDA2, LDA3, LDC2, LDC3, ROW_A, ROW_C, PC, N_BYTES] = [
+  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
 ];
-const I32_LOCALS = 14;
-const V_ACC = 20; // 8 accumulators: V_ACC + r·2 + v
-const V_B = 28; // 2 rows of B
-const V_A = 30; // 4 consecutive elements of the stored A (TN)
-const V_S = 31; // one A value in every lane
+const PLAIN_PARAMS = 6;
+const STRIDED_PARAMS = 10;
+const I32_END = 23;
+const V_ACC = 23; // 8 accumulators: V_ACC + r·2 + v
+const V_B = 31; // 2 rows of B
+const V_A = 33; // 4 consecutive elements of the stored A (TN)
+const V_S = 34; // one A value in every lane
 const V_LOCALS = 12;
-const F_ACC = 32; // 4 scalar accumulators for the last columns
-const F_B = 36;
-const F_A = 37;
+const F_ACC = 35; // 4 scalar accumulators for the last columns
+const F_B = 39;
+const F_A = 40;
 const F_LOCALS = 6;
 
 /** `local + k·stride` for the row offsets 0..3 (stride locals for rows 2 and 3 are precomputed). */
@@ -58,18 +62,33 @@ function rowOffset(base: number, r: number, one: number, two: number, three: num
 
 /**
  * One tile: rows ROW_A.. (mr of them) × columns JB.. (4·nv of them; nv = 0: one column, scalar), over all of K,
- * stored into C. NN: A's rows are LDA apart and a k step moves 4 bytes along them. TN (A stored [K, M]): a k step
- * moves A by LDA, and the tile's rows are consecutive elements there, loaded as one vector when mr is 4.
+ * stored into C (added to what C holds when ACCUM is set, which continues each element's ordered sum). NN: A's
+ * rows are LDA apart and a k step moves 4 bytes along them. TN (A stored [K, M]): a k step moves A by LDA, and
+ * the tile's rows are consecutive elements there, loaded as one vector when mr is 4.
  */
 function tile(mr: number, nv: number, transA: boolean): number[] {
   const scalar = nv === 0;
   const lanes = scalar ? 1 : nv;
   const acc = (r: number, v: number) => (scalar ? F_ACC + r : V_ACC + r * 2 + v);
   const bOf = (v: number) => (scalar ? F_B : V_B + v);
+  const cAt = (r: number, v: number) => [
+    ...rowOffset(PC, r, LDC, LDC2, LDC3),
+    ...(scalar ? [OP.f32Load, ...memarg(2)] : [...V.load, ...memarg(2, 16 * v)]),
+  ];
   const out: number[] = [];
+  // C row r of the tile starts at PC + r·LDC.
+  out.push(...get(ROW_C), ...get(JB), OP.i32Add, ...set(PC));
   // Scalar zero as f32.convert_i32_s(0) (0xb2), which spares the 4-byte f32.const immediate.
   const zeroOf = scalar ? [OP.i32Const, 0, 0xb2] : zero;
-  for (let r = 0; r < mr; r++) for (let v = 0; v < lanes; v++) out.push(...zeroOf, ...set(acc(r, v)));
+  const starts: number[] = [];
+  const zeros: number[] = [];
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < lanes; v++) {
+      starts.push(...cAt(r, v), ...set(acc(r, v)));
+      zeros.push(...zeroOf, ...set(acc(r, v)));
+    }
+  }
+  out.push(...get(ACCUM), OP.if, VOID, ...starts, OP.else, ...zeros, OP.end);
   out.push(...get(ROW_A), ...set(PA), ...get(B), ...get(JB), OP.i32Add, ...set(PB));
   out.push(...get(PB), ...get(K), ...get(LDB), OP.i32Mul, OP.i32Add, ...set(PB_END));
 
@@ -91,8 +110,10 @@ function tile(mr: number, nv: number, transA: boolean): number[] {
       const lane = [4 * r, 4 * r + 1, 4 * r + 2, 4 * r + 3];
       aValue = [...get(V_A), ...get(V_A), ...V.shuffle, ...lane, ...lane, ...lane, ...lane];
     } else {
-      // NN rows are LDA apart; in TN a single row (mr 1) is the element at PA.
-      aValue = [...(transA ? get(PA) : rowOffset(PA, r, LDA, LDA2, LDA3)), ...V.load32Splat, ...memarg(2)];
+      // NN rows are LDA apart; in TN the tile's rows are consecutive elements from PA.
+      aValue = transA
+        ? [...get(PA), ...V.load32Splat, ...memarg(2, 4 * r)]
+        : [...rowOffset(PA, r, LDA, LDA2, LDA3), ...V.load32Splat, ...memarg(2)];
     }
     body.push(...aValue, ...set(scalar ? F_A : V_S));
     for (let v = 0; v < lanes; v++) {
@@ -103,11 +124,9 @@ function tile(mr: number, nv: number, transA: boolean): number[] {
   body.push(...addTo(PA, transA ? get(LDA) : i32(4)), ...addTo(PB, get(LDB)));
   out.push(...whileLoop([...get(PB), ...get(PB_END), OP.i32LtU], body));
 
-  // C row r of the tile starts at PC + r·LDB.
-  out.push(...get(ROW_C), ...get(JB), OP.i32Add, ...set(PC));
   for (let r = 0; r < mr; r++) {
     for (let v = 0; v < lanes; v++) {
-      out.push(...rowOffset(PC, r, LDB, LDB2, LDB3), ...get(acc(r, v)));
+      out.push(...rowOffset(PC, r, LDC, LDC2, LDC3), ...get(acc(r, v)));
       out.push(...(scalar ? [OP.f32Store, ...memarg(2)] : [...V.store, ...memarg(2, 16 * v)]));
     }
   }
@@ -126,62 +145,93 @@ function panel(mr: number, transA: boolean): number[] {
     ...set(ROW_A),
     ...get(C),
     ...get(ROW),
-    ...get(LDB),
+    ...get(LDC),
     OP.i32Mul,
     OP.i32Add,
     ...set(ROW_C),
     ...i32(0),
     ...set(JB),
     ...whileLoop(
-      [...get(JB), ...i32(32), OP.i32Add, ...get(LDB), OP.i32LeU],
+      [...get(JB), ...i32(32), OP.i32Add, ...get(N_BYTES), OP.i32LeU],
       [...tile(mr, 2, transA), ...addTo(JB, i32(32))],
     ),
     ...when(
-      [...get(JB), ...i32(16), OP.i32Add, ...get(LDB), OP.i32LeU],
+      [...get(JB), ...i32(16), OP.i32Add, ...get(N_BYTES), OP.i32LeU],
       [...tile(mr, 1, transA), ...addTo(JB, i32(16))],
     ),
-    ...whileLoop([...get(JB), ...get(LDB), OP.i32LtU], [...tile(mr, 0, transA), ...addTo(JB, i32(4))]),
+    ...whileLoop([...get(JB), ...get(N_BYTES), OP.i32LtU], [...tile(mr, 0, transA), ...addTo(JB, i32(4))]),
   ];
 }
 
-function gemmFn(transA: boolean): WasmFunction {
+/** Every panel of C: 4 rows at a time, then 2, then the last one, with the stride locals set. */
+function gemmBody(transA: boolean): number[] {
   const times = (x: number, k: number) => [...get(x), ...i32(k), OP.i32Mul];
+  return [
+    ...times(LDA, 2),
+    ...set(LDA2),
+    ...times(LDA, 3),
+    ...set(LDA3),
+    ...times(LDC, 2),
+    ...set(LDC2),
+    ...times(LDC, 3),
+    ...set(LDC3),
+    ...times(N, 4),
+    ...set(N_BYTES),
+    ...i32(0),
+    ...set(ROW),
+    ...whileLoop(
+      [...get(ROW), ...i32(4), OP.i32Add, ...get(M), OP.i32LeU],
+      [...panel(4, transA), ...addTo(ROW, i32(4))],
+    ),
+    ...when(
+      [...get(ROW), ...i32(2), OP.i32Add, ...get(M), OP.i32LeU],
+      [...panel(2, transA), ...addTo(ROW, i32(2))],
+    ),
+    ...when([...get(ROW), ...get(M), OP.i32LtU], [...panel(1, transA)]),
+  ];
+}
+
+function gemmLocals(params: number): number[] {
+  return [
+    ...Array<number>(I32_END - params).fill(I32),
+    ...Array<number>(V_LOCALS).fill(V128),
+    ...Array<number>(F_LOCALS).fill(F32),
+  ];
+}
+
+/** C = op(A)·B for compact row-major operands: the row strides follow from M, K, N. */
+function gemmFn(transA: boolean): WasmFunction {
   return {
     name: transA ? 'gemmTN' : 'gemmNN',
-    params: [I32, I32, I32, I32, I32, I32],
-    locals: [
-      ...Array<number>(I32_LOCALS).fill(I32),
-      ...Array<number>(V_LOCALS).fill(V128),
-      ...Array<number>(F_LOCALS).fill(F32),
-    ],
+    params: Array<number>(PLAIN_PARAMS).fill(I32),
+    locals: gemmLocals(PLAIN_PARAMS),
     body: [
       // LDA: bytes between A's rows as stored (K floats for A, M for the stored [K, M] of Aᵀ).
       ...get(transA ? M : K),
       ...i32(4),
       OP.i32Mul,
-      ...tee(LDA),
-      ...i32(2),
-      OP.i32Mul,
-      ...set(LDA2),
-      ...times(LDA, 3),
-      ...set(LDA3),
+      ...set(LDA),
       ...get(N),
       ...i32(4),
       OP.i32Mul,
       ...tee(LDB),
-      ...i32(2),
-      OP.i32Mul,
-      ...set(LDB2),
-      ...times(LDB, 3),
-      ...set(LDB3),
-      ...i32(0),
-      ...set(ROW),
-      ...whileLoop(
-        [...get(ROW), ...i32(4), OP.i32Add, ...get(M), OP.i32LeU],
-        [...panel(4, transA), ...addTo(ROW, i32(4))],
-      ),
-      ...whileLoop([...get(ROW), ...get(M), OP.i32LtU], [...panel(1, transA), ...addTo(ROW, i32(1))]),
+      ...set(LDC),
+      ...gemmBody(transA),
     ],
+  };
+}
+
+/**
+ * gemm{NN,TN}Strided(a, b, c, m, k, n, lda, ldb, ldc, accumulate): the same product with the bytes between
+ * stored rows of A, B and C given, so operands can be windows of larger buffers (im2col patches read in
+ * place); with `accumulate` set, C += op(A)·B, continuing each element's ordered sum over k.
+ */
+export function stridedGemmFn(transA: boolean): WasmFunction {
+  return {
+    name: transA ? 'gemmTNStrided' : 'gemmNNStrided',
+    params: Array<number>(STRIDED_PARAMS).fill(I32),
+    locals: gemmLocals(STRIDED_PARAMS),
+    body: gemmBody(transA),
   };
 }
 
