@@ -11,11 +11,17 @@ import { formatMeanStd } from '../../src/shared/format';
 import { meanStd } from '../../src/shared/stats';
 import type { RunSummary } from '../../src/core/runs/types';
 import { peerAvailable, peerSeed, pool, trainSeed, PEER_PYTHON } from '../support/cli';
-import { SHARED, tempDir } from '../support/training';
+import {
+  HANDWRITTEN_CONFIG,
+  HANDWRITTEN_DATASET,
+  SHARED,
+  handwrittenMissing,
+  tempDir,
+} from '../support/training';
 
 const PEER_SCRIPT = path.join(SHARED, 'peer', 'torch_mla.py');
-const CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
-const DATASET = path.join(SHARED, 'datasets', 'handwritten', 'dataset.json');
+const CONFIG = HANDWRITTEN_CONFIG;
+const DATASET = HANDWRITTEN_DATASET;
 const SEEDS = [0, 1, 2];
 const MODALITIES = ['pix', 'fou', 'fac', 'zer', 'kar', 'mor'];
 const TIMEOUT = 40 * 60_000;
@@ -33,12 +39,6 @@ function fmt(s: Stats): string {
 
 function spread(a: Stats, b: Stats): number {
   return Math.max(a.std, b.std);
-}
-
-function missingData(): string | null {
-  if (!fs.existsSync(DATASET)) return `the handwritten dataset is not at ${DATASET}`;
-  if (!fs.existsSync(CONFIG)) return `the handwritten config is not at ${CONFIG}`;
-  return null;
 }
 
 function missingPeer(): string | null {
@@ -89,7 +89,7 @@ describe('handwritten (UCI Multiple Features), 3 seeds', () => {
     'MLA lifts every modality far above joint training, fused accuracy kept',
     { timeout: TIMEOUT },
     async (t) => {
-      const missing = missingData();
+      const missing = handwrittenMissing();
       if (missing) {
         t.skip(missing);
         return;
@@ -120,7 +120,7 @@ describe('handwritten (UCI Multiple Features), 3 seeds', () => {
     'MLA matches the PyTorch implementation on the same config and seeds',
     { timeout: TIMEOUT },
     async (t) => {
-      const missing = missingData() ?? missingPeer();
+      const missing = handwrittenMissing() ?? missingPeer();
       if (missing) {
         t.skip(missing);
         return;

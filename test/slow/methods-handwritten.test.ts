@@ -11,10 +11,10 @@ import type { Method } from '../../src/core/config/types';
 import { trainingMethodNames } from '../../src/core/methods';
 import type { RunSummary } from '../../src/core/runs/types';
 import { pool, trainSeed } from '../support/cli';
-import { SHARED, tempDir } from '../support/training';
+import { HANDWRITTEN_CONFIG, HANDWRITTEN_DATASET, handwrittenMissing, tempDir } from '../support/training';
 
-const CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
-const DATASET = path.join(SHARED, 'datasets', 'handwritten', 'dataset.json');
+const CONFIG = HANDWRITTEN_CONFIG;
+const DATASET = HANDWRITTEN_DATASET;
 const MODALITIES = ['pix', 'fou', 'fac', 'zer', 'kar', 'mor'];
 const SEED = 0;
 // Every method's best validation epoch on this data falls within the first 30 (seeds 0–2, 100 epochs), and
@@ -23,12 +23,6 @@ const EPOCHS = 30;
 const TIMEOUT = 20 * 60_000;
 /** Methods that give each modality its own training signal, and so should lift the modalities' accuracies. */
 const LIFTS_MODALITIES: readonly Method[] = ['unimodal', 'gblending', 'mmpareto', 'reconboost'];
-
-function missingData(): string | null {
-  if (!fs.existsSync(DATASET)) return `the handwritten dataset is not at ${DATASET}`;
-  if (!fs.existsSync(CONFIG)) return `the handwritten config is not at ${CONFIG}`;
-  return null;
-}
 
 function pct(v: number): string {
   return (100 * v).toFixed(1);
@@ -39,7 +33,7 @@ describe(`every method on handwritten (UCI Multiple Features), seed ${SEED}, ${E
     'each trains to joint training’s fused accuracy; per-modality training lifts the modalities',
     { timeout: TIMEOUT },
     async (t) => {
-      const missing = missingData();
+      const missing = handwrittenMissing();
       if (missing) {
         t.skip(missing);
         return;

@@ -18,6 +18,17 @@ export const REPO = path.resolve(__dirname, '..', '..');
 /** Real datasets and the PyTorch implementation, for the slow tier: `MLA_SHARED`, else `shared/` beside the clone. */
 export const SHARED = process.env.MLA_SHARED ?? path.resolve(REPO, '..', 'shared');
 
+/** The handwritten dataset (UCI Multiple Features) and the six-MLP config the peer shares, in `SHARED`. */
+export const HANDWRITTEN_DATASET = path.join(SHARED, 'datasets', 'handwritten', 'dataset.json');
+export const HANDWRITTEN_CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
+
+/** Why the handwritten tests cannot run here (the skip reason), or null when the data and config are there. */
+export function handwrittenMissing(): string | null {
+  if (!fs.existsSync(HANDWRITTEN_DATASET)) return `the handwritten dataset is not at ${HANDWRITTEN_DATASET}`;
+  if (!fs.existsSync(HANDWRITTEN_CONFIG)) return `the handwritten config is not at ${HANDWRITTEN_CONFIG}`;
+  return null;
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mla-${prefix}-`));
 }
