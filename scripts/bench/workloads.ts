@@ -30,7 +30,8 @@ export interface Workload {
 }
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const SHARED = path.resolve(REPO, '..', 'shared');
+/** Real datasets and the PyTorch peer: `MLA_SHARED`, else `shared/` beside the clone (as the tests). */
+export const SHARED = process.env.MLA_SHARED ?? path.resolve(REPO, '..', 'shared');
 export const PEER_CONFIG = path.join(SHARED, 'peer', 'handwritten.mla.json');
 
 type Raw = Record<string, unknown> & { dataset: string };

@@ -16,7 +16,7 @@ export function headSliceLogits(net: Network, index: number, features: tf.Tensor
 }
 
 /** The head's size, prediction and fusion of a method on the concatenation head. */
-export const concatHeadPrediction: Pick<TrainingMethod, 'headInputs' | 'logits' | 'fusion'> = {
+export const concatHeadPrediction: Pick<TrainingMethod, 'headInputs' | 'logits' | 'evalHead' | 'fusion'> = {
   headInputs: (featureDim, modalities) => featureDim * modalities,
   logits(net, xs, masks) {
     const ctx = { training: false, seed: 0 };
@@ -25,6 +25,11 @@ export const concatHeadPrediction: Pick<TrainingMethod, 'headInputs' | 'logits' 
       unimodal: feats.map((f, i) => headSliceLogits(net, i, f)),
       fused: net.head.apply(tf.concat(feats, 1)),
     };
+  },
+  evalHead: {
+    zeroAbsent: true,
+    unimodal: (index, modalities) => ({ rowBlock: index, columnBlock: 0, biasDivisor: modalities }),
+    fused: 'concat',
   },
   fusion: () => ({ type: 'concat-head', perSample: false }),
 };

@@ -326,6 +326,11 @@ export const gblending: TrainingMethod = {
       fused: blendFusedLogits(net, feats),
     };
   },
+  evalHead: {
+    zeroAbsent: true,
+    unimodal: (index) => ({ rowBlock: index, columnBlock: index + 1, biasDivisor: 1 }),
+    fused: 'concat',
+  },
   fusion: () => ({ type: 'concat-head', perSample: false }),
   trainer: (setup) => new BlendTrainer(setup),
 };

@@ -135,6 +135,11 @@ export const joint: TrainingMethod = {
       fused: net.head.apply(tf.concat(feats, 1)),
     };
   },
+  evalHead: {
+    zeroAbsent: true,
+    unimodal: (index) => ({ rowBlock: index, columnBlock: 0, biasDivisor: 2 }),
+    fused: 'concat',
+  },
   fusion: () => ({ type: 'concat-head', perSample: false }),
   trainer: (setup) => new JointTrainer(setup),
 };

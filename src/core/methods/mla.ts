@@ -216,6 +216,11 @@ export const mla: TrainingMethod = {
       fused: null,
     };
   },
+  evalHead: {
+    zeroAbsent: false,
+    unimodal: () => ({ rowBlock: 0, columnBlock: 0, biasDivisor: 1 }),
+    fused: 'none',
+  },
   fusion: (config: ResolvedConfig) => ({
     type: config.mla.fusion.type,
     perSample: config.mla.fusion.type !== 'entropy-batch',

@@ -73,6 +73,24 @@ export interface ChunkLogits {
   fused: tf.Tensor2D | null;
 }
 
+/**
+ * How a method's `logits` reads the network's one head, said as data so that evaluation can run it without tf
+ * ops (train/fast/mlp-eval.ts). Modality i's logits are fᵢ · K[rows, cols] + c[cols] / `biasDivisor`, with
+ * fᵢ its features, K and c the head's kernel and bias, rows fᵢ's own block of featureDim rows (`rowBlock`) and
+ * cols a block of C columns (`columnBlock`).
+ */
+export interface EvalHead {
+  /** Whether an absent modality's features are zeroed before the head reads them (`net.jointFeatures`). */
+  zeroAbsent: boolean;
+  unimodal(index: number, modalities: number): { rowBlock: number; columnBlock: number; biasDivisor: number };
+  /**
+   * The method's fused logits: none (the configured test-time fusion combines the unimodal ones); the
+   * concatenated features · columns 0 … C − 1 of K + those of c; or the log of the mean probability over the
+   * modalities a row has (`meanProbabilityLogits`).
+   */
+  fused: 'none' | 'concat' | 'mean-probabilities';
+}
+
 /** What a checkpoint holds of a method beyond the network and the optimizer. */
 export interface MethodSnapshot {
   /** Saved beside the weights; names prefixed by the method's own (`hgm/`, …). */
@@ -105,6 +123,8 @@ export interface TrainingMethod {
   headOutputs?(classes: number, modalities: number): number;
   /** Eval-mode logits of a chunk; `masks` are the presence columns of modalities some rows lack. */
   logits(net: Network, xs: tf.Tensor[], masks: (tf.Tensor2D | null)[]): ChunkLogits;
+  /** The same read-out as `logits`, as data, for the heap evaluation; absent: evaluation keeps `logits`. */
+  readonly evalHead?: EvalHead;
   /** How the summary describes the fused prediction. */
   fusion(config: ResolvedConfig): { type: string; perSample: boolean };
   trainer(setup: MethodSetup): MethodTrainer;

@@ -127,6 +127,11 @@ export const unimodal: TrainingMethod = {
     const own = net.order.map((m, i) => ownHeadLogits(net, i, net.encoder(m).apply(xs[i], ctx)));
     return { unimodal: own, fused: meanProbabilityLogits(own, masks) };
   },
+  evalHead: {
+    zeroAbsent: false,
+    unimodal: (index) => ({ rowBlock: 0, columnBlock: index, biasDivisor: 1 }),
+    fused: 'mean-probabilities',
+  },
   fusion: () => ({ type: 'mean-probabilities', perSample: false }),
   trainer: (setup) => new UnimodalTrainer(setup),
 };

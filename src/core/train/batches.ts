@@ -11,16 +11,21 @@ export class RowGatherer {
 
   /** `[rows.length, ...sampleShape]` float32 tensor of the given dataset rows. */
   gather(rows: ArrayLike<number>): tf.Tensor {
-    const size = this.modality.sampleSize;
-    const needed = rows.length * size;
+    const needed = rows.length * this.modality.sampleSize;
     if (this.buffer.length < needed) this.buffer = new Float32Array(needed);
+    this.fill(rows, this.buffer);
+    // tf.tensor copies the view, so the buffer can be reused for the next batch.
+    return tf.tensor(this.buffer.subarray(0, needed), [rows.length, ...this.modality.sampleShape], 'float32');
+  }
+
+  /** Writes the given dataset rows one after another into `target` (at least rows × sample size long). */
+  fill(rows: ArrayLike<number>, target: Float32Array): void {
+    const size = this.modality.sampleSize;
     const src = this.modality.features;
     for (let i = 0; i < rows.length; i++) {
       const at = rows[i] * size;
-      this.buffer.set(src.subarray(at, at + size), i * size);
+      target.set(src.subarray(at, at + size), i * size);
     }
-    // tf.tensor copies the view, so the buffer can be reused for the next batch.
-    return tf.tensor(this.buffer.subarray(0, needed), [rows.length, ...this.modality.sampleShape], 'float32');
   }
 }
 

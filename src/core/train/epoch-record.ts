@@ -6,7 +6,7 @@ import { pruneCheckpoints } from '../runs/checkpoint';
 import type { EpochRecord, SplitScores } from '../runs/types';
 import { roundTo } from '../util/round';
 import type { TrainedEpoch } from './epoch-train';
-import { meanFusionWeights, predictSplit, scoreSplit, type SplitOutputs } from './evaluate';
+import { meanFusionWeights, predictSplits, scoreSplit, type SplitOutputs } from './evaluate';
 import { faultPoint } from './fault-point';
 import { fusionRecords } from './fusionRecords';
 import type { TrainingLoop } from './loop';
@@ -22,8 +22,7 @@ export interface EpochEvaluation {
 export async function evaluateEpoch(loop: TrainingLoop): Promise<EpochEvaluation> {
   const { net, data, gatherers, order } = loop;
   const fusion = loop.opts.config.mla.fusion;
-  const val = await predictSplit(net, data, gatherers, data.val, fusion);
-  const test = await predictSplit(net, data, gatherers, data.test, fusion);
+  const [val, test] = await predictSplits(net, data, gatherers, [data.val, data.test], fusion);
   return { val: scoreSplit(val, order), test: scoreSplit(test, order), testOutputs: test };
 }
 

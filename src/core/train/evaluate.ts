@@ -1,6 +1,6 @@
 // Evaluation of a split in eval mode: per-modality logits, the fused prediction (the method's own fused head
 // where it has one, as the joint baseline; else the configured test-time fusion), and the figures a metrics
-// record holds.
+// record holds. MLP networks on the wasm and cpu backends take the fast path (fast/mlp-eval.ts).
 
 import * as tf from '@tensorflow/tfjs';
 import type { FusionConfig } from '../config/types';
@@ -11,6 +11,7 @@ import type { SplitScores } from '../runs/types';
 import type { RowGatherer } from './batches';
 import type { Network } from './network';
 import type { PreparedData } from './prepare';
+import { fastEvalHost, fastRowsLogits, type RowsLogits } from './fast/mlp-eval';
 
 /** Rows per forward pass in evaluation: large enough to be fast, small enough for big grids. */
 const EVAL_CHUNK = 256;
@@ -29,26 +30,123 @@ export interface SplitOutputs {
   weights: Float32Array[] | null;
 }
 
-/**
- * Every chunk's forward pass is queued before any is read, and each chunk's outputs come back in one
- * asynchronous read (no synchronous read: the webgpu backend has none).
- */
+export interface PredictOptions {
+  /** False keeps the tf ops where the fast path applies (tests compare the two). Default true. */
+  fastPath?: boolean;
+}
+
+/** `predictSplits` for one split. */
 export async function predictSplit(
   net: Network,
   data: PreparedData,
   gatherers: RowGatherer[],
   rows: Int32Array,
   fusion: FusionConfig,
+  options: PredictOptions = {},
 ): Promise<SplitOutputs> {
+  const [out] = await predictSplits(net, data, gatherers, [rows], fusion, options);
+  return out;
+}
+
+/**
+ * Each split's outputs. MLP networks on the wasm and cpu backends are evaluated on the fast path
+ * (fast/mlp-eval.ts), every split in one pass; the rest through the method's `logits` in tf ops.
+ */
+export async function predictSplits(
+  net: Network,
+  data: PreparedData,
+  gatherers: RowGatherer[],
+  splits: Int32Array[],
+  fusion: FusionConfig,
+  options: PredictOptions = {},
+): Promise<SplitOutputs[]> {
+  const method = trainingMethod(net.method);
+  const host = options.fastPath === false ? null : fastEvalHost(net, method);
+  const presents = splits.map((rows) => presenceOf(data, rows));
+  let outputs: RowsLogits[];
+  if (host) {
+    const all = concatRows(splits);
+    const present = data.modalities.map((_, i) => concatRows(presents.map((p) => p[i])));
+    const joined = fastRowsLogits(host, net, method.evalHead!, data, gatherers, all, present);
+    outputs = cut(joined, splits, net.classes);
+  } else {
+    outputs = [];
+    for (let s = 0; s < splits.length; s++) {
+      outputs.push(await tfRowsLogits(net, data, gatherers, splits[s], presents[s]));
+    }
+  }
+  return splits.map((rows, s) => splitOutputs(net, data, rows, presents[s], outputs[s], fusion));
+}
+
+function presenceOf(data: PreparedData, rows: Int32Array): Uint8Array[] {
+  return data.modalities.map((m) => {
+    const out = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = m.present[rows[i]];
+    return out;
+  });
+}
+
+function concatRows<T extends Int32Array | Uint8Array>(parts: T[]): T {
+  if (parts.length === 1) return parts[0];
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  const out = (parts[0] instanceof Int32Array ? new Int32Array(length) : new Uint8Array(length)) as T;
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The joined rows' logits back into one piece per split. */
+function cut(joined: RowsLogits, splits: Int32Array[], C: number): RowsLogits[] {
+  if (splits.length === 1) return [joined];
+  let at = 0;
+  return splits.map((rows) => {
+    const [from, to] = [at * C, (at + rows.length) * C];
+    at += rows.length;
+    return {
+      logits: joined.logits.map((z) => z.slice(from, to)),
+      fused: joined.fused ? joined.fused.slice(from, to) : null,
+    };
+  });
+}
+
+function splitOutputs(
+  net: Network,
+  data: PreparedData,
+  rows: Int32Array,
+  present: Uint8Array[],
+  { logits, fused: methodFused }: RowsLogits,
+  fusion: FusionConfig,
+): SplitOutputs {
+  const n = rows.length;
+  const C = net.classes;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = data.labels[rows[i]];
+  if (methodFused) {
+    return { rows, labels, classes: C, logits, present, fused: methodFused, weights: null };
+  }
+  const { weights, fused } = fuse(logits, present, n, C, fusion, net.order);
+  return { rows, labels, classes: C, logits, present, fused, weights };
+}
+
+/**
+ * The method's `logits` in tf ops, chunk by chunk. Every chunk's forward pass is queued before any is read,
+ * and each chunk's outputs come back in one asynchronous read (no synchronous read: the webgpu backend has
+ * none).
+ */
+async function tfRowsLogits(
+  net: Network,
+  data: PreparedData,
+  gatherers: RowGatherer[],
+  rows: Int32Array,
+  present: Uint8Array[],
+): Promise<RowsLogits> {
   const n = rows.length;
   const C = net.classes;
   const M = net.order.length;
   const logits = net.order.map(() => new Float32Array(n * C));
-  const present = data.modalities.map((m) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = m.present[rows[i]];
-    return out;
-  });
   const method = trainingMethod(net.method);
   const chunks: { start: number; size: number; outputs: tf.Tensor; fused: boolean }[] = [];
   for (let start = 0; start < n; start += EVAL_CHUNK) {
@@ -81,13 +179,7 @@ export async function predictSplit(
   } finally {
     tf.dispose(chunks.map((c) => c.outputs));
   }
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = data.labels[rows[i]];
-  if (methodFused) {
-    return { rows, labels, classes: C, logits, present, fused: methodFused, weights: null };
-  }
-  const { weights, fused } = fuse(logits, present, n, C, fusion, net.order);
-  return { rows, labels, classes: C, logits, present, fused, weights };
+  return { logits, fused: methodFused };
 }
 
 export function scoreSplit(out: SplitOutputs, order: string[]): SplitScores {

@@ -9,7 +9,7 @@ import { readJsonl } from '../runs/jsonl';
 import { RUN_FILES } from '../runs/paths';
 import type { EpochRecord, FusionRecord, MetricsRecord, RunSummary, SplitScores } from '../runs/types';
 import { RowGatherer } from './batches';
-import { meanFusionWeights, predictSplit, scoreSplit } from './evaluate';
+import { meanFusionWeights, predictSplits, scoreSplit } from './evaluate';
 import { fusionRecords } from './fusionRecords';
 import { Network } from './network';
 import { prepareData } from './prepare';
@@ -58,10 +58,8 @@ export async function evaluateCheckpoint(
   try {
     assignWeights(checkpoint, net);
     const gatherers = data.modalities.map((m) => new RowGatherer(m));
-    opts.onProgress?.('evaluating the validation split');
-    const val = await predictSplit(net, data, gatherers, data.val, record.mla.fusion);
-    opts.onProgress?.('evaluating the test split');
-    const test = await predictSplit(net, data, gatherers, data.test, record.mla.fusion);
+    opts.onProgress?.('evaluating the validation and test splits');
+    const [val, test] = await predictSplits(net, data, gatherers, [data.val, data.test], record.mla.fusion);
     const order = net.order;
     const extra = checkpoint.extra as { nextBatch?: number } | null;
     return {

@@ -13,7 +13,12 @@ import type { Encoder } from '../../model/types';
 
 /** Whether the fast-path passes handle this encoder and input: an MLP with ReLU, float32 samples. */
 export function mlpPassApplies(encoder: Encoder, x: tf.Tensor): boolean {
-  return encoder instanceof MlpEncoder && encoder.layout.activation === 'relu' && x.dtype === 'float32';
+  return mlpEncoderApplies(encoder) && x.dtype === 'float32';
+}
+
+/** Whether the fast-path passes handle this encoder: an MLP with ReLU. */
+export function mlpEncoderApplies(encoder: Encoder): encoder is MlpEncoder {
+  return encoder instanceof MlpEncoder && encoder.layout.activation === 'relu';
 }
 
 /** Records a buffer the step made, for release at its end. */
