@@ -17,6 +17,7 @@ export const OP = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  f32Const: 0x43,
   f32Store: 0x38,
   i32Const: 0x41,
   i32Eqz: 0x45,
@@ -27,6 +28,7 @@ export const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
   f32Add: 0x92,
   f32Mul: 0x94,
 };
@@ -40,6 +42,8 @@ export const V = {
   shuffle: [SIMD, 0x0d],
   i32Splat: [SIMD, 0x11],
   splat: [SIMD, 0x13],
+  /** f32x4.extract_lane: followed by the lane index. */
+  extractLane: [SIMD, 0x1f],
   gt: [SIMD, 0x44],
   and: [SIMD, 0x4e],
   xor: [SIMD, 0x51],
