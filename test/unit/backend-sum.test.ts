@@ -153,6 +153,8 @@ describe('Sum and Mean on wasm against the cpu backend', () => {
 describe('the summation order is fixed', () => {
   const cases: [number[], number[]][] = [
     [[6, 37], [1]],
+    [[9, 3], [1]],
+    [[8, 16], [1]],
     [[3, 5, 2], [2]],
     [[37, 11], [0]],
     [[3, 9, 13], [1]],

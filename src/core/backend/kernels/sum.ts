@@ -50,6 +50,8 @@ function reduceOnHeap(backend: BackendWasm, x: tf.TensorInfo, attrs: tf.NamedAtt
   const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const plan = planReduction(x.shape, axis, keepDims);
   if (!plan || plan.blocks * plan.rows * plan.cols === 0) return null;
+  // The divisor goes to the loop as a float32, exact up to 2²⁴.
+  if (mean && plan.rows > 1 << 24) return null;
   const loops = simdReduce(backend);
   if (!loops) return null;
   const { blocks, rows, cols, outShape } = plan;
@@ -58,10 +60,7 @@ function reduceOnHeap(backend: BackendWasm, x: tf.TensorInfo, attrs: tf.NamedAtt
   const [px, pOut] = [offsetOf(backend, x), offsetOf(backend, out)];
   if (cols === 1) loops.rowSums(px, pOut, blocks, 4 * rows);
   else loops.columnSums(px, pOut, blocks, rows, 4 * cols);
-  if (mean) {
-    const values = backend.typedArrayFromHeap(out) as Float32Array;
-    for (let i = 0; i < values.length; i++) values[i] = values[i] / rows;
-  }
+  if (mean) loops.divide(pOut, 4 * blocks * cols, rows);
   return out;
 }
 

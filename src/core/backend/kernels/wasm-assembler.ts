@@ -31,6 +31,7 @@ export const OP = {
   i32And: 0x71,
   f32Add: 0x92,
   f32Mul: 0x94,
+  f32Div: 0x95,
 };
 const SIMD = 0xfd;
 export const V = {
@@ -54,6 +55,7 @@ export const V = {
   add: [SIMD, 0xe4, 0x01],
   sub: [SIMD, 0xe5, 0x01],
   mul: [SIMD, 0xe6, 0x01],
+  div: [SIMD, 0xe7, 0x01],
   max: [SIMD, 0xe9, 0x01],
 };
 export const I32 = 0x7f;
