@@ -59,8 +59,8 @@ export function installKernelTimer(backendName: string): KernelTimer {
           const shapes = Object.values(args.inputs).map((t) => `[${t!.shape.join(',')}]`);
           const flags = `${a?.transposeA ? 'tA' : ''}${a?.transposeB ? 'tB' : ''}`;
           // Reductions differ by their axes more than by their input shape.
-          const axis = a?.axis === undefined ? '' : ` axis ${String(a.axis)}`;
-          const key = `${config.kernelName} ${shapes.join(' ')} ${flags}${axis}`;
+          const axis = a?.axis === undefined ? '' : `axis ${String(a.axis)}`;
+          const key = [config.kernelName, ...shapes, flags, axis].filter((part) => part !== '').join(' ');
           const d = details.get(key) ?? { name: key, calls: 0, ms: 0 };
           d.calls++;
           d.ms += ms;

@@ -45,7 +45,12 @@ const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
   backend.dataIdMap.get(info.dataId)!.memoryOffset;
 
 /** The sum (or mean) of `x` by the SIMD loops, or null where the stock kernel must take it. */
-function reduceOnHeap(backend: BackendWasm, x: tf.TensorInfo, attrs: tf.NamedAttrMap, mean: boolean) {
+function reduceOnHeap(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  attrs: tf.NamedAttrMap,
+  mean: boolean,
+): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const plan = planReduction(x.shape, axis, keepDims);
