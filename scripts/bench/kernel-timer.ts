@@ -56,9 +56,11 @@ export function installKernelTimer(backendName: string): KernelTimer {
         if (dispatchDepth === 0) dispatch += ms;
         if (detailed.has(config.kernelName)) {
           const a = args.attrs as Record<string, unknown> | undefined;
-          const key = `${config.kernelName} ${Object.values(args.inputs)
-            .map((t) => `[${t!.shape.join(',')}]`)
-            .join(' ')} ${a?.transposeA ? 'tA' : ''}${a?.transposeB ? 'tB' : ''}`;
+          const shapes = Object.values(args.inputs).map((t) => `[${t!.shape.join(',')}]`);
+          const flags = `${a?.transposeA ? 'tA' : ''}${a?.transposeB ? 'tB' : ''}`;
+          // Reductions differ by their axes more than by their input shape.
+          const axis = a?.axis === undefined ? '' : `axis ${String(a.axis)}`;
+          const key = [config.kernelName, ...shapes, flags, axis].filter((part) => part !== '').join(' ');
           const d = details.get(key) ?? { name: key, calls: 0, ms: 0 };
           d.calls++;
           d.ms += ms;

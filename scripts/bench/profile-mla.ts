@@ -1,8 +1,11 @@
 // Where an epoch's time goes: per-kernel time, engine dispatch, and the rest, for a config on a backend.
 //   node --import tsx scripts/bench/profile-mla.ts CONFIG [epochs] [backend] [method]
+// BENCH_STOCK=Sum,Mean puts the stock wasm kernels back in place of the project's wrappers (before/after figures).
+import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stockWasmKernel } from '../../src/core/backend/kernels/register';
 import { selectBackend } from '../../src/core/backend/select';
 import { validateConfig } from '../../src/core/config/validate';
 import type { BackendName } from '../../src/core/config/types';
@@ -19,6 +22,13 @@ async function main(): Promise<void> {
   const result = await validateConfig(JSON.stringify(raw), path.resolve(configFile));
   if (!result.config) throw new Error(JSON.stringify(result.diagnostics));
   const backend = await selectBackend(backendName);
+  for (const name of (process.env.BENCH_STOCK ?? '').split(',').filter((k) => k !== '')) {
+    const stock = stockWasmKernel(name);
+    if (backendName !== 'wasm' || !stock)
+      throw new Error(`BENCH_STOCK: no stock wasm kernel '${name}' wrapped`);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(stock);
+  }
   const timer = installKernelTimer(backendName);
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-profile-'));
   let last = 0;

@@ -1,15 +1,15 @@
 // Registers the project's wasm training kernels: the two missing ones (Conv2DBackpropFilter, UnsortedSegmentSum),
 // a corrected MaxPoolGrad, wrappers that route BatchMatMul, Conv2D and stride-1 Conv2DBackpropInput to the
-// project's SIMD gemms (XNNPACK where the engine lacks wasm SIMD), and a
-// Transpose that avoids the stock kernel's cache-aliasing case. Call
-// after `tf.setBackend('wasm')` resolved (the wrappers call the stock kernels, whose setup must have run). Safe to
-// call more than once.
+// project's SIMD gemms (XNNPACK where the engine lacks wasm SIMD), a Transpose that avoids the stock kernel's
+// cache-aliasing case, and Sum and Mean over contiguous axes as SIMD loops. Call after `tf.setBackend('wasm')`
+// resolved (the wrappers call the stock kernels, whose setup must have run). Safe to call more than once.
 import * as tf from '@tensorflow/tfjs';
 import { makeFastBatchMatMulConfig } from './batch-matmul';
 import { makeConv2DConfig } from './conv2d';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { makeMeanConfig, makeSumConfig } from './sum';
 import { makeTransposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -32,9 +32,12 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): vo
   wrapStock(tf.Conv2D, makeConv2DConfig);
   wrapStock(tf.Conv2DBackpropInput, makeConv2DBackpropInputConfig);
   wrapStock(tf.Transpose, makeTransposeConfig);
+  wrapStock(tf.Sum, makeSumConfig);
+  wrapStock(tf.Mean, makeMeanConfig);
 }
 
-const wrapped = new Set<string>();
+/** The stock kernels that a wrapper replaced, by kernel name. */
+const wrapped = new Map<string, tf.KernelConfig>();
 
 /** Replaces a stock kernel by a wrapper that handles the fast cases and calls the stock kernel for the rest. */
 function wrapStock(kernelName: string, make: (stock: tf.KernelConfig) => tf.KernelConfig): void {
@@ -43,7 +46,12 @@ function wrapStock(kernelName: string, make: (stock: tf.KernelConfig) => tf.Kern
   if (!stock) throw new Error(`The wasm backend is not loaded: no ${kernelName} kernel to wrap.`);
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel(make(stock));
-  wrapped.add(kernelName);
+  wrapped.set(kernelName, stock);
+}
+
+/** The stock wasm kernel that a wrapper replaced (tests compare against it, benchmarks time it). */
+export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
+  return wrapped.get(kernelName);
 }
 
 /** Switches between the stock wasm BatchMatMul and the fast wrapper (the benchmark measures both). */

@@ -17,6 +17,7 @@ export const OP = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  f32Const: 0x43,
   f32Store: 0x38,
   i32Const: 0x41,
   i32Eqz: 0x45,
@@ -27,8 +28,10 @@ export const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
   f32Add: 0x92,
   f32Mul: 0x94,
+  f32Div: 0x95,
 };
 const SIMD = 0xfd;
 export const V = {
@@ -40,6 +43,8 @@ export const V = {
   shuffle: [SIMD, 0x0d],
   i32Splat: [SIMD, 0x11],
   splat: [SIMD, 0x13],
+  /** f32x4.extract_lane: followed by the lane index. */
+  extractLane: [SIMD, 0x1f],
   gt: [SIMD, 0x44],
   and: [SIMD, 0x4e],
   xor: [SIMD, 0x51],
@@ -50,6 +55,7 @@ export const V = {
   add: [SIMD, 0xe4, 0x01],
   sub: [SIMD, 0xe5, 0x01],
   mul: [SIMD, 0xe6, 0x01],
+  div: [SIMD, 0xe7, 0x01],
   max: [SIMD, 0xe9, 0x01],
 };
 export const I32 = 0x7f;
