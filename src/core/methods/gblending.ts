@@ -17,6 +17,7 @@ import type { Optimizer } from '../optim/optimizer';
 import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { labelTensor } from '../train/batches';
+import { fastBlendApplies, fastBlendMlpStep } from '../train/fast/blend-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
@@ -102,13 +103,17 @@ export interface BlendStepInput {
   seed: number;
   /** `[M + 1]`: the fused loss's weight, then each modality's in `net.order`. */
   weights: tf.Tensor1D;
-  /** False applies the optimizer as tf ops. */
+  /** False forces autodiff and the optimizer's tf ops (tests compare the two). Default true. */
   fastPath?: boolean;
 }
 
-/** One G-Blending step: every parameter on w_0·L_fused + Σ_m w_m·L_m (L_m over the rows that have m). */
+/**
+ * One G-Blending step: every parameter on w_0·L_fused + Σ_m w_m·L_m (L_m over the rows that have m). All-MLP
+ * networks on the wasm and cpu backends take the fast path (fast/blend-mlp-step.ts).
+ */
 export function blendStep(net: Network, optimizer: Optimizer, input: BlendStepInput): JointStepTotals {
   const host = input.fastPath === false ? null : tensorHost();
+  if (host && fastBlendApplies(net, input.xs)) return fastBlendMlpStep(host, net, optimizer, input);
   const variables = net.trainableVariables();
   const rows = input.y.shape[0];
   return tf.tidy(() => {

@@ -14,6 +14,8 @@ import type { Optimizer } from '../optim/optimizer';
 import type { Checkpoint, NamedTensor } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { labelTensor } from '../train/batches';
+import { fastJointApplies } from '../train/fast/joint-mlp-step';
+import { fastOgmMlpStep } from '../train/fast/ogm-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
@@ -97,9 +99,15 @@ export function modulatedGradient(grad: tf.Tensor, k: tf.Scalar, noise: boolean,
   });
 }
 
-/** One OGM-GE step: the joint network on the fused loss, each modality's encoder weights modulated. */
+/**
+ * One OGM-GE step: the joint network on the fused loss, each modality's encoder weights modulated. All-MLP
+ * networks on the wasm and cpu backends take the fast path (fast/ogm-mlp-step.ts).
+ */
 export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput): OgmStepTotals {
   const host = input.fastPath === false ? null : tensorHost();
+  // The noise seed of the `drawn`-th modulated tensor of the step.
+  const noiseSeed = (drawn: number) => ((input.seed ^ NOISE_SEED_SALT) + drawn * MODALITY_SEED_STRIDE) >>> 0;
+  if (host && fastJointApplies(net, input.xs)) return fastOgmMlpStep(host, net, optimizer, input, noiseSeed);
   const variables = net.trainableVariables();
   const rows = input.y.shape[0];
   return tf.tidy(() => {
@@ -126,8 +134,7 @@ export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput)
         for (const v of net.encoder(m).trainable) {
           if (v.variable.rank < 2) continue;
           const u = byName.get(v.variable.name)!;
-          const seed = ((input.seed ^ NOISE_SEED_SALT) + drawn++ * MODALITY_SEED_STRIDE) >>> 0;
-          u.grad = modulatedGradient(u.grad, ki, input.noise, seed);
+          u.grad = modulatedGradient(u.grad, ki, input.noise, noiseSeed(drawn++));
         }
       });
     }

@@ -9,9 +9,11 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { tensorHost } from '../backend/host';
+import type { Optimizer } from '../optim/optimizer';
 import type { Checkpoint } from '../runs/checkpoint';
 import type { EpochRecord } from '../runs/types';
 import { labelTensor, presentRows } from '../train/batches';
+import { fastUnimodalApplies, fastUnimodalMlpStep } from '../train/fast/unimodal-mlp-step';
 import { countCorrect, softmaxCrossEntropy } from '../train/loss';
 import type { Network } from '../train/network';
 import { applyUpdates } from './apply-updates';
@@ -23,6 +25,7 @@ import type {
   MethodSnapshot,
   MethodTrainer,
   StepFigure,
+  StepTotals,
   TrainBatch,
   TrainingMethod,
 } from './types';
@@ -54,6 +57,68 @@ export function meanProbabilityLogits(logits: tf.Tensor2D[], masks: (tf.Tensor2D
   });
 }
 
+export interface UnimodalStepInput {
+  /** The modalities with rows in this batch, in `net.order`: each its own rows' samples and one-hot labels. */
+  inputs: { index: number; x: tf.Tensor; y: tf.Tensor2D }[];
+  lr: number;
+  /** The batch's dropout seed; modality m draws from its own offset of it. */
+  seed: number;
+  /** False forces autodiff and the optimizer's tf ops (tests compare the two). Default true. */
+  fastPath?: boolean;
+}
+
+/** Modality `index`'s dropout seed in a batch of seed `seed`. */
+function modalitySeed(seed: number, index: number): number {
+  return (seed + index * MODALITY_SEED_STRIDE) >>> 0;
+}
+
+/**
+ * One step of every given modality on its own loss, summed: the encoders that have rows and the head. All-MLP
+ * networks on the wasm and cpu backends take the fast path (fast/unimodal-mlp-step.ts).
+ */
+export function unimodalStep(net: Network, optimizer: Optimizer, input: UnimodalStepInput): StepTotals[] {
+  const { inputs } = input;
+  if (inputs.length === 0) return [];
+  const host = input.fastPath === false ? null : tensorHost();
+  if (host && fastUnimodalApplies(net, input)) {
+    return fastUnimodalMlpStep(host, net, optimizer, input, (index) => modalitySeed(input.seed, index));
+  }
+  const variables = [
+    ...inputs.flatMap((e) => net.encoder(net.order[e.index]).trainable.map((v) => v.variable)),
+    net.head.kernel.variable,
+    net.head.bias.variable,
+  ];
+  const sums = tf.tidy(() => {
+    const logits: tf.Tensor2D[] = [];
+    const losses: tf.Scalar[] = [];
+    const { grads } = tf.variableGrads(() => {
+      let total: tf.Scalar | null = null;
+      for (const e of inputs) {
+        const ctx = { training: true, seed: modalitySeed(input.seed, e.index) };
+        const z = ownHeadLogits(net, e.index, net.encoder(net.order[e.index]).apply(e.x, ctx));
+        const loss = softmaxCrossEntropy(z, e.y);
+        logits.push(tf.keep(z));
+        losses.push(tf.keep(loss));
+        total = total ? (tf.add(total, loss) as tf.Scalar) : loss;
+      }
+      return total!;
+    }, variables);
+    applyUpdates(
+      optimizer,
+      host,
+      variables.map((variable) => ({ variable, grad: grads[variable.name] })),
+      input.lr,
+    );
+    const out = inputs.map((e, i) => ({
+      lossSum: tf.keep(losses[i].mul(e.x.shape[0]) as tf.Scalar),
+      correct: tf.keep(countCorrect(logits[i], e.y)),
+    }));
+    tf.dispose([...logits, ...losses]);
+    return out;
+  });
+  return inputs.map((e, i): StepTotals => ({ ...sums[i], rows: e.x.shape[0] }));
+}
+
 class UnimodalTrainer implements MethodTrainer {
   readonly totalsKeys: readonly string[];
 
@@ -64,45 +129,17 @@ class UnimodalTrainer implements MethodTrainer {
   trainBatch(batch: TrainBatch): StepFigure[] {
     const { data, net, optimizer, gatherers } = this.setup;
     const C = data.classes.length;
-    const inputs = data.modalities
-      .map((m, k) => ({ name: m.name, k, sel: presentRows(batch.rows, m.present, !m.hasMissing) }))
-      .filter((e) => e.sel.length > 0)
-      .map((e) => ({ ...e, x: gatherers[e.k].gather(e.sel), y: labelTensor(data.labels, e.sel, C) }));
-    const variables = [
-      ...inputs.flatMap((e) => net.encoder(e.name).trainable.map((v) => v.variable)),
-      net.head.kernel.variable,
-      net.head.bias.variable,
-    ];
-    const sums = tf.tidy(() => {
-      const logits: tf.Tensor2D[] = [];
-      const losses: tf.Scalar[] = [];
-      const { grads } = tf.variableGrads(() => {
-        let total: tf.Scalar | null = null;
-        for (const e of inputs) {
-          const ctx = { training: true, seed: (batch.seed + e.k * MODALITY_SEED_STRIDE) >>> 0 };
-          const z = ownHeadLogits(net, e.k, net.encoder(e.name).apply(e.x, ctx));
-          const loss = softmaxCrossEntropy(z, e.y);
-          logits.push(tf.keep(z));
-          losses.push(tf.keep(loss));
-          total = total ? (tf.add(total, loss) as tf.Scalar) : loss;
-        }
-        return total!;
-      }, variables);
-      applyUpdates(
-        optimizer,
-        tensorHost(),
-        variables.map((variable) => ({ variable, grad: grads[variable.name] })),
-        batch.lr,
-      );
-      const out = inputs.map((e, i) => ({
-        lossSum: tf.keep(losses[i].mul(e.sel.length) as tf.Scalar),
-        correct: tf.keep(countCorrect(logits[i], e.y)),
-      }));
-      tf.dispose([...logits, ...losses]);
-      return out;
-    });
+    const selected = data.modalities
+      .map((m, index) => ({ name: m.name, index, sel: presentRows(batch.rows, m.present, !m.hasMissing) }))
+      .filter((e) => e.sel.length > 0);
+    const inputs = selected.map((e) => ({
+      index: e.index,
+      x: gatherers[e.index].gather(e.sel),
+      y: labelTensor(data.labels, e.sel, C),
+    }));
+    const totals = unimodalStep(net, optimizer, { inputs, lr: batch.lr, seed: batch.seed });
     tf.dispose(inputs.flatMap((e) => [e.x, e.y]));
-    return inputs.map((e, i): StepFigure => ({ key: e.name, ...sums[i], rows: e.sel.length }));
+    return totals.map((t, i): StepFigure => ({ key: selected[i].name, ...t }));
   }
 
   trainRecord(means: EpochMeans, order: readonly string[]): EpochRecord['train'] {

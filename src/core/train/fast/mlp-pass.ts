@@ -1,5 +1,6 @@
-// The pieces of the fast-path steps (mla-mlp-step.ts, joint-mlp-step.ts): an MLP encoder's forward pass and its
-// closed-form backward pass on the backend's buffers, and the softmax cross-entropy with its gradient.
+// The pieces of the fast-path steps (mla-, joint-, unimodal-, blend- and ogm-mlp-step.ts): an MLP encoder's
+// forward pass and its closed-form backward pass on the backend's buffers, and the softmax cross-entropy with its
+// gradient.
 //
 // Per layer l (input h₀ = x): aₗ = hₗ₋₁·Wₗ + bₗ, hₗ = relu(aₗ)·mₗ (m the scaled dropout mask; none on the
 // projection, whose output is the feature f). Backward from δ = ∂loss/∂f: per layer from the top, δ of its
