@@ -22,26 +22,34 @@ const LOWERED = { validates: true, fuses: false };
 const ABSENT = { validates: false, fuses: false };
 
 describe('MLA_WASM_FMA and the engine choose the kernels variant', () => {
-  test('FMA only when asked for, offered and really fused', () => {
+  test('FMA unless turned off, offered and really fused', () => {
+    assert.equal(chooseSimdVariant({}, FUSES).name, 'fma');
+    assert.equal(chooseSimdVariant({ MLA_WASM_FMA: '' }, FUSES).name, 'fma');
     assert.equal(chooseSimdVariant({ MLA_WASM_FMA: 'on' }, FUSES).name, 'fma');
-    assert.equal(chooseSimdVariant({}, FUSES).name, 'plain');
-    assert.equal(chooseSimdVariant({ MLA_WASM_FMA: '' }, FUSES).name, 'plain');
     assert.equal(chooseSimdVariant({ MLA_WASM_FMA: 'off' }, FUSES).name, 'plain');
+    assert.equal(chooseSimdVariant({}, ABSENT).name, 'plain');
     assert.equal(chooseSimdVariant({ MLA_WASM_FMA: 'on' }, ABSENT).name, 'plain');
     assert.equal(chooseSimdVariant({ MLA_WASM_FMA: 'on' }, LOWERED).name, 'plain');
   });
 
   test('the reason says which variant ran and why', () => {
-    assert.match(chooseSimdVariant({ MLA_WASM_FMA: 'on' }, FUSES).reason, /^relaxed-SIMD FMA kernels/);
+    assert.match(
+      chooseSimdVariant({}, FUSES).reason,
+      /^relaxed-SIMD FMA kernels \(the default; MLA_WASM_FMA=off/,
+    );
+    assert.match(
+      chooseSimdVariant({ MLA_WASM_FMA: 'on' }, FUSES).reason,
+      /^relaxed-SIMD FMA kernels \(MLA_WASM_FMA=on/,
+    );
     assert.match(
       chooseSimdVariant({ MLA_WASM_FMA: 'off' }, FUSES).reason,
-      /plain SIMD kernels \(MLA_WASM_FMA=off/,
+      /^plain SIMD kernels \(MLA_WASM_FMA=off\)/,
     );
     assert.match(
       chooseSimdVariant({ MLA_WASM_FMA: 'on' }, ABSENT).reason,
-      /lacks relaxed SIMD.*--experimental-wasm/,
+      /on, but this runtime lacks relaxed SIMD.*--experimental-wasm/,
     );
-    assert.match(chooseSimdVariant({ MLA_WASM_FMA: 'on' }, LOWERED).reason, /separate multiply and add/);
+    assert.match(chooseSimdVariant({}, LOWERED).reason, /separate multiply and add/);
   });
 
   test('a value other than on or off is refused, naming the variable', () => {
@@ -80,8 +88,9 @@ const fmaSkip = support.validates
 if (rerunUnderFlag) {
   test(`the FMA tests pass under ${RELAXED_SIMD_FLAG}`, () => {
     // Without NODE_TEST_CONTEXT the child reports in TAP rather than to this runner.
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, MLA_WASM_FMA: 'on' };
+    const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.NODE_TEST_CONTEXT;
+    delete childEnv.MLA_WASM_FMA;
     const child = spawnSync(
       process.execPath,
       [RELAXED_SIMD_FLAG, '--import', 'tsx', '--test', '--test-reporter', 'tap', __filename],
@@ -115,8 +124,8 @@ const U = 2 ** -24;
 const gamma = (n: number) => (n * U) / (1 - n * U);
 
 describe('FMA gemm within the dot-product bound of a float64 reference', { skip: fmaSkip }, () => {
-  test('MLA_WASM_FMA=on chooses FMA on this engine', () => {
-    process.env.MLA_WASM_FMA = 'on';
+  test('this process chooses FMA by default (MLA_WASM_FMA unset)', () => {
+    delete process.env.MLA_WASM_FMA;
     assert.equal(simdVariant().name, 'fma');
   });
 
