@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { relaxedSimdFlags } from '../../src/core/backend/relaxed-simd-flags';
 import { SHARED } from './workloads';
 import type { MatmulResult, StepResult, TrainResult } from './worker';
 
@@ -25,9 +26,13 @@ function parse<T>(stdout: string, what: string, stderr: string): T {
 export function worker<T extends TrainResult | MatmulResult | StepResult>(args: string[]): Promise<Timed<T>> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...relaxedSimdFlags(process.version), '--import', 'tsx', WORKER, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,7 +56,9 @@ const CLI = path.join(__dirname, '..', '..', 'bin', 'mla.js');
 /** Runs the bundled `mla` command (built by `npm run build`, which `npm run bench` runs first). */
 export function cli(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...relaxedSimdFlags(process.version), CLI, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);

@@ -2,6 +2,7 @@
 // (never the extension host itself), stdout and stderr piped, no console window on Windows.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { relaxedSimdFlags } from '../core/backend/relaxed-simd-flags';
 import type { NodeRuntime } from './nodeRuntime';
 
 export interface SpawnNodeOptions {
@@ -18,7 +19,7 @@ export function spawnNode(
   args: readonly string[],
   options: SpawnNodeOptions = {},
 ): ChildProcess {
-  const child = spawn(runtime.command, [script, ...args], {
+  const child = spawn(runtime.command, [...relaxedSimdFlags(runtime.version), script, ...args], {
     env: { ...process.env, ...runtime.env },
     detached: options.detached === true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,5 +31,5 @@ export function spawnNode(
 
 /** The command line as a person would type it, for the log. */
 export function commandLine(runtime: NodeRuntime, script: string, args: readonly string[]): string {
-  return [runtime.command, script, ...args].join(' ');
+  return [runtime.command, ...relaxedSimdFlags(runtime.version), script, ...args].join(' ');
 }

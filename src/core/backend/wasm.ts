@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import { registerWasmTrainingKernels, type WasmKernelOptions } from './kernels/register';
+import { simdVariant } from './kernels/simd-variant';
 import { nodeRequire } from './node-require';
 import type { AttemptResult } from './types';
 
@@ -49,6 +50,6 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
   registerWasmTrainingKernels(options);
   return {
     ok: true,
-    reason: `@tensorflow/tfjs-backend-wasm (XNNPACK; .wasm files from ${dist}; Conv2DBackpropFilter, UnsortedSegmentSum and a transposing BatchMatMul registered)`,
+    reason: `@tensorflow/tfjs-backend-wasm (XNNPACK; .wasm files from ${dist}; Conv2DBackpropFilter, UnsortedSegmentSum and a transposing BatchMatMul registered; ${simdVariant().reason})`,
   };
 }

@@ -8,6 +8,7 @@
 // over k in order 0..K-1 in float32: results do not depend on the blocking nor on how callers split K.
 import { assemble, moduleOnHeap, type WasmFunction } from './wasm-assembler';
 import { stridedGemmFn } from './simd-gemm';
+import { simdVariant } from './simd-variant';
 
 /** C (+)= op(A)·B on heap byte offsets; strides are bytes between consecutive stored rows. */
 export interface GemmOperands {
@@ -57,7 +58,10 @@ interface Exports {
   gemmTNStrided: StridedCall;
 }
 
-const FUNCTIONS = (): WasmFunction[] => [stridedGemmFn(false), stridedGemmFn(true)];
+const FUNCTIONS = (): WasmFunction[] => {
+  const variant = simdVariant().name;
+  return [stridedGemmFn(false, variant), stridedGemmFn(true, variant)];
+};
 
 function blocked(e: Exports, p: GemmOperands): void {
   const call = p.transposeA ? e.gemmTNStrided : e.gemmNNStrided;

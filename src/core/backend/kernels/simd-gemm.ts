@@ -5,7 +5,9 @@
 // reading 8 elements of a row of B (two f32x4) and 4 of A (splat) per step: 32 multiply-adds per 6 loads, no copy.
 //
 // Every C element is summed over k in order 0..K-1 in float32 whatever tile computes it, so results do not
-// depend on where a row or column falls in the tiling.
+// depend on where a row or column falls in the tiling. The 'fma' variant (simd-variant.ts) rounds each vector
+// multiply-add once; the scalar last columns still round twice (wasm has no scalar FMA), so under it results
+// match a float64 reference within K·ε instead of the float32 loop bit for bit.
 
 import {
   I32,
@@ -27,6 +29,7 @@ import {
   VOID,
   type WasmFunction,
 } from './wasm-assembler';
+import { multiplyAdd, simdVariant, type SimdVariantName } from './simd-variant';
 
 export interface SimdGemm {
   /** C[M,N] = A[M,K]·B[K,N] (transposeA false) or Aᵀ·B with A stored [K,M]; byte offsets into the heap. */
@@ -66,7 +69,7 @@ function rowOffset(base: number, r: number, one: number, two: number, three: num
  * rows are LDA apart and a k step moves 4 bytes along them. TN (A stored [K, M]): a k step moves A by LDA, and
  * the tile's rows are consecutive elements there, loaded as one vector when mr is 4.
  */
-function tile(mr: number, nv: number, transA: boolean): number[] {
+function tile(mr: number, nv: number, transA: boolean, variant: SimdVariantName): number[] {
   const scalar = nv === 0;
   const lanes = scalar ? 1 : nv;
   const acc = (r: number, v: number) => (scalar ? F_ACC + r : V_ACC + r * 2 + v);
@@ -117,8 +120,9 @@ function tile(mr: number, nv: number, transA: boolean): number[] {
     }
     body.push(...aValue, ...set(scalar ? F_A : V_S));
     for (let v = 0; v < lanes; v++) {
-      body.push(...get(acc(r, v)), ...get(scalar ? F_A : V_S), ...get(bOf(v)));
-      body.push(...(scalar ? [OP.f32Mul, OP.f32Add] : [...V.mul, ...V.add]), ...set(acc(r, v)));
+      const [sum, a, b] = [get(acc(r, v)), get(scalar ? F_A : V_S), get(bOf(v))];
+      body.push(...(scalar ? [...sum, ...a, ...b, OP.f32Mul, OP.f32Add] : multiplyAdd(variant, a, b, sum)));
+      body.push(...set(acc(r, v)));
     }
   }
   body.push(...addTo(PA, transA ? get(LDA) : i32(4)), ...addTo(PB, get(LDB)));
@@ -134,7 +138,7 @@ function tile(mr: number, nv: number, transA: boolean): number[] {
 }
 
 /** All column tiles of the mr rows at ROW: 8 columns at a time, then 4, then one by one. */
-function panel(mr: number, transA: boolean): number[] {
+function panel(mr: number, transA: boolean, variant: SimdVariantName): number[] {
   return [
     // ROW_A: A's first element of the panel; ROW_C: C's first row of the panel.
     ...get(A),
@@ -153,18 +157,21 @@ function panel(mr: number, transA: boolean): number[] {
     ...set(JB),
     ...whileLoop(
       [...get(JB), ...i32(32), OP.i32Add, ...get(N_BYTES), OP.i32LeU],
-      [...tile(mr, 2, transA), ...addTo(JB, i32(32))],
+      [...tile(mr, 2, transA, variant), ...addTo(JB, i32(32))],
     ),
     ...when(
       [...get(JB), ...i32(16), OP.i32Add, ...get(N_BYTES), OP.i32LeU],
-      [...tile(mr, 1, transA), ...addTo(JB, i32(16))],
+      [...tile(mr, 1, transA, variant), ...addTo(JB, i32(16))],
     ),
-    ...whileLoop([...get(JB), ...get(N_BYTES), OP.i32LtU], [...tile(mr, 0, transA), ...addTo(JB, i32(4))]),
+    ...whileLoop(
+      [...get(JB), ...get(N_BYTES), OP.i32LtU],
+      [...tile(mr, 0, transA, variant), ...addTo(JB, i32(4))],
+    ),
   ];
 }
 
 /** Every panel of C: 4 rows at a time, then 2, then the last one, with the stride locals set. */
-function gemmBody(transA: boolean): number[] {
+function gemmBody(transA: boolean, variant: SimdVariantName): number[] {
   const times = (x: number, k: number) => [...get(x), ...i32(k), OP.i32Mul];
   return [
     ...times(LDA, 2),
@@ -181,13 +188,13 @@ function gemmBody(transA: boolean): number[] {
     ...set(ROW),
     ...whileLoop(
       [...get(ROW), ...i32(4), OP.i32Add, ...get(M), OP.i32LeU],
-      [...panel(4, transA), ...addTo(ROW, i32(4))],
+      [...panel(4, transA, variant), ...addTo(ROW, i32(4))],
     ),
     ...when(
       [...get(ROW), ...i32(2), OP.i32Add, ...get(M), OP.i32LeU],
-      [...panel(2, transA), ...addTo(ROW, i32(2))],
+      [...panel(2, transA, variant), ...addTo(ROW, i32(2))],
     ),
-    ...when([...get(ROW), ...get(M), OP.i32LtU], [...panel(1, transA)]),
+    ...when([...get(ROW), ...get(M), OP.i32LtU], [...panel(1, transA, variant)]),
   ];
 }
 
@@ -200,7 +207,7 @@ function gemmLocals(params: number): number[] {
 }
 
 /** C = op(A)·B for compact row-major operands: the row strides follow from M, K, N. */
-function gemmFn(transA: boolean): WasmFunction {
+function gemmFn(transA: boolean, variant: SimdVariantName): WasmFunction {
   return {
     name: transA ? 'gemmTN' : 'gemmNN',
     params: Array<number>(PLAIN_PARAMS).fill(I32),
@@ -216,7 +223,7 @@ function gemmFn(transA: boolean): WasmFunction {
       OP.i32Mul,
       ...tee(LDB),
       ...set(LDC),
-      ...gemmBody(transA),
+      ...gemmBody(transA, variant),
     ],
   };
 }
@@ -226,12 +233,12 @@ function gemmFn(transA: boolean): WasmFunction {
  * stored rows of A, B and C given, so operands can be windows of larger buffers (im2col patches read in
  * place); with `accumulate` set, C += op(A)·B, continuing each element's ordered sum over k.
  */
-export function stridedGemmFn(transA: boolean): WasmFunction {
+export function stridedGemmFn(transA: boolean, variant: SimdVariantName): WasmFunction {
   return {
     name: transA ? 'gemmTNStrided' : 'gemmNNStrided',
     params: Array<number>(STRIDED_PARAMS).fill(I32),
     locals: gemmLocals(STRIDED_PARAMS),
-    body: gemmBody(transA),
+    body: gemmBody(transA, variant),
   };
 }
 
@@ -328,7 +335,11 @@ function transpose4Fn(): WasmFunction {
   };
 }
 
-const FUNCTIONS = (): WasmFunction[] => [gemmFn(false), gemmFn(true), transpose4Fn()];
+const FUNCTIONS = (variant: SimdVariantName): WasmFunction[] => [
+  gemmFn(false, variant),
+  gemmFn(true, variant),
+  transpose4Fn(),
+];
 
 interface Exports {
   gemmNN(a: number, b: number, c: number, m: number, k: number, n: number): void;
@@ -337,12 +348,15 @@ interface Exports {
 }
 
 /** The products on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory. */
-export const simdGemm = moduleOnHeap<Exports, SimdGemm>(FUNCTIONS, (e) => ({
-  gemm: (a, b, c, m, k, n, transposeA) => (transposeA ? e.gemmTN : e.gemmNN)(a, b, c, m, k, n),
-  transpose4: (src, dst, rows, cols) => e.transpose4(src, dst, rows, cols),
-}));
+export const simdGemm = moduleOnHeap<Exports, SimdGemm>(
+  () => FUNCTIONS(simdVariant().name),
+  (e) => ({
+    gemm: (a, b, c, m, k, n, transposeA) => (transposeA ? e.gemmTN : e.gemmNN)(a, b, c, m, k, n),
+    transpose4: (src, dst, rows, cols) => e.transpose4(src, dst, rows, cols),
+  }),
+);
 
-/** Exposed for the test that checks the module assembles and validates. */
-export function assembleGemmModule(): Uint8Array {
-  return assemble(FUNCTIONS());
+/** Exposed for the tests that check the module assembles and validates, and run it in a variant. */
+export function assembleGemmModule(variant: SimdVariantName = 'plain'): Uint8Array {
+  return assemble(FUNCTIONS(variant));
 }

@@ -23,6 +23,7 @@ import {
   zero,
   type WasmFunction,
 } from './wasm-assembler';
+import { multiplyAdd, multiplySubtract, simdVariant, type SimdVariantName } from './simd-variant';
 
 export interface SimdLoops {
   /** vOut = v·μ + (g + p·wd); pOut = p − lr·(nesterov ? g' + vOut·μ : vOut). */
@@ -69,11 +70,11 @@ function loop16(i: number, end: number, body: number[]): number[] {
   ];
 }
 
-function sgdFn(nesterov: boolean): WasmFunction {
+function sgdFn(nesterov: boolean, variant: SimdVariantName): WasmFunction {
   // params: p g v pOut vOut bytes lr mu wd; locals: i, pv, gv, vv
   const [p, g, v, pOut, vOut, bytes, lr, mu, wd, i, pv, gv, vv] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const splat = (x: number) => [...get(x), ...V.splat];
-  const update = nesterov ? [...get(gv), ...get(vv), ...splat(mu), ...V.mul, ...V.add] : get(vv);
+  const update = nesterov ? multiplyAdd(variant, get(vv), splat(mu), get(gv)) : get(vv);
   return {
     name: nesterov ? 'sgdNesterov' : 'sgd',
     params: [I32, I32, I32, I32, I32, I32, F32, F32, F32],
@@ -82,21 +83,13 @@ function sgdFn(nesterov: boolean): WasmFunction {
       ...loadAt(p, i),
       ...set(pv),
       // g' = g + p·wd
-      ...loadAt(g, i),
-      ...get(pv),
-      ...splat(wd),
-      ...V.mul,
-      ...V.add,
+      ...multiplyAdd(variant, get(pv), splat(wd), loadAt(g, i)),
       ...set(gv),
       // v' = v·μ + g'
-      ...loadAt(v, i),
-      ...splat(mu),
-      ...V.mul,
-      ...get(gv),
-      ...V.add,
+      ...multiplyAdd(variant, loadAt(v, i), splat(mu), get(gv)),
       ...set(vv),
       ...storeAt(vOut, i, get(vv)),
-      ...storeAt(pOut, i, [...get(pv), ...update, ...splat(lr), ...V.mul, ...V.sub]),
+      ...storeAt(pOut, i, multiplySubtract(variant, update, splat(lr), get(pv))),
     ]),
   };
 }
@@ -234,9 +227,9 @@ function dropoutMaskFn(): WasmFunction {
   };
 }
 
-const FUNCTIONS = () => [
-  sgdFn(false),
-  sgdFn(true),
+const FUNCTIONS = (variant: SimdVariantName) => [
+  sgdFn(false, variant),
+  sgdFn(true, variant),
   biasReluMaskFn(),
   reluMaskBackwardFn(),
   columnSumsFn(),
@@ -253,16 +246,19 @@ interface Exports {
 }
 
 /** The loops on `backend`'s memory, or null where the engine lacks wasm SIMD or the backend its memory export. */
-export const simdLoops = moduleOnHeap<Exports, SimdLoops>(FUNCTIONS, (e) => ({
-  sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
-    (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
-  biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
-  reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
-  columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
-  dropoutMask: (out, n, seed, threshold, scale) => e.dropoutMask(out, n, seed | 0, threshold, scale),
-}));
+export const simdLoops = moduleOnHeap<Exports, SimdLoops>(
+  () => FUNCTIONS(simdVariant().name),
+  (e) => ({
+    sgd: (p, g, v, pOut, vOut, n, lr, mu, wd, nesterov) =>
+      (nesterov ? e.sgdNesterov : e.sgd)(p, g, v, pOut, vOut, n, lr, mu, wd),
+    biasReluMask: (a, b, m, n, row) => e.biasReluMask(a, b, m, n, row),
+    reluMaskBackward: (d, h, m, n) => e.reluMaskBackward(d, h, m, n),
+    columnSums: (x, out, n, row) => e.columnSums(x, out, n, row),
+    dropoutMask: (out, n, seed, threshold, scale) => e.dropoutMask(out, n, seed | 0, threshold, scale),
+  }),
+);
 
 /** Exposed for the test that checks the module assembles and validates. */
-export function assembleSimdModule(): Uint8Array {
-  return assemble(FUNCTIONS());
+export function assembleSimdModule(variant: SimdVariantName = 'plain'): Uint8Array {
+  return assemble(FUNCTIONS(variant));
 }

@@ -57,6 +57,12 @@ export const V = {
   mul: [SIMD, 0xe6, 0x01],
   div: [SIMD, 0xe7, 0x01],
   max: [SIMD, 0xe9, 0x01],
+  /** f32x4.extract_lane: followed by the lane index. */
+  extractLane: [SIMD, 0x1f],
+  // Relaxed SIMD (opcodes 0x105, 0x106 as LEB128): a·b + c and −(a·b) + c for operands pushed a, b, c, rounded
+  // once or twice as the engine chooses (simd-variant.ts probes which).
+  relaxedMadd: [SIMD, 0x85, 0x02],
+  relaxedNmadd: [SIMD, 0x86, 0x02],
 };
 export const I32 = 0x7f;
 export const F32 = 0x7d;
@@ -122,6 +128,8 @@ export interface WasmFunction {
   name: string;
   params: number[];
   locals: number[];
+  /** Result types (none when omitted). */
+  results?: number[];
   body: number[];
 }
 
@@ -137,10 +145,15 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** A module of `fns`, exported by name, that imports its memory as env.memory. */
-export function assemble(fns: WasmFunction[]): Uint8Array {
-  const types = fns.map((fn) => [0x60, ...vec(fn.params.map((t) => [t])), 0]);
-  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
+/** A module of `fns`, exported by name, that imports its memory as env.memory (unless told not to). */
+export function assemble(fns: WasmFunction[], options: { importMemory?: boolean } = {}): Uint8Array {
+  const types = fns.map((fn) => [
+    0x60,
+    ...vec(fn.params.map((t) => [t])),
+    ...vec((fn.results ?? []).map((t) => [t])),
+  ]);
+  const imports =
+    options.importMemory === false ? [] : [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
   const funcs = fns.map((_, k) => uleb(k));
   const exports = fns.map((fn, k) => [...name(fn.name), 0x00, ...uleb(k)]);
   const codes = fns.map((fn) => {
@@ -151,7 +164,7 @@ export function assemble(fns: WasmFunction[]): Uint8Array {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
-    ...section(2, vec(imports)),
+    ...(imports.length > 0 ? section(2, vec(imports)) : []),
     ...section(3, vec(funcs)),
     ...section(7, vec(exports)),
     ...section(10, vec(codes)),

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { relaxedSimdFlags } from '../../backend/relaxed-simd-flags';
 import { sweepDir, trialRunDir } from '../folder';
 import { trialStateOf } from '../trialState';
 import type { SweepPlan } from '../types';
@@ -78,7 +79,9 @@ export class LocalExecutor implements SweepExecutor {
 
   private spawnTrial(planFile: string, index: number, logs: string): ChildProcess {
     const err = fs.openSync(path.join(logs, `${index}.err`), 'a');
-    const child = spawn(this.task.node, [this.task.entry, 'sweep-task', planFile, String(index), '--quiet'], {
+    // The task's node is this process's own executable (commands/sweep.ts), so its version is ours.
+    const args = [this.task.entry, 'sweep-task', planFile, String(index), '--quiet'];
+    const child = spawn(this.task.node, [...relaxedSimdFlags(process.version), ...args], {
       stdio: ['ignore', 'ignore', err],
     });
     fs.closeSync(err);

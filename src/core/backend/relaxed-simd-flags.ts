@@ -1,0 +1,15 @@
+// The Node.js flags a trainer process needs for relaxed SIMD (the FMA kernels, kernels/simd-variant.ts). Node 20
+// and 21 have it behind --experimental-wasm-relaxed-simd; Node 22 enables it by default. Passing a V8 flag the
+// runtime does not know stops node with "bad option", so the flag goes only to the majors known to take it.
+// (process.allowedNodeEnvironmentFlags cannot tell: it lists the flags allowed in NODE_OPTIONS, and this V8
+// flag is not one of them even where the command line accepts it.)
+
+export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+const FLAGGED_MAJORS: ReadonlySet<number> = new Set([20, 21]);
+
+/** The flags to put before the script for a runtime of `nodeVersion` ("v20.11.0" or "20.11.0"). */
+export function relaxedSimdFlags(nodeVersion: string): string[] {
+  const major = Number(/^v?(\d+)\./.exec(nodeVersion)?.[1]);
+  return FLAGGED_MAJORS.has(major) ? [RELAXED_SIMD_FLAG] : [];
+}
