@@ -57,8 +57,6 @@ export const V = {
   mul: [SIMD, 0xe6, 0x01],
   div: [SIMD, 0xe7, 0x01],
   max: [SIMD, 0xe9, 0x01],
-  /** f32x4.extract_lane: followed by the lane index. */
-  extractLane: [SIMD, 0x1f],
   // Relaxed SIMD (opcodes 0x105, 0x106 as LEB128): a·b + c and −(a·b) + c for operands pushed a, b, c, rounded
   // once or twice as the engine chooses (simd-variant.ts probes which).
   relaxedMadd: [SIMD, 0x85, 0x02],
