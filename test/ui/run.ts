@@ -1,8 +1,10 @@
 // The UI tier: what a person sees. Trains a few small runs of the example (MLA and joint, 2 seeds each)
 // with the real trainer, starts a long run to watch live, opens VS Code (code-server) with MLA Studio in
-// Chromium, in a dark and a light theme, and for each view: opens it through the command palette, checks
-// the numbers it shows against the run folders (summary.json, metrics.jsonl, fusion.jsonl) and saves a
-// screenshot to test/ui/artifacts/. Ends with `ui: N passed, N failed`; exits non-zero on any failure.
+// Chromium, in a dark, a light and a high-contrast theme, and for each view: opens it through the command
+// palette, checks the numbers it shows against the run folders (summary.json, metrics.jsonl, fusion.jsonl)
+// and saves a screenshot to test/ui/artifacts/. The run explorer (explorerChecks.ts) and the workbench's own
+// surfaces (workbenchChecks.ts) are checked once, in the dark theme. Ends with `ui: N passed, N failed`;
+// exits non-zero on any failure.
 //
 //   npm run build && node --import tsx test/ui/run.ts [--only SUBSTRING]
 //
@@ -579,7 +581,12 @@ async function main(): Promise<number> {
     live.kill('SIGTERM');
   }
   console.log(`screenshots: ${ARTIFACTS}`);
-  if (ONLY !== undefined) console.log(`--only "${ONLY}": ${skipped} checks skipped`);
+  if (ONLY !== undefined)
+    console.log(
+      passed + failed > 0
+        ? `--only "${ONLY}": ${skipped} checks skipped`
+        : `--only "${ONLY}" matched no check (${skipped} skipped): nothing was tested`,
+    );
   console.log(`ui: ${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
