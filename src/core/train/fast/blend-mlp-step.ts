@@ -15,8 +15,7 @@ import type { MlpEncoder } from '../../model/mlp';
 import type { HostUpdate } from '../../optim/fast-update';
 import type { Optimizer } from '../../optim/optimizer';
 import type { Network } from '../network';
-import { weightedCrossEntropyBackward } from './weighted-cross-entropy';
-import { mlpBackward, mlpForward, mlpPassApplies, owner } from './mlp-pass';
+import { mlpBackward, mlpForward, mlpPassApplies, owner, softmaxCrossEntropyBackward } from './mlp-pass';
 
 export type FastBlendInput = Omit<BlendStepInput, 'fastPath'>;
 
@@ -72,7 +71,7 @@ export function fastBlendMlpStep(
 
     const zf = own(host.matMul(F, Kf, false, false));
     const dzf = own(host.output([B, C]));
-    const fused = weightedCrossEntropyBackward(
+    const fused = softmaxCrossEntropyBackward(
       host.view(zf),
       bias.subarray(0, C),
       host.view(input.y),
@@ -89,7 +88,7 @@ export function fastBlendMlpStep(
       const n = p ? p.reduce((a, v) => a + v, 0) : B;
       dzs.push(dz);
       const at = (m + 1) * C;
-      return weightedCrossEntropyBackward(
+      return softmaxCrossEntropyBackward(
         host.view(z),
         bias.subarray(at, at + C),
         host.view(input.y),

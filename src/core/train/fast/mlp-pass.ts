@@ -99,7 +99,8 @@ const f = Math.fround;
 /**
  * Adds the head bias to the logits z in place, then per row: the cross-entropy against y, whether the arg-max
  * hits y's, and (if `dz` is given) δz = (softmax(z)·Σy − y)/B, the gradient of the mean loss. Rows count with
- * their weight in `rowWeights` (1 when null) in the sums.
+ * their weight in `rowWeights` (1 when null) in the sums. With `gradScale`, the loss is one weighted term of a
+ * sum (G-Blending's blend): δz = weight·gradScale·(softmax(z)·Σy − y), rows weighted in the gradient too.
  */
 export function softmaxCrossEntropyBackward(
   z: Float32Array,
@@ -108,6 +109,7 @@ export function softmaxCrossEntropyBackward(
   dz: Float32Array | null,
   C: number,
   rowWeights: Float32Array | null = null,
+  gradScale: number | null = null,
 ): { lossSum: number; correct: number } {
   const rows = z.length / C;
   let lossSum = 0;
@@ -134,10 +136,14 @@ export function softmaxCrossEntropyBackward(
     }
     const logSum = Math.log(sumExp);
     const w = rowWeights ? rowWeights[r] : 1;
+    const g = gradScale === null ? 0 : w * gradScale;
     for (let j = 0; j < C; j++) {
       const shifted = z[at + j] - max;
       lossSum -= w * y[at + j] * (shifted - logSum);
-      if (dz) dz[at + j] = (Math.exp(shifted - logSum) * ySum - y[at + j]) / rows;
+      if (!dz) continue;
+      // The unweighted form divides (not multiplies by 1/B): the tf path's rounding, bit for bit.
+      const e = Math.exp(shifted - logSum) * ySum - y[at + j];
+      dz[at + j] = gradScale === null ? e / rows : g * e;
     }
     if (arg === yArg) correct += w;
   }
