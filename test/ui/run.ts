@@ -2,8 +2,9 @@
 // with the real trainer, starts a long run to watch live, opens VS Code (code-server) with MLA Studio in
 // Chromium, in a dark, a light and a high-contrast theme, and for each view: opens it through the command
 // palette, checks the numbers it shows against the run folders (summary.json, metrics.jsonl, fusion.jsonl)
-// and saves a screenshot to test/ui/artifacts/. The run explorer (explorerChecks.ts) and the workbench's own
-// surfaces (workbenchChecks.ts) are checked once, in the dark theme. Ends with `ui: N passed, N failed`;
+// and saves a screenshot to test/ui/artifacts/. The run explorer (explorerChecks.ts), the workbench's own
+// surfaces (workbenchChecks.ts) and the New Project from Data wizard (wizardChecks.ts) are checked once, in
+// the dark theme. Ends with `ui: N passed, N failed`;
 // exits non-zero on any failure.
 //
 //   npm run build && node --import tsx test/ui/run.ts [--only SUBSTRING]
@@ -30,6 +31,7 @@ import {
 } from '../integration/harness/workbench';
 import { waitFor } from '../support/waitFor';
 import { explorerChecks } from './explorerChecks';
+import { wizardChecks } from './wizardChecks';
 import { workbenchChecks } from './workbenchChecks';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -515,11 +517,12 @@ async function themePass(ws: string, theme: (typeof THEMES)[number], liveDir: st
       await closeEditors(page);
     });
 
-    // The run explorer and the workbench's own surfaces (status bar, notifications, Problems) look the same
-    // in every theme: once.
+    // The run explorer, the workbench's own surfaces (status bar, notifications, Problems) and the wizard
+    // look the same in every theme: once.
     if (theme.id === THEMES[0].id) {
       await explorerChecks({ page, runs, check, shoot, runExactCommand, closeEditors, prefix: theme.id });
       await workbenchChecks({ ws, page, check, shoot, prefix: theme.id });
+      await wizardChecks({ ws, page, check, shoot, prefix: theme.id });
     }
 
     await check(`${theme.id}: effective config`, async () => {
