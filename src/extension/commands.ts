@@ -18,7 +18,7 @@ import { toRange, type ConfigDiagnostics } from './configDiagnostics';
 import { createSplits } from '../core/project/createSplits';
 import type { DashboardPanels } from './dashboard/panel';
 import { DoubleClicks } from './doubleClick';
-import { clickedRunDir, compareSeedsRuns, runsUnder } from './explorerTargets';
+import { clickedRunDir, compareSeedsRuns, paletteCompareSeedsRuns, runsUnder } from './explorerTargets';
 import { newProjectFromData } from './newProjectWizard';
 import type { SweepStates } from './sweepStates';
 import { slurmStopTargets, stopSlurmTargets } from './sweepStop';
@@ -115,7 +115,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       else panels.open('run', [run.dir]);
     }),
     register(COMMANDS.compareSeeds, async (arg, selected) => {
-      const runs = await groupRunsOf(store, arg, selected);
+      const runs = await groupRunsOf(store, arg, selected, deps.selection?.() ?? []);
       if (runs.length > 0)
         panels.open(
           'compare',
@@ -399,13 +399,19 @@ function sweepFileOfNode(arg: NodeArg): vscode.Uri | undefined {
   return sweep && fs.existsSync(sweep.plan.sweepFile) ? vscode.Uri.file(sweep.plan.sweepFile) : undefined;
 }
 
-/** For Compare Seeds: the selected runs, a config's or a seed group's runs, or a picked group. */
+/**
+ * For Compare Seeds: the selected runs, a config's or a seed group's runs, or a picked group. `explorer`: the
+ * run explorer's selection, what the command palette (no row argument) compares when it names runs.
+ */
 async function groupRunsOf(
   store: RunStore,
   arg: NodeArg,
   selected: NodeArg[] | undefined,
+  explorer: readonly RunTreeNode[],
 ): Promise<RunInfo[]> {
-  const chosen = compareSeedsRuns(isNode(arg) ? arg : undefined, selected?.filter(isNode), store.all);
+  const fromRow = compareSeedsRuns(isNode(arg) ? arg : undefined, selected?.filter(isNode), store.all);
+  const fromPalette = arg === undefined ? paletteCompareSeedsRuns(explorer, store.all) : 'ask';
+  const chosen = fromRow ?? (fromPalette === 'ask' ? null : fromPalette);
   if (chosen) return chosen.map((r) => store.get(r.dir) ?? r);
   const groups = seedGroupsOf(store.all);
   if (groups.length === 0) {

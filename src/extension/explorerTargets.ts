@@ -1,5 +1,6 @@
 // Which runs a run explorer action is for, without `vscode`: the row a click previews, and the runs Compare
-// Seeds compares (a run's seed group, a config's or a seed group's runs, or the selected rows).
+// Seeds compares (a run's seed group, a config's or a seed group's runs, or the selected rows, also when it
+// is run from the command palette).
 
 import { seedGroupOf } from '../core/runs/groups';
 import type { RunInfo } from '../core/runs/reader';
@@ -29,8 +30,8 @@ export function runsUnder(node: RunTreeNode): RunInfo[] {
 /**
  * What Compare Seeds compares. `clicked`: the row it was run on; `selected`: the explorer's selection that
  * came with it. Several rows: every run below them, once each. One run: the seeds launched with it. A config
- * or seed group: its runs (the comparison puts each launch in a row of its own). Null: nothing to go on
- * (the command palette), so the person picks a seed group.
+ * or seed group: its runs (the comparison puts each launch in a row of its own). Null: nothing to go on,
+ * so the person picks a seed group.
  */
 export function compareSeedsRuns(
   clicked: RunTreeNode | undefined,
@@ -42,4 +43,19 @@ export function compareSeedsRuns(
   const byDir = new Map<string, RunInfo>();
   for (const run of nodes.flatMap(runsUnder)) if (!byDir.has(run.dir)) byDir.set(run.dir, run);
   return byDir.size > 0 ? [...byDir.values()] : null;
+}
+
+/**
+ * What Compare Seeds from the command palette compares: the explorer's selection when it names runs to
+ * compare (two or more runs, or a config or seed group row), else 'ask' (the person picks a seed group).
+ * One selected run is not enough: a click to preview a run leaves it selected without meaning "compare".
+ */
+export function paletteCompareSeedsRuns(
+  selection: readonly RunTreeNode[],
+  all: readonly RunInfo[],
+): RunInfo[] | 'ask' {
+  const runs = selection.filter((n) => n.kind === 'run').length;
+  const groups = selection.some((n) => n.kind === 'config' || n.kind === 'group');
+  if (runs < 2 && !groups) return 'ask';
+  return compareSeedsRuns(selection[0], selection, all) ?? 'ask';
 }

@@ -1,6 +1,6 @@
 // The run explorer as a person uses it: a click previews a run in one reusable tab titled "… (preview)" and
 // leaves the focus in the tree, a double-click keeps the tab; runs selected from the keyboard are compared
-// from the context menu (Shift+F10); MLA: Open Docs opens the walkthrough.
+// from the context menu (Shift+F10) and from the command palette; MLA: Open Docs opens the walkthrough.
 
 import type { Locator, Page } from 'playwright-core';
 import { webviewContent } from '../integration/harness/workbench';
@@ -170,8 +170,29 @@ export async function explorerChecks(ctx: ExplorerCheckContext): Promise<void> {
     },
   );
 
+  /** The comparison of example-mla's seeds 0 and 1 is the active tab, its group first, its numbers right. */
+  const comparesTheSelection = async () => {
+    await page
+      .locator('.tabs-container .tab.active .label-name', { hasText: /^MLA Compare Seeds: example-mla$/ })
+      .waitFor({ timeout: 30_000 });
+    const frame = webviewContent(page);
+    await frame.locator('tr[data-group=example-mla]').waitFor({ timeout: 30_000 });
+    const mla = ctx.runs.filter((r) => r.name === 'example-mla').sort((x, y) => x.seed - y.seed);
+    const expected = mla
+      .map((r) => `s${r.seed} ${(100 * r.summary!.test.unimodal.weak).toFixed(1)}`)
+      .join(' · ');
+    const shown = (
+      (await frame.locator('tr[data-group=example-mla] td[data-column=weak] .seeds').textContent()) ?? ''
+    ).trim();
+    if (shown !== expected)
+      throw new Error(`per-seed weak accuracy: shown "${shown}", expected "${expected}"`);
+    // The selected runs' group comes first; the latest group of each other config joins it by design.
+    const first = await frame.locator('tr[data-group]').first().getAttribute('data-group');
+    if (first !== 'example-mla') throw new Error(`the first row of the table is "${first}", not example-mla`);
+  };
+
   await check(
-    'explorer: two runs selected with the keyboard, Compare Seeds from Shift+F10',
+    'explorer: two runs selected with the keyboard, Compare Seeds from Shift+F10 and from the palette',
     'compare',
     async () => {
       await focusRunsView(ctx);
@@ -211,25 +232,14 @@ export async function explorerChecks(ctx: ExplorerCheckContext): Promise<void> {
       await item.waitFor({ timeout: 10_000 });
       await shoot(page, `${prefix}-explorer-context-menu`);
       await item.click();
-      await page
-        .locator('.tabs-container .tab.active .label-name', { hasText: /^MLA Compare Seeds: example-mla$/ })
-        .waitFor({ timeout: 30_000 });
-      const frame = webviewContent(page);
-      await frame.locator('tr[data-group=example-mla]').waitFor({ timeout: 30_000 });
-      const mla = ctx.runs.filter((r) => r.name === 'example-mla').sort((x, y) => x.seed - y.seed);
-      const expected = mla
-        .map((r) => `s${r.seed} ${(100 * r.summary!.test.unimodal.weak).toFixed(1)}`)
-        .join(' · ');
-      const shown = (
-        (await frame.locator('tr[data-group=example-mla] td[data-column=weak] .seeds').textContent()) ?? ''
-      ).trim();
-      if (shown !== expected)
-        throw new Error(`per-seed weak accuracy: shown "${shown}", expected "${expected}"`);
-      // The selected runs' group comes first; the latest group of each other config joins it by design.
-      const first = await frame.locator('tr[data-group]').first().getAttribute('data-group');
-      if (first !== 'example-mla')
-        throw new Error(`the first row of the table is "${first}", not example-mla`);
+      await comparesTheSelection();
       await shoot(page, `${prefix}-explorer-compare-selection`);
+      // From the command palette, with the same two runs still selected: the same table, and no question.
+      await ctx.closeEditors(page);
+      await ctx.runExactCommand(page, 'MLA: Compare Seeds');
+      await comparesTheSelection();
+      if (await page.locator('.quick-input-widget').isVisible())
+        throw new Error('Compare Seeds from the palette asked although two runs were selected');
     },
   );
 

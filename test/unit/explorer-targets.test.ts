@@ -1,7 +1,8 @@
 // Which runs the run explorer's actions are for (src/extension/explorerTargets.ts): the run a click
 // previews, read from the tree's selection; and what Compare Seeds compares from a run, a seed group, a
-// config (every launch of its seeds) or several selected rows. Also that package.json offers Compare Seeds
-// on those rows.
+// config (every launch of its seeds) or several selected rows; from the command palette, the explorer's
+// selection when it names runs to compare, else a question. Also that package.json offers Compare Seeds on
+// those rows.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,7 +10,11 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { RunInfo } from '../../src/core/runs/reader';
 import type { RunWriter } from '../../src/core/runs/writer';
-import { clickedRunDir, compareSeedsRuns } from '../../src/extension/explorerTargets';
+import {
+  clickedRunDir,
+  compareSeedsRuns,
+  paletteCompareSeedsRuns,
+} from '../../src/extension/explorerTargets';
 import { buildTree, groupChildren, type RunNode } from '../../src/extension/runTreeModel';
 import { tempDir } from '../support/training';
 import { readRuns, writeRun } from './explorer-fixtures';
@@ -36,7 +41,9 @@ afterEach(() => {
   fs.rmSync(runsDir, { recursive: true, force: true });
 });
 
-const dirs = (list: RunInfo[] | null) => list?.map((r) => path.basename(r.dir)) ?? null;
+/** The run folders' names, or the 'ask' / null that stands for a question to the person. */
+const dirs = (list: RunInfo[] | 'ask' | null) =>
+  list === 'ask' ? list : (list?.map((r) => path.basename(r.dir)) ?? null);
 
 function explorer() {
   const [joint, mla] = buildTree(runs);
@@ -92,6 +99,48 @@ describe('Compare Seeds', () => {
   it('from the command palette has nothing to go on (the person picks a group)', () => {
     assert.equal(compareSeedsRuns(undefined, undefined, runs), null);
     assert.equal(compareSeedsRuns(undefined, [], runs), null);
+  });
+
+  it('from the command palette compares two or more selected runs, once each', () => {
+    const { joint, older, newest, rowsOf } = explorer();
+    const [s0, s1] = rowsOf(older);
+    assert.deepEqual(dirs(paletteCompareSeedsRuns([s0, s1], runs)), [
+      'g1-example-mla-s0',
+      'g1-example-mla-s1',
+    ]);
+    // Runs of different launches and configs: exactly those, not their seed groups.
+    const [latest] = rowsOf(newest);
+    const [jointRun] = rowsOf(joint.groups[0]);
+    assert.deepEqual(dirs(paletteCompareSeedsRuns([latest, jointRun], runs)), [
+      'g2-example-mla-s0',
+      'g3-example-joint-s0',
+    ]);
+  });
+
+  it('from the command palette compares a selected config or seed group row', () => {
+    const { mla, older, rowsOf } = explorer();
+    assert.deepEqual(dirs(paletteCompareSeedsRuns([mla], runs)), [
+      'g2-example-mla-s0',
+      'g1-example-mla-s0',
+      'g1-example-mla-s1',
+    ]);
+    assert.deepEqual(dirs(paletteCompareSeedsRuns([older], runs)), [
+      'g1-example-mla-s0',
+      'g1-example-mla-s1',
+    ]);
+    // A group row with one of its runs: the group's runs, once each.
+    assert.deepEqual(dirs(paletteCompareSeedsRuns([older, rowsOf(older)[1]], runs)), [
+      'g1-example-mla-s0',
+      'g1-example-mla-s1',
+    ]);
+  });
+
+  it('from the command palette asks with nothing or only one run selected', () => {
+    const { newest, older, rowsOf } = explorer();
+    assert.equal(paletteCompareSeedsRuns([], runs), 'ask');
+    // One run is what a click to preview it leaves selected: not a request to compare.
+    assert.equal(paletteCompareSeedsRuns([rowsOf(older)[1]], runs), 'ask');
+    assert.equal(paletteCompareSeedsRuns([rowsOf(newest)[0]], runs), 'ask');
   });
 
   it('is on the context menu of config, seed group and run rows, and the explorer selects many', () => {
