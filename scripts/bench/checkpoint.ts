@@ -135,13 +135,15 @@ function processRun(bin: string, configFile: string, epochs: number) {
   );
   fs.rmSync(runs, { recursive: true, force: true });
   const wall: number[] = [];
+  const train: number[] = [];
   const outside: number[] = [];
   for (let i = 1; i < epochsOf.length; i++) {
     const between = epochsOf[i].elapsed - epochsOf[i - 1].elapsed;
     wall.push(between * 1000);
+    train.push(epochsOf[i].seconds * 1000);
     outside.push((between - epochsOf[i].seconds) * 1000);
   }
-  return { wall: median(wall), outside: median(outside) };
+  return { wall: median(wall), train: median(train), outside: median(outside) };
 }
 
 async function main(): Promise<void> {
@@ -177,7 +179,10 @@ async function main(): Promise<void> {
   );
 
   const sides = { base: path.join(base, 'bin', 'mla.js'), now: path.join(REPO, 'bin', 'mla.js') };
-  const runs: Record<'base' | 'now', { wall: number; outside: number }[]> = { base: [], now: [] };
+  const runs: Record<'base' | 'now', { wall: number; train: number; outside: number }[]> = {
+    base: [],
+    now: [],
+  };
   for (let r = 0; r < repeats; r++) {
     // Alternate which side goes first, so a slow patch of the machine falls on both.
     const order = r % 2 === 0 ? (['base', 'now'] as const) : (['now', 'base'] as const);
@@ -189,10 +194,14 @@ async function main(): Promise<void> {
   const line = (side: 'base' | 'now') => [
     side,
     ...ms(runs[side].map((x) => x.wall)),
+    ...ms(runs[side].map((x) => x.train)),
     ...ms(runs[side].map((x) => x.outside)),
   ];
   console.log(
-    table(['build', 'epoch', 'spread', 'outside train loop', 'spread'], [line('base'), line('now')]),
+    table(
+      ['build', 'epoch', 'spread', 'train loop', 'spread', 'outside train loop', 'spread'],
+      [line('base'), line('now')],
+    ),
   );
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 // and fails the run instead of being lost (and a run whose last write failed never reads "completed").
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -71,6 +72,16 @@ describe('the checkpoint writer thread', () => {
     for (const file of [WEIGHTS_FILE, STATE_FILE])
       assert.ok(read(background, 4, file).equals(read(sync, 4, file)));
     assert.equal(read(sync, 4, WEIGHTS_FILE).length, 4 * (35 + 5 + 35 + 9));
+    // The bytes the trainer wrote before checkpoints moved to the thread (one write per tensor then).
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    assert.equal(
+      sha256(read(background, 4, WEIGHTS_FILE)),
+      'f3d3d057fffc154c8f3954d54b18d7055218631c16d501df8c4bcd4a17f319ed',
+    );
+    assert.equal(
+      sha256(read(background, 4, STATE_FILE)),
+      '77445ebccdd8ff32ca573054ece069701814ac604494ae292df6dac532cd1da6',
+    );
     const loaded = await loadCheckpoint(path.join(background, 'checkpoints', checkpointDirName(4)));
     assert.deepEqual(
       loaded.tensors.map((t) => Array.from(t.values)),

@@ -63,15 +63,15 @@ export async function recordEpoch(
     trainSeconds: state.position.trainSeconds + trained.seconds,
     elapsed: loop.elapsed(),
   };
-  // The order makes every instant of a kill recoverable. A failed write of the previous checkpoint fails
-  // the run before anything of this epoch is written. fusion.jsonl first: a kill before the checkpoint
-  // redoes this epoch, which writes the same file again. The metrics line goes before the checkpoint is
-  // handed over (so the fault points fire in a fixed order); a kill before the checkpoint is in place
-  // resumes from the previous one, which moves the line aside and trains the epoch again, identically. The
-  // checkpoint carries the epoch's record, so a kill after it gets the line back on resume
-  // (resume-history.ts) even if the line had not reached the disk. Pruning follows the checkpoint in the
-  // worker, so an intact one is always on disk.
-  await loop.checkpoints.settled();
+  // The order makes every instant of a kill recoverable. First the previous checkpoint must be in place:
+  // its failed write fails the run before anything of this epoch is written (the wait is also a turn of
+  // the event loop, where a Stop's signal is seen; training keeps this thread busy otherwise). Then
+  // fusion.jsonl: a kill before the checkpoint redoes this epoch, which writes the same file again. The
+  // metrics line goes before the checkpoint is handed to the worker, so the fault points fire in a fixed
+  // order; a kill before the checkpoint is in place resumes from the previous one, which moves the line
+  // aside and trains the epoch again, identically. The checkpoint carries the epoch's record, and the
+  // worker prunes only after it is in place, so an intact checkpoint is always on disk.
+  await Promise.all([loop.checkpoints.settled(), new Promise<void>((resolve) => setImmediate(resolve))]);
   if (isBest) writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
   faultPoint('fusion', record.epoch);
   const packed = await captureSnapshot(loop.net, loop.optimizer, loop.trainer, state.position, seed, record);
