@@ -14,15 +14,22 @@ const node = {
   target: 'node20',
   outdir: 'dist',
   sourcemap: true,
-  external: ['@tensorflow/*', 'webgpu', 'vscode'],
+  // tsx: only named by the checkpoint writer when it runs from source (checkpoint-writer.ts).
+  external: ['@tensorflow/*', 'webgpu', 'vscode', 'tsx'],
   // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   logLevel: 'warning',
 };
 
 const bundles = [
-  // The trainer process and the `mla` command line.
-  { ...node, entryPoints: { trainer: 'src/trainer/main.ts' } },
+  // The trainer process and the `mla` command line, and the thread it writes checkpoints from (beside it).
+  {
+    ...node,
+    entryPoints: {
+      trainer: 'src/trainer/main.ts',
+      'checkpoint-worker': 'src/core/train/checkpoint-worker.ts',
+    },
+  },
   // The extension host side (vscode glue; never loads TensorFlow.js).
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' } },
   // The dashboard and run table webviews: browser code, one script each (the page's CSP allows nothing else).

@@ -51,7 +51,7 @@ if [ "${1:-}" = "--prepare" ]; then
   log "build the trainer (node esbuild.mjs)"
   (cd "$REPO" && node esbuild.mjs) || { echo "build failed"; exit 1; }
   rm -rf "$B/app" && mkdir -p "$B/app/dist" "$B/app/bin"
-  cp "$REPO/dist/trainer.js" "$B/app/dist/" && cp "$REPO/bin/mla.js" "$B/app/bin/" && cp "$REPO/package.json" "$B/app/"
+  cp "$REPO/dist/trainer.js" "$REPO/dist/checkpoint-worker.js" "$B/app/dist/" && cp "$REPO/bin/mla.js" "$B/app/bin/" && cp "$REPO/package.json" "$B/app/"
   log "node_modules, pruned to what the trainer loads on linux-x64"
   prune_modules "$REPO/node_modules" "$B/app/node_modules"
   log "workloads (configs and generated data)"

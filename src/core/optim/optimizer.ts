@@ -9,13 +9,13 @@ import { AdamOptimizer } from './adam';
 import type { HostUpdate } from './fast-update';
 import { SgdOptimizer } from './sgd';
 
-/** One optimizer slot (momentum buffer, Adam moment) as plain JSON. */
+/** One optimizer slot (momentum buffer, Adam moment): a copy, typed, as a checkpoint writes it. */
 export interface SlotState {
   shape: number[];
-  values: number[];
+  values: Float32Array;
 }
 
-/** Everything an optimizer remembers, keyed by the caller's stable parameter names; plain JSON. */
+/** Everything an optimizer remembers, keyed by the caller's stable parameter names; a copy. */
 export interface OptimizerState {
   type: string;
   params: Record<string, { step: number; slots: Record<string, SlotState> }>;

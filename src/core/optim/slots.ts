@@ -1,4 +1,4 @@
-// Per-parameter optimizer state (step count + slot variables) shared by SGD and Adam, with its JSON
+// Per-parameter optimizer state (step count + slot variables) shared by SGD and Adam, with its
 // export/import. Slots are created lazily at a parameter's first step, as torch does.
 
 import * as tf from '@tensorflow/tfjs';
@@ -43,10 +43,12 @@ export class SlotStore {
       const slots: Record<string, SlotState> = {};
       for (const [slotName, slot] of Object.entries(state.slots)) {
         // Every read started before any is awaited; the slots keep their order in the object.
-        slots[slotName] = { shape: [...slot.shape], values: [] };
+        slots[slotName] = { shape: [...slot.shape], values: new Float32Array(0) };
         reads.push(
           slot.data().then((v) => {
-            slots[slotName].values = Array.from(v);
+            // A float32 variable reads as a Float32Array; a copy on every backend but cpu, whose array
+            // is never written in place (an update assigns a new one).
+            slots[slotName].values = v as Float32Array;
           }),
         );
       }

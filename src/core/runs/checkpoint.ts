@@ -5,35 +5,32 @@
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBounded, readTextBounded } from '../io/bounded-read';
 import { FileAccessError } from '../io/file-error';
 import { LIMITS } from '../io/limits';
-import { asWriteError } from '../io/write-error';
-import { fsyncDirBestEffort } from './atomic';
 import { RUN_FILES } from './paths';
+import {
+  packCheckpoint,
+  STATE_FILE,
+  WEIGHTS_FILE,
+  writePackedCheckpoint,
+  type CheckpointMeta,
+  type NamedTensor,
+} from './checkpoint-save';
 import { parseCheckpointState } from './checkpoint-state';
-import type { CheckpointState, TensorEntry } from './checkpoint-state';
 
 export type { CheckpointState, TensorEntry } from './checkpoint-state';
 
-export const WEIGHTS_FILE = 'weights.bin';
-export const STATE_FILE = 'state.json';
-
-export interface NamedTensor {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-export interface CheckpointMeta {
-  optimizer: unknown;
-  hgm: unknown;
-  rng: unknown;
-  extra: unknown;
-}
+export {
+  checkpointDirName,
+  STATE_FILE,
+  WEIGHTS_FILE,
+  type CheckpointMeta,
+  type NamedTensor,
+  type PackedCheckpoint,
+} from './checkpoint-save';
 
 export interface Checkpoint extends CheckpointMeta {
   dir: string;
@@ -47,18 +44,14 @@ export interface CheckpointRef {
 }
 
 const FINAL_NAME = /^epoch-(\d+)$/;
-const LEFTOVER_NAME = /^epoch-\d+\.(?:tmp|old)-(\d+)-\d+$/;
+// `<pid>-<n>` from older versions, `<pid>-<thread>-<n>` now.
+const LEFTOVER_NAME = /^epoch-\d+\.(?:tmp|old)-(\d+)-\d+(?:-\d+)?$/;
 const LITTLE_ENDIAN = os.endianness() === 'LE';
-let saveCounter = 0;
-
-export function checkpointDirName(epoch: number): string {
-  return `epoch-${String(epoch).padStart(4, '0')}`;
-}
 
 /**
  * Saves a checkpoint of `epoch` and returns its folder. Optimizer slot variables (Adam moments, momentum
  * buffers) belong in `tensors` (e.g. named `optimizer/<param>`), not in `meta.optimizer`: the JSON part is
- * for small plain values. The caller must not change `values` until the promise settles.
+ * for small plain values. The values are copied before the first await, so the caller may change them then.
  */
 export async function saveCheckpoint(
   runDir: string,
@@ -66,109 +59,7 @@ export async function saveCheckpoint(
   tensors: NamedTensor[],
   meta: CheckpointMeta,
 ): Promise<string> {
-  if (!Number.isInteger(epoch) || epoch < 0)
-    throw new Error(`saveCheckpoint: epoch must be an integer ≥ 0, got ${epoch}`);
-  const root = path.join(runDir, RUN_FILES.checkpoints);
-  const finalDir = path.join(root, checkpointDirName(epoch));
-  saveCounter += 1;
-  const tempDir = `${finalDir}.tmp-${process.pid}-${saveCounter}`;
-  try {
-    await fsp.mkdir(root, { recursive: true });
-    await fsp.mkdir(tempDir);
-  } catch (error) {
-    throw asWriteError(tempDir, error);
-  }
-  try {
-    const { entries, sha256 } = await writeWeights(path.join(tempDir, WEIGHTS_FILE), tensors);
-    // `undefined` would vanish from the JSON; store null so the loader finds every key.
-    const state: CheckpointState = {
-      epoch,
-      weightsSha256: sha256,
-      tensors: entries,
-      optimizer: meta.optimizer ?? null,
-      hgm: meta.hgm ?? null,
-      rng: meta.rng ?? null,
-      extra: meta.extra ?? null,
-    };
-    await writeSynced(path.join(tempDir, STATE_FILE), JSON.stringify(state, null, 1) + '\n');
-    fsyncDirBestEffort(tempDir);
-    await moveIntoPlace(tempDir, finalDir);
-    fsyncDirBestEffort(root);
-  } catch (error) {
-    await fsp.rm(tempDir, { recursive: true, force: true });
-    throw asWriteError(finalDir, error);
-  }
-  return finalDir;
-}
-
-async function writeWeights(
-  file: string,
-  tensors: NamedTensor[],
-): Promise<{ entries: TensorEntry[]; sha256: string }> {
-  const entries: TensorEntry[] = [];
-  const hash = createHash('sha256');
-  const seen = new Set<string>();
-  let offset = 0;
-  const handle = await fsp.open(file, 'w');
-  try {
-    for (const tensor of tensors) {
-      const size = tensor.shape.reduce((a, b) => a * b, 1);
-      if (seen.has(tensor.name))
-        throw new Error(`saveCheckpoint: tensor name "${tensor.name}" appears twice`);
-      if (size !== tensor.values.length) {
-        throw new Error(
-          `saveCheckpoint: tensor "${tensor.name}" has shape [${tensor.shape.join(', ')}] (${size} values) but ${tensor.values.length} values`,
-        );
-      }
-      seen.add(tensor.name);
-      const bytes = toLittleEndianBytes(tensor.values);
-      hash.update(bytes);
-      let done = 0;
-      while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
-      entries.push({
-        name: tensor.name,
-        shape: [...tensor.shape],
-        dtype: 'float32',
-        offset,
-        length: bytes.length,
-      });
-      offset += bytes.length;
-    }
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return { entries, sha256: hash.digest('hex') };
-}
-
-async function writeSynced(file: string, text: string): Promise<void> {
-  const handle = await fsp.open(file, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * A folder cannot be renamed over a non-empty one; when this epoch was saved before (a resumed run redoing
- * it), move the old one aside first. Listings ignore the `.old-*` name, so readers never see a mix.
- */
-async function moveIntoPlace(tempDir: string, finalDir: string): Promise<void> {
-  if (!fs.existsSync(finalDir)) {
-    await fsp.rename(tempDir, finalDir);
-    return;
-  }
-  const aside = `${finalDir}.old-${process.pid}-${saveCounter}`;
-  await fsp.rename(finalDir, aside);
-  await fsp.rename(tempDir, finalDir);
-  await fsp.rm(aside, { recursive: true, force: true });
-}
-
-function toLittleEndianBytes(values: Float32Array): Buffer {
-  const view = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-  return LITTLE_ENDIAN ? view : Buffer.from(view).swap32();
+  return writePackedCheckpoint(runDir, packCheckpoint(epoch, tensors, meta));
 }
 
 /** Loads and checks a checkpoint folder; any problem is an error naming the file and what is wrong. */

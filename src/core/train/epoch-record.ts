@@ -1,8 +1,7 @@
 // The "evaluate" and "record" stages of an epoch: the validation and test splits in eval mode, then the
-// epoch's record, the fusion records when it is the best epoch so far, its checkpoint (which carries the record)
-// and the metrics line.
+// epoch's record, the fusion records when it is the best epoch so far, the metrics line and its checkpoint
+// (which carries the record), written by the checkpoint worker while the next epoch trains.
 
-import { pruneCheckpoints } from '../runs/checkpoint';
 import type { EpochRecord, SplitScores } from '../runs/types';
 import { roundTo } from '../util/round';
 import type { TrainedEpoch } from './epoch-train';
@@ -10,7 +9,7 @@ import { meanFusionWeights, predictSplits, scoreSplit, type SplitOutputs } from 
 import { faultPoint } from './fault-point';
 import { fusionRecords } from './fusionRecords';
 import type { TrainingLoop } from './loop';
-import { writeSnapshot } from './snapshot';
+import { captureSnapshot } from './snapshot';
 
 export interface EpochEvaluation {
   val: SplitScores;
@@ -64,19 +63,27 @@ export async function recordEpoch(
     trainSeconds: state.position.trainSeconds + trained.seconds,
     elapsed: loop.elapsed(),
   };
-  // The order makes every instant of a kill recoverable. fusion.jsonl first: a kill before the checkpoint
-  // redoes this epoch, which writes the same file again. The checkpoint carries the epoch's record, so a
-  // kill before the metrics line gets the line back on resume (resume-history.ts). Pruning goes after the
-  // checkpoint so an intact one is always on disk.
+  // The order makes every instant of a kill recoverable. First the previous checkpoint must be in place:
+  // its failed write fails the run before anything of this epoch is written (the wait is also a turn of
+  // the event loop, where a Stop's signal is seen; training keeps this thread busy otherwise). Then
+  // fusion.jsonl: a kill before the checkpoint redoes this epoch, which writes the same file again. The
+  // metrics line goes before the checkpoint is handed to the worker, so the fault points fire in a fixed
+  // order; a kill before the checkpoint is in place resumes from the previous one, which moves the line
+  // aside and trains the epoch again, identically. The checkpoint carries the epoch's record, and the
+  // worker prunes only after it is in place, so an intact checkpoint is always on disk.
+  await Promise.all([loop.checkpoints.settled(), new Promise<void>((resolve) => setImmediate(resolve))]);
   if (isBest) writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
   faultPoint('fusion', record.epoch);
-  await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, state.position, seed, record);
-  faultPoint('checkpoint', record.epoch);
+  const packed = await captureSnapshot(loop.net, loop.optimizer, loop.trainer, state.position, seed, record);
   if (isBest) state.best = record;
-  pruneCheckpoints(writer.dir, { latest: 1, alsoKeepEpochs: state.best ? [state.best.epoch] : [] });
-  faultPoint('prune', record.epoch);
   writer.appendMetrics(record);
   faultPoint('metrics', record.epoch);
   state.history.push(record);
+  await loop.checkpoints.submit({
+    runDir: writer.dir,
+    packed,
+    prune: { latest: 1, alsoKeepEpochs: state.best ? [state.best.epoch] : [] },
+    faultEpoch: record.epoch,
+  });
   return record;
 }

@@ -9,6 +9,7 @@ import type { Optimizer } from '../optim/optimizer';
 import { createOptimizer } from '../optim/optimizer';
 import type { EpochRecord } from '../runs/types';
 import { RowGatherer } from './batches';
+import { CheckpointWriter } from './checkpoint-writer';
 import { Network } from './network';
 import { prepareData, type PreparedData } from './prepare';
 import type { SessionOptions } from './session';
@@ -38,6 +39,8 @@ export class TrainingLoop {
   readonly epochs: number;
   readonly batches: number;
   readonly state: LoopState;
+  /** Writes the checkpoints while training goes on; at most one in flight. */
+  readonly checkpoints = new CheckpointWriter();
   private sessionStart = performance.now();
   private elapsedBefore = 0;
 

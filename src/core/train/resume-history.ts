@@ -1,6 +1,7 @@
 // What metrics.jsonl holds when a run resumes: exactly the epochs its checkpoint covers. Lines of epochs
 // after the checkpoint go (they will be trained again, identically), and the line of the checkpoint's own
-// epoch comes back when the trainer died between writing the checkpoint and appending the line.
+// epoch comes back when it is missing (a power cut took the line, which is not fsynced as the checkpoint
+// is, or an older version died between writing the checkpoint and the line).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,8 +30,9 @@ export function resumeHistory(runDir: string, checkpoint: Checkpoint): EpochReco
     // Step lines of the next epoch cannot exist yet: the trainer died before it started.
     kept.push(carried);
   }
-  // Epoch lines past the checkpoint exist only when resume passed over a damaged newer checkpoint; they
-  // will be trained again, and the originals are kept beside metrics.jsonl rather than deleted.
+  // Epoch lines past the checkpoint exist when resume passed over a damaged newer checkpoint, or when the
+  // trainer died while that epoch's checkpoint was being written (the line goes first, epoch-record.ts);
+  // they will be trained again, and the originals are kept beside metrics.jsonl rather than deleted.
   const superseded = records.filter((r) => r.type === 'epoch' && r.epoch > epochsDone);
   if (superseded.length > 0) {
     fs.appendFileSync(

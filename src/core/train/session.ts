@@ -12,7 +12,7 @@ import type { RunWriter } from '../runs/writer';
 import { evaluateEpoch, recordEpoch } from './epoch-record';
 import { trainEpoch } from './epoch-train';
 import { TrainingLoop } from './loop';
-import { writeSnapshot } from './snapshot';
+import { captureSnapshot } from './snapshot';
 import { summarise } from './summary';
 
 export interface BatchProgress {
@@ -33,7 +33,7 @@ export interface TrainerHooks {
    */
   shouldStop(): boolean;
   onBatch?(p: BatchProgress): void;
-  /** After the epoch's metrics line and checkpoint are written. */
+  /** After the epoch's metrics line is written and its checkpoint handed to the writer. */
   onEpoch?(r: EpochRecord): void;
 }
 
@@ -68,15 +68,16 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       // Longer epochs stop between their batches, as before (a checkpoint inside the epoch).
       const singleBatch = loop.batches === 1;
       if (singleBatch && loop.state.sessionBatches > 0 && opts.hooks.shouldStop())
-        return stopAtEpochEnd(loop);
+        return await stopAtEpochEnd(loop);
       const trained = await trainEpoch(loop, epoch);
       if (!trained) return await stop(loop);
       const evaluation = await evaluateEpoch(loop);
       const record = await recordEpoch(loop, epoch, trained, evaluation);
       opts.hooks.onEpoch?.(record);
     }
-    return finish(loop, 'completed');
+    return await finish(loop, 'completed');
   } finally {
+    await loop.checkpoints.close();
     loop.dispose();
   }
 }
@@ -85,18 +86,23 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
 async function stop(loop: TrainingLoop): Promise<SessionResult> {
   const { writer, seed } = loop.opts;
   const { position } = loop.state;
-  await writeSnapshot(writer.dir, loop.net, loop.optimizer, loop.trainer, position, seed);
+  const packed = await captureSnapshot(loop.net, loop.optimizer, loop.trainer, position, seed);
+  await loop.checkpoints.submit({ runDir: writer.dir, packed, prune: null, faultEpoch: null });
+  await loop.checkpoints.settled();
   writer.log(`stopped at epoch ${position.epochsDone + 1}, batch ${position.nextBatch}; checkpoint written`);
-  return finish(loop, 'stopped');
+  return await finish(loop, 'stopped');
 }
 
-/** A stop between two epochs: the finished epoch's checkpoint is already written. */
-function stopAtEpochEnd(loop: TrainingLoop): SessionResult {
+/** A stop between two epochs: the finished epoch's checkpoint is handed over already. */
+async function stopAtEpochEnd(loop: TrainingLoop): Promise<SessionResult> {
+  await loop.checkpoints.settled();
   loop.opts.writer.log(`stopped after epoch ${loop.state.position.epochsDone}; checkpoint written`);
   return finish(loop, 'stopped');
 }
 
-function finish(loop: TrainingLoop, state: SessionResult['state']): SessionResult {
+/** The summary, once the last checkpoint is on disk: "completed" or "stopped" never claims one that is not. */
+async function finish(loop: TrainingLoop, state: SessionResult['state']): Promise<SessionResult> {
+  await loop.checkpoints.settled();
   const summary = summarise(loop, state);
   loop.opts.writer.writeSummary(summary);
   return { state, summary };

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { MethodTrainer } from '../methods/types';
 import type { Optimizer, OptimizerState } from '../optim/optimizer';
 import type { EpochRecord } from '../runs/types';
-import { saveCheckpoint, type Checkpoint, type NamedTensor } from '../runs/checkpoint';
+import type { Checkpoint, NamedTensor, PackedCheckpoint } from '../runs/checkpoint';
+import { packCheckpoint } from '../runs/checkpoint-save';
 import type { Network } from './network';
 import type { TotalsValue } from './totals';
 
@@ -34,8 +35,11 @@ interface OptimizerMeta {
 
 const OPTIMIZER_PREFIX = 'optimizer/';
 
-export async function writeSnapshot(
-  runDir: string,
+/**
+ * The loop's state as a packed checkpoint: every value copied out of the live weights and slots, so the
+ * next step may change them while the copy is being written (checkpoint-writer.ts).
+ */
+export async function captureSnapshot(
   net: Network,
   optimizer: Optimizer,
   method: MethodTrainer,
@@ -43,7 +47,7 @@ export async function writeSnapshot(
   seed: number,
   /** The epoch's metrics record, at an epoch's end: resume re-appends it when the line never got written. */
   record?: EpochRecord,
-): Promise<string> {
+): Promise<PackedCheckpoint> {
   const named = net.namedVariables();
   // Every read is started before any is awaited: one round trip for all of them where the device is remote.
   const [values, state, own] = await Promise.all([
@@ -60,18 +64,13 @@ export async function writeSnapshot(
   for (const [param, entry] of Object.entries(state.params)) {
     meta.steps[param] = entry.step;
     meta.slots[param] = Object.keys(entry.slots);
-    for (const [slot, value] of Object.entries(entry.slots)) {
-      tensors.push({
-        name: `${OPTIMIZER_PREFIX}${param}/${slot}`,
-        shape: value.shape,
-        values: Float32Array.from(value.values),
-      });
-    }
+    for (const [slot, value] of Object.entries(entry.slots))
+      tensors.push({ name: `${OPTIMIZER_PREFIX}${param}/${slot}`, shape: value.shape, values: value.values });
   }
   tensors.push(...own.tensors);
   // A checkpoint taken inside an epoch carries that epoch's number; finishing the epoch replaces it.
   const label = position.nextBatch > 0 ? position.epochsDone + 1 : position.epochsDone;
-  return saveCheckpoint(runDir, label, tensors, {
+  return packCheckpoint(label, tensors, {
     optimizer: meta,
     hgm: own.hgm,
     rng: {
@@ -118,7 +117,7 @@ export function restoreSnapshot(
     for (const slot of meta.slots[param] ?? []) {
       const t = byName.get(`${OPTIMIZER_PREFIX}${param}/${slot}`);
       if (!t) throw new Error(`${where}: optimizer slot "${param}/${slot}" is missing`);
-      slots[slot] = { shape: t.shape, values: Array.from(t.values) };
+      slots[slot] = { shape: t.shape, values: t.values };
     }
     state.params[param] = { step, slots };
   }

@@ -23,6 +23,7 @@ describe('the installed .vsix', () => {
     for (const shipped of [
       'dist/extension.js',
       'dist/trainer.js',
+      'dist/checkpoint-worker.js',
       'dist/schemas/mla-config.schema.json',
       'schemas',
       'docs/guide.md',
