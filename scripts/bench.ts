@@ -13,6 +13,7 @@
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
 // webgpu included (named by its adapter; a software adapter only with MLA_WEBGPU_ALLOW_SOFTWARE=1); then
 // the dashboard's series work at growing run lengths (scripts/bench/dashboard-series.ts).
+import { availableCores } from '../src/core/backend/threads';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +58,8 @@ function parseOnly(): Part[] {
 const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
 /** Epochs per timed run; the first is warm-up and left out of every per-epoch figure. */
 const EPOCHS = { mlp: QUICK ? 3 : 5, structured: QUICK ? 2 : 3, cpu: 2 };
+/** The thread count of the wasm row run beside the 1-thread one (BENCH_THREADS=1 leaves it out). */
+const THREADS = Number(process.env.BENCH_THREADS ?? availableCores());
 const MEMORY_EPOCHS = QUICK ? 40 : 200;
 /** Epochs per seed of the parallel-seeds run: enough that start-up (≈ 0.5 s) is not most of it. */
 const SEED_EPOCHS = QUICK ? 5 : 20;
@@ -104,6 +107,7 @@ async function benchWorkload(
   };
   const ratios: number[] = [];
   const skipped: string[] = [];
+  const threadRatios: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     let wasmSeconds: number | null = null;
     for (const backend of backends) {
@@ -135,6 +139,33 @@ async function benchWorkload(
       s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
       series.set(backend, s);
       if (backend === 'wasm') wasmSeconds = sec;
+    }
+    if (backends.includes('wasm') && THREADS > 1 && wasmSeconds !== null) {
+      // The same run on every core, right after the 1-thread one: the ratio of the pair is the figure.
+      const epochs = structured ? EPOCHS.structured : EPOCHS.mlp;
+      const run = await worker<TrainResult>([
+        'train',
+        '--config',
+        w.configFile,
+        '--backend',
+        'wasm',
+        '--epochs',
+        String(epochs),
+        '--threads',
+        String(THREADS),
+      ]);
+      const key = `wasm-${THREADS}`;
+      const s = series.get(key) ?? {
+        name: `MLA Studio (wasm, ${THREADS} threads)`,
+        seconds: [],
+        samplesPerSecond: [],
+        flopsPerEpoch: run.result.flopsPerEpoch,
+      };
+      const sec = steady(run.result.epochs.map((e) => e.seconds));
+      s.seconds.push(sec);
+      s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
+      series.set(key, s);
+      threadRatios.push(sec / wasmSeconds);
     }
     if (w.peer && peerReason === null) {
       const p = peer(w.configFile, EPOCHS.mlp, path.join(work, `peer-${w.key}-${r}.json`));
@@ -179,6 +210,11 @@ async function benchWorkload(
     console.log(
       `analytic FLOPs per epoch (forward + backward of every step): ${(series.values().next().value?.flopsPerEpoch ?? 0) / 1e9} G`,
     );
+  if (threadRatios.length > 0) {
+    console.log(
+      `wasm ${THREADS} threads / 1 thread per repeat (side by side): ${threadRatios.map((x) => x.toFixed(2)).join(', ')}`,
+    );
+  }
   for (const s of skipped) console.log(s);
 }
 
