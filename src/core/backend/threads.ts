@@ -25,6 +25,17 @@ export function wasmThreads(): ThreadCount {
   return current;
 }
 
+let loaded: string | null = null;
+
+/** What the loaded wasm backend's kernels run on, in words ("2 threads (--threads)"); null before it loads. */
+export function wasmThreadsLoaded(): string | null {
+  return loaded;
+}
+
+export function setWasmThreadsLoaded(words: string): void {
+  loaded = words;
+}
+
 /** The cores this process may use (os.availableParallelism where Node has it). */
 export function availableCores(): number {
   const withParallelism = os as { availableParallelism?: () => number };

@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import { kernelPool, setKernelThreads } from './kernels/kernel-threads';
 import { registerWasmTrainingKernels, type WasmKernelOptions } from './kernels/register';
-import { wasmThreads } from './threads';
+import { setWasmThreadsLoaded, wasmThreads } from './threads';
 import { useThreadedWasmBuild } from './wasm-threaded';
 import { simdVariant } from './kernels/simd-variant';
 import { nodeRequire } from './node-require';
@@ -58,10 +58,11 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
   const pool = kernelPool(tf.backend() as never);
   const threadsText =
     noThreads !== null
-      ? `1 thread (${threads.count} asked for: ${noThreads})`
+      ? `1 thread, ${threads.count} asked for but ${noThreads}`
       : pool
-        ? `${pool.threads} threads (${threads.why})`
-        : `1 thread (${threads.why})`;
+        ? `${pool.threads} threads, ${threads.why}`
+        : `1 thread, ${threads.why}`;
+  setWasmThreadsLoaded(threadsText);
   return {
     ok: true,
     reason: `@tensorflow/tfjs-backend-wasm (XNNPACK; .wasm files from ${dist}; Conv2DBackpropFilter, UnsortedSegmentSum and a transposing BatchMatMul registered; ${simdVariant().reason}; kernels on ${threadsText})`,
