@@ -3,6 +3,7 @@
 // trial already completed, so running it twice (a requeue, a re-submitted sweep) costs nothing.
 
 import { resolveThreads, setWasmThreads, type ThreadsSetting } from '../../core/backend/threads';
+import { chooseKernelThreadsFor } from '../../core/train/thread-probe';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
@@ -34,10 +35,12 @@ export async function sweepTaskCommand(argv: string[]): Promise<number> {
   process.stderr.write(`${label}: ${action}\n`);
   if (action === 'skip-completed' || action === 'skip-running') return 0;
   // Plans written before the option hold no `threads`.
-  setWasmThreads(resolveThreads(undefined, (trial.config.threads as ThreadsSetting | undefined) ?? 'auto'));
+  const threads = resolveThreads(undefined, (trial.config.threads as ThreadsSetting | undefined) ?? 'auto');
+  setWasmThreads(threads);
   if (action === 'resume') {
     const record = readRunConfig(runDir);
     const backend = await selectBackend(record.run.backend as BackendChoice);
+    await chooseKernelThreadsFor(backend, threads, record);
     const outcome = await ui.withStop((hooks) => resumeRun({ runDir, backend, hooks }), label, runDir);
     return outcome.state === 'failed' ? 1 : 0;
   }
@@ -46,6 +49,7 @@ export async function sweepTaskCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${label}: an attempt without a checkpoint was moved to ${kept}\n`);
   }
   const backend = await selectBackend(trial.config.backend);
+  await chooseKernelThreadsFor(backend, threads, trial.config);
   const outcome = await ui.withStop(
     (hooks) =>
       startRun({

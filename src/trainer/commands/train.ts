@@ -19,6 +19,7 @@ import {
   type RunOutcome,
 } from '../../core/train/runner';
 import { largestInputBytes, probeShapes, stepMeasureFor } from '../../core/train/step-probe';
+import { chooseKernelThreadsFor } from '../../core/train/thread-probe';
 import { parseTrainArgv } from '../../protocol/trainerLaunch';
 import { TrainUi } from '../trainUi';
 import { TRAIN_HELP } from '../usage';
@@ -42,10 +43,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const runDir = path.resolve(values.resume);
     const record = readRunConfig(runDir);
     // Run folders from before the option hold no `threads`.
-    setWasmThreads(
-      resolveThreads(threadsFlag, (record.threads as typeof record.threads | undefined) ?? 'auto'),
+    const threads = resolveThreads(
+      threadsFlag,
+      (record.threads as typeof record.threads | undefined) ?? 'auto',
     );
+    setWasmThreads(threads);
     const backend = await selectBackend(backendOverride ?? backendChoiceForResume(record));
+    await chooseKernelThreadsFor(backend, threads, record);
     ui.backend(backend);
     const outcome = await ui.withStop(
       (hooks) => resumeRun({ runDir, backend, hooks, epochs }),
@@ -68,11 +72,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   ensureWritableRunsDir(runsDir);
   // `auto` times this model on each backend that loads (step-probe.ts) and keeps the fastest.
   const shapes = probeShapes(resolved, dataset);
-  setWasmThreads(resolveThreads(threadsFlag, resolved.threads));
+  const threads = resolveThreads(threadsFlag, resolved.threads);
+  setWasmThreads(threads);
   const backend = await selectBackend(resolved.backend, {
     measure: stepMeasureFor(resolved, shapes),
     largestBufferBytes: largestInputBytes(shapes),
   });
+  await chooseKernelThreadsFor(backend, threads, resolved, dataset);
   ui.backend(backend);
   // The seeds of one command form one seed group (the extension passes its own when it spreads them over processes).
   const group = values.group ?? new Date().toISOString();

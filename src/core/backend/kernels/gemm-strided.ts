@@ -7,6 +7,7 @@
 // A block after the first adds to C what the previous ones left there, so every C element is still summed
 // over k in order 0..K-1 in float32: results do not depend on the blocking nor on how callers split K.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelCall } from './kernel-pool';
 import { kernelPool } from './kernel-threads';
 import { assemble, moduleOnHeap, type WasmFunction } from './wasm-assembler';
 import { stridedGemmFn } from './simd-gemm';
@@ -71,9 +72,13 @@ const FUNCTIONS = (): WasmFunction[] => {
   return [stridedGemmFn(false, variant), stridedGemmFn(true, variant)];
 };
 
-/** The calls of the K × N-blocked product: [0 for NN or 1 for TN, ten arguments] each. */
-function blockCalls(p: GemmOperands): [number, number[]][] {
-  const calls: [number, number[]][] = [];
+type Args10 = [number, number, number, number, number, number, number, number, number, number];
+/** Receives each call of a blocked product: 0 for NN or 1 for TN, then the strided function's ten arguments. */
+type BlockSink = (fn: number, ...args: Args10) => void;
+
+/** The calls of the K × N-blocked product, in order, handed to `sink`. */
+function forEachBlock(p: GemmOperands, sink: BlockSink): void {
+  const fn = p.transposeA ? 1 : 0;
   const kStep = p.transposeA ? p.lda : 4;
   for (let j0 = 0; j0 < p.n; j0 += N_BLOCK) {
     const nc = Math.min(N_BLOCK, p.n - j0);
@@ -81,7 +86,8 @@ function blockCalls(p: GemmOperands): [number, number[]][] {
     for (let k0 = 0; k0 === 0 || k0 < p.k; k0 += K_BLOCK) {
       const kc = Math.min(K_BLOCK, p.k - k0);
       const accumulate = p.accumulate || k0 > 0 ? 1 : 0;
-      const args = [
+      sink(
+        fn,
         p.a + k0 * kStep,
         p.b + k0 * p.ldb + 4 * j0,
         p.c + 4 * j0,
@@ -92,11 +98,9 @@ function blockCalls(p: GemmOperands): [number, number[]][] {
         p.ldb,
         p.ldc,
         accumulate,
-      ];
-      calls.push([p.transposeA ? 1 : 0, args]);
+      );
     }
   }
-  return calls;
 }
 
 /** Rows r0..r0+rows of the product's C (and the matching rows of op(A)). */
@@ -105,55 +109,76 @@ function rowsOf(p: GemmOperands, r0: number, rows: number): GemmOperands {
   return { ...p, a: p.a + r0 * aRow, c: p.c + r0 * p.ldc, m: rows };
 }
 
+/** Columns j0..j0+cols of the product's C (and of B). */
+function columnsOf(p: GemmOperands, j0: number, cols: number): GemmOperands {
+  return { ...p, b: p.b + 4 * j0, c: p.c + 4 * j0, n: cols };
+}
+
 /**
  * Products below this many multiply-adds stay on one thread: handing one over and waiting for it costs a few
  * microseconds, about what 2^16 multiply-adds take (measured in scripts/bench-threads.ts).
  */
 export const PARALLEL_MIN_WORK = 1 << 16;
 
-/** Each thread's share: whole groups of `group` consecutive products, in order (a group stays on one thread). */
-function productShares(ps: readonly GemmOperands[], group: number, threads: number): GemmOperands[][] {
+/** Tasks of whole groups of `group` consecutive products, in order (a group stays in one task). */
+function productTasks(ps: readonly GemmOperands[], group: number, tasks: number): GemmOperands[][] {
   const groups = Math.ceil(ps.length / group);
-  return Array.from({ length: threads }, (_, t) =>
-    ps.slice(group * Math.floor((t * groups) / threads), group * Math.floor(((t + 1) * groups) / threads)),
+  const count = Math.min(tasks, groups);
+  return Array.from({ length: count }, (_, t) =>
+    ps.slice(group * Math.floor((t * groups) / count), group * Math.floor(((t + 1) * groups) / count)),
   );
 }
 
-/** Each thread's share: the same band of C's rows (in 4-row tiles) of every product, products in order. */
-function rowShares(ps: readonly GemmOperands[], threads: number): GemmOperands[][] {
-  const out: GemmOperands[][] = Array.from({ length: threads }, () => []);
-  for (const p of ps) {
-    const tiles = Math.ceil(p.m / 4);
-    for (let t = 0, start = 0; t < threads; t++) {
-      const end = Math.min(p.m, 4 * Math.round(((t + 1) * tiles) / threads));
-      if (end > start) out[t]!.push(rowsOf(p, start, end - start));
-      start = end;
-    }
+/** Bands [start, end) of `size` in whole units of `unit`, as many as `tasks` allows. */
+function bands(size: number, unit: number, tasks: number): [number, number][] {
+  const units = Math.ceil(size / unit);
+  const count = Math.max(1, Math.min(tasks, units));
+  return Array.from({ length: count }, (_, t): [number, number] => [
+    unit * Math.round((t * units) / count),
+    Math.min(size, unit * Math.round(((t + 1) * units) / count)),
+  ]);
+}
+
+/**
+ * Tasks that each run every product, in order, on one band of C. Bands of columns (8 at a time, the tile's
+ * width) when C is wide enough: each task reads its share of B and all of A, the smaller operand in
+ * training's products (a batch of activations against a layer's weights). Else bands of rows, where every
+ * task reads all of B.
+ */
+function bandTasks(ps: readonly GemmOperands[], tasks: number): GemmOperands[][] {
+  const n = Math.min(...ps.map((p) => p.n));
+  const m = Math.max(...ps.map((p) => p.m));
+  if (n >= 16 && n >= m / 4) {
+    return bands(n, 8, tasks).map(([j0, j1]) => ps.map((p) => columnsOf(p, j0, (j1 === n ? p.n : j1) - j0)));
   }
-  return out;
+  return bands(m, 4, tasks).map(([r0, r1]) =>
+    ps.filter((p) => p.m > r0).map((p) => rowsOf(p, r0, Math.min(r1, p.m) - r0)),
+  );
 }
 
 const work = (ps: readonly GemmOperands[]): number =>
   ps.reduce((sum, p) => sum + p.m * Math.max(p.k, 1) * p.n, 0);
 
-function makeGemm(e: Exports, bytes: Uint8Array, backend: BackendWasm): StridedGemm {
+function makeGemm(e: Exports, module: object, backend: BackendWasm): StridedGemm {
   const local = [e.gemmNNStrided, e.gemmTNStrided];
-  const runHere = (p: GemmOperands): void => {
-    for (const [fn, args] of blockCalls(p)) (local[fn] as (...a: number[]) => void)(...args);
-  };
+  const here: BlockSink = (fn, ...args) => local[fn]!(...args);
+  const runHere = (p: GemmOperands): void => forEachBlock(p, here);
   const spread = (ps: readonly GemmOperands[], split: (threads: number) => GemmOperands[][]): void => {
     const pool = kernelPool(backend);
     if (pool === null || work(ps) < PARALLEL_MIN_WORK) return ps.forEach(runHere);
-    const ids = pool.load(bytes, e, ['gemmNNStrided', 'gemmTNStrided']);
-    const calls = split(pool.threads).map((share) =>
-      share.flatMap(blockCalls).map(([fn, args]) => ({ fn: ids[fn]!, args })),
-    );
-    pool.run(calls);
+    const ids = pool.load(module, e, ['gemmNNStrided', 'gemmTNStrided']);
+    const tasks = split(pool.threads).map((task) => {
+      const calls: KernelCall[] = [];
+      for (const p of task) forEachBlock(p, (fn, ...args) => calls.push({ fn: ids[fn]!, args }));
+      return calls;
+    });
+    pool.run(tasks);
   };
   return {
-    gemm: (p) => spread([p], (threads) => rowShares([p], threads)),
-    gemmGroups: (ps, group) => spread(ps, (threads) => productShares(ps, Math.max(1, group), threads)),
-    gemmRows: (ps) => spread(ps, (threads) => rowShares(ps, threads)),
+    gemm: (p) => spread([p], (threads) => bandTasks([p], threads)),
+    // Independent groups: a few per thread, so that one thread starting late leaves less undone.
+    gemmGroups: (ps, group) => spread(ps, (threads) => productTasks(ps, Math.max(1, group), 4 * threads)),
+    gemmRows: (ps) => spread(ps, (threads) => bandTasks(ps, threads)),
   };
 }
 

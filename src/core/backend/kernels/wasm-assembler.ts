@@ -196,16 +196,20 @@ function instantiateOnHeap(backend: BackendWasm, fns: WasmFunction[]): OnHeap | 
   if (!wasmApi || memory === null) return null;
   const bytes = assemble(fns, { sharedMemory: heapIsShared(backend) });
   try {
-    return { exports: new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports, bytes };
+    const module = new wasmApi.Module(bytes);
+    return { exports: new wasmApi.Instance(module, { env: { memory } }).exports, module };
   } catch {
     return null;
   }
 }
 
-/** A module instantiated on a backend's heap, with the bytes it was made from (kernel-pool.ts loads them too). */
+/**
+ * A module instantiated on a backend's heap, with the compiled module: kernel-pool.ts hands that to its workers,
+ * which then share its machine code (optimised once, not once per thread).
+ */
 interface OnHeap {
   exports: object;
-  bytes: Uint8Array;
+  module: object;
 }
 
 /**
@@ -214,14 +218,14 @@ interface OnHeap {
  */
 export function moduleOnHeap<Exports, T>(
   fns: () => WasmFunction[],
-  wrap: (exports: Exports, bytes: Uint8Array, backend: BackendWasm) => T,
+  wrap: (exports: Exports, module: object, backend: BackendWasm) => T,
 ): (backend: BackendWasm) => T | null {
   const instances = new WeakMap<object, T | null>();
   return (backend) => {
     const key = backend as unknown as object;
     if (instances.has(key)) return instances.get(key)!;
     const onHeap = instantiateOnHeap(backend, fns());
-    const wrapped = onHeap && wrap(onHeap.exports as Exports, onHeap.bytes, backend);
+    const wrapped = onHeap && wrap(onHeap.exports as Exports, onHeap.module, backend);
     instances.set(key, wrapped);
     return wrapped;
   };
