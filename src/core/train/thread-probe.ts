@@ -11,11 +11,12 @@ import type { BackendSelection } from '../backend/types';
 import type { ResolvedConfig } from '../config/types';
 import type { Dataset } from '../data/types';
 import { loadRunDataset } from './runner';
-import { probeShapes, StepProbe, timeSteps, type ProbeShapes } from './step-probe';
+import { probeShapes, StepProbe, type ProbeShapes } from './step-probe';
 
-/** Interleaved rounds, each timing both counts for ROUND_MS. */
-const ROUNDS = 3;
-const ROUND_MS = 40;
+/** Time for the interleaved steps (after one warm-up step on each count), and the most steps per count. */
+const BUDGET_MS = 120;
+const MIN_STEPS = 3;
+const MAX_STEPS = 12;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -35,12 +36,20 @@ export async function chooseKernelThreads(
   const probe = new StepProbe(config, shapes);
   const one: number[] = [];
   const all: number[] = [];
+  // One step on each count by turns, so a change in the machine's load falls on both alike.
+  const timed = async (threadsNow: number, into: number[] | null) => {
+    setKernelThreads(threadsNow);
+    const start = performance.now();
+    await probe.step();
+    into?.push(performance.now() - start);
+  };
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      setKernelThreads(1);
-      one.push(await timeSteps(() => probe.step(), ROUND_MS));
-      setKernelThreads(pool.threads);
-      all.push(await timeSteps(() => probe.step(), ROUND_MS));
+    await timed(1, null);
+    await timed(pool.threads, null);
+    const start = performance.now();
+    while (one.length < MIN_STEPS || (one.length < MAX_STEPS && performance.now() - start < BUDGET_MS)) {
+      await timed(1, one);
+      await timed(pool.threads, all);
     }
   } finally {
     probe.dispose();
