@@ -89,6 +89,44 @@ async function availableBackends(): Promise<BackendName[]> {
   return out;
 }
 
+/** One benchmark training run of `configFile`, its steady s/epoch added to its row of `series`; returns it. */
+async function trainSeries(
+  series: Map<string, Series>,
+  backend: BackendName,
+  configFile: string,
+  epochs: number,
+  threads: number,
+  adapter?: string,
+): Promise<number> {
+  const run = await worker<TrainResult>([
+    'train',
+    '--config',
+    configFile,
+    '--backend',
+    backend,
+    '--epochs',
+    String(epochs),
+    '--threads',
+    String(threads),
+  ]);
+  const key = threads > 1 ? `${backend}-${threads}` : backend;
+  const name =
+    threads > 1
+      ? `MLA Studio (${backend}, ${threads} threads)`
+      : `MLA Studio (${backend}${adapter ? ` · ${adapter}` : ''})`;
+  const s = series.get(key) ?? {
+    name,
+    seconds: [],
+    samplesPerSecond: [],
+    flopsPerEpoch: run.result.flopsPerEpoch,
+  };
+  const sec = steady(run.result.epochs.map((e) => e.seconds));
+  s.seconds.push(sec);
+  s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
+  series.set(key, s);
+  return sec;
+}
+
 async function benchWorkload(
   w: Workload,
   backends: BackendName[],
@@ -119,52 +157,20 @@ async function benchWorkload(
         continue;
       }
       const epochs = backend === 'cpu' ? EPOCHS.cpu : structured ? EPOCHS.structured : EPOCHS.mlp;
-      const run = await worker<TrainResult>([
-        'train',
-        '--config',
-        w.configFile,
-        '--backend',
+      const sec = await trainSeries(
+        series,
         backend,
-        '--epochs',
-        String(epochs),
-      ]);
-      const s = series.get(backend) ?? {
-        name: `MLA Studio (${backend}${matmul.get(backend)?.adapter ? ` · ${matmul.get(backend)!.adapter}` : ''})`,
-        seconds: [],
-        samplesPerSecond: [],
-        flopsPerEpoch: run.result.flopsPerEpoch,
-      };
-      const sec = steady(run.result.epochs.map((e) => e.seconds));
-      s.seconds.push(sec);
-      s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
-      series.set(backend, s);
+        w.configFile,
+        epochs,
+        1,
+        matmul.get(backend)?.adapter ?? undefined,
+      );
       if (backend === 'wasm') wasmSeconds = sec;
     }
     if (backends.includes('wasm') && THREADS > 1 && wasmSeconds !== null) {
       // The same run on every core, right after the 1-thread one: the ratio of the pair is the figure.
       const epochs = structured ? EPOCHS.structured : EPOCHS.mlp;
-      const run = await worker<TrainResult>([
-        'train',
-        '--config',
-        w.configFile,
-        '--backend',
-        'wasm',
-        '--epochs',
-        String(epochs),
-        '--threads',
-        String(THREADS),
-      ]);
-      const key = `wasm-${THREADS}`;
-      const s = series.get(key) ?? {
-        name: `MLA Studio (wasm, ${THREADS} threads)`,
-        seconds: [],
-        samplesPerSecond: [],
-        flopsPerEpoch: run.result.flopsPerEpoch,
-      };
-      const sec = steady(run.result.epochs.map((e) => e.seconds));
-      s.seconds.push(sec);
-      s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
-      series.set(key, s);
+      const sec = await trainSeries(series, 'wasm', w.configFile, epochs, THREADS);
       threadRatios.push(sec / wasmSeconds);
     }
     if (w.peer && peerReason === null) {
