@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { heapIsShared } from '../../src/core/backend/kernels/heap-memory';
 import { kernelPool, setKernelThreads } from '../../src/core/backend/kernels/kernel-threads';
-import { stridedGemm } from '../../src/core/backend/kernels/gemm-strided';
+import { setParallelMinWork, stridedGemm } from '../../src/core/backend/kernels/gemm-strided';
 import { resolveThreads, setWasmThreads, threadsPerRun } from '../../src/core/backend/threads';
 import { tryWasmBackend } from '../../src/core/backend/wasm';
 
@@ -20,9 +20,14 @@ before(async () => {
   assert.ok(result.ok, result.reason);
   reason = result.reason;
   backend = tf.backend() as BackendWasm;
+  // Every product is spread, however small: the odd shapes below are the ones that test the bands' edges.
+  setParallelMinWork(0);
 });
 
-after(() => setKernelThreads(1));
+after(() => {
+  setKernelThreads(1);
+  setParallelMinWork(null);
+});
 
 /** The same computation's outputs on `threads` kernel threads. */
 function on(threads: number, compute: () => tf.Tensor[]): Float32Array[] {

@@ -10,8 +10,6 @@ export interface ThreadCount {
   count: number;
   /** Where the count comes from, for the backend line of the run's log. */
   why: string;
-  /** Given by the user (flag or config): kept as given, never measured away. */
-  explicit?: boolean;
 }
 
 /** The variable a launcher sets on each trainer process it starts beside others. */
@@ -55,8 +53,8 @@ export function resolveThreads(
   env: NodeJS.ProcessEnv = process.env,
   cores = availableCores(),
 ): ThreadCount {
-  if (flag !== undefined) return { count: flag, why: '--threads', explicit: true };
-  if (config !== 'auto') return { count: config, why: 'the config\'s "threads"', explicit: true };
+  if (flag !== undefined) return { count: flag, why: '--threads' };
+  if (config !== 'auto') return { count: config, why: 'the config\'s "threads"' };
   const share = env[THREADS_ENV];
   if (share !== undefined && /^[1-9]\d*$/.test(share)) {
     return {

@@ -80,7 +80,7 @@ export async function timeSteps(
  * One batch of the run's shapes trained by the run's own method: each method builds its own head (unimodal
  * heads, G-Blending's extra heads, ReconBoost's stages…), so a step of any other method would not fit the network.
  */
-export class StepProbe {
+class StepProbe {
   private readonly net: Network;
   private readonly optimizer: Optimizer;
   private readonly trainer: MethodTrainer;

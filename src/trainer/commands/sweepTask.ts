@@ -3,7 +3,6 @@
 // trial already completed, so running it twice (a requeue, a re-submitted sweep) costs nothing.
 
 import { resolveThreads, setWasmThreads, type ThreadsSetting } from '../../core/backend/threads';
-import { chooseKernelThreadsFor } from '../../core/train/thread-probe';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
@@ -40,7 +39,6 @@ export async function sweepTaskCommand(argv: string[]): Promise<number> {
   if (action === 'resume') {
     const record = readRunConfig(runDir);
     const backend = await selectBackend(record.run.backend as BackendChoice);
-    await chooseKernelThreadsFor(backend, threads, record);
     const outcome = await ui.withStop((hooks) => resumeRun({ runDir, backend, hooks }), label, runDir);
     return outcome.state === 'failed' ? 1 : 0;
   }
@@ -49,7 +47,6 @@ export async function sweepTaskCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${label}: an attempt without a checkpoint was moved to ${kept}\n`);
   }
   const backend = await selectBackend(trial.config.backend);
-  await chooseKernelThreadsFor(backend, threads, trial.config);
   const outcome = await ui.withStop(
     (hooks) =>
       startRun({

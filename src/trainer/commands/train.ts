@@ -19,7 +19,6 @@ import {
   type RunOutcome,
 } from '../../core/train/runner';
 import { largestInputBytes, probeShapes, stepMeasureFor } from '../../core/train/step-probe';
-import { chooseKernelThreadsFor } from '../../core/train/thread-probe';
 import { parseTrainArgv } from '../../protocol/trainerLaunch';
 import { TrainUi } from '../trainUi';
 import { TRAIN_HELP } from '../usage';
@@ -49,7 +48,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     );
     setWasmThreads(threads);
     const backend = await selectBackend(backendOverride ?? backendChoiceForResume(record));
-    await chooseKernelThreadsFor(backend, threads, record);
     ui.backend(backend);
     const outcome = await ui.withStop(
       (hooks) => resumeRun({ runDir, backend, hooks, epochs }),
@@ -78,7 +76,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     measure: stepMeasureFor(resolved, shapes),
     largestBufferBytes: largestInputBytes(shapes),
   });
-  await chooseKernelThreadsFor(backend, threads, resolved, dataset);
   ui.backend(backend);
   // The seeds of one command form one seed group (the extension passes its own when it spreads them over processes).
   const group = values.group ?? new Date().toISOString();

@@ -115,10 +115,18 @@ function columnsOf(p: GemmOperands, j0: number, cols: number): GemmOperands {
 }
 
 /**
- * Products below this many multiply-adds stay on one thread: handing one over and waiting for it costs a few
- * microseconds, about what 2^16 multiply-adds take (measured in scripts/bench-threads.ts).
+ * Products below this many multiply-adds stay on one thread. Handing a product over costs microseconds, but
+ * the second thread's share of a small product also costs cache traffic, and a thread that is not running
+ * when a product starts leaves the caller to do it alone: measured per product (scripts/bench-threads.ts),
+ * 2^20-multiply-add products ran slower on 2 threads than on one, 2^23 and more faster.
  */
-export const PARALLEL_MIN_WORK = 1 << 16;
+export const PARALLEL_MIN_WORK = 1 << 22;
+let parallelMinWork = PARALLEL_MIN_WORK;
+
+/** Sets the size from which products are spread (the tests spread small odd shapes; default restored by null). */
+export function setParallelMinWork(work: number | null): void {
+  parallelMinWork = work ?? PARALLEL_MIN_WORK;
+}
 
 /** Tasks of whole groups of `group` consecutive products, in order (a group stays in one task). */
 function productTasks(ps: readonly GemmOperands[], group: number, tasks: number): GemmOperands[][] {
@@ -165,7 +173,7 @@ function makeGemm(e: Exports, module: object, backend: BackendWasm): StridedGemm
   const runHere = (p: GemmOperands): void => forEachBlock(p, here);
   const spread = (ps: readonly GemmOperands[], split: (threads: number) => GemmOperands[][]): void => {
     const pool = kernelPool(backend);
-    if (pool === null || work(ps) < PARALLEL_MIN_WORK) return ps.forEach(runHere);
+    if (pool === null || work(ps) < parallelMinWork) return ps.forEach(runHere);
     const ids = pool.load(module, e, ['gemmNNStrided', 'gemmTNStrided']);
     const tasks = split(pool.threads).map((task) => {
       const calls: KernelCall[] = [];
