@@ -13,6 +13,7 @@
 // on a [64,64,3] grid + MLP, (f) the transformer at dim 256, 4 layers. Every backend that loads runs them,
 // webgpu included (named by its adapter; a software adapter only with MLA_WEBGPU_ALLOW_SOFTWARE=1); then
 // the dashboard's series work at growing run lengths (scripts/bench/dashboard-series.ts).
+import { availableCores } from '../src/core/backend/threads';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +58,8 @@ function parseOnly(): Part[] {
 const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
 /** Epochs per timed run; the first is warm-up and left out of every per-epoch figure. */
 const EPOCHS = { mlp: QUICK ? 3 : 5, structured: QUICK ? 2 : 3, cpu: 2 };
+/** The thread count of the wasm row run beside the 1-thread one (BENCH_THREADS=1 leaves it out). */
+const THREADS = Number(process.env.BENCH_THREADS ?? availableCores());
 const MEMORY_EPOCHS = QUICK ? 40 : 200;
 /** Epochs per seed of the parallel-seeds run: enough that start-up (≈ 0.5 s) is not most of it. */
 const SEED_EPOCHS = QUICK ? 5 : 20;
@@ -86,6 +89,44 @@ async function availableBackends(): Promise<BackendName[]> {
   return out;
 }
 
+/** One benchmark training run of `configFile`, its steady s/epoch added to its row of `series`; returns it. */
+async function trainSeries(
+  series: Map<string, Series>,
+  backend: BackendName,
+  configFile: string,
+  epochs: number,
+  threads: number,
+  adapter?: string,
+): Promise<number> {
+  const run = await worker<TrainResult>([
+    'train',
+    '--config',
+    configFile,
+    '--backend',
+    backend,
+    '--epochs',
+    String(epochs),
+    '--threads',
+    String(threads),
+  ]);
+  const key = threads > 1 ? `${backend}-${threads}` : backend;
+  const name =
+    threads > 1
+      ? `MLA Studio (${backend}, ${threads} threads)`
+      : `MLA Studio (${backend}${adapter ? ` · ${adapter}` : ''})`;
+  const s = series.get(key) ?? {
+    name,
+    seconds: [],
+    samplesPerSecond: [],
+    flopsPerEpoch: run.result.flopsPerEpoch,
+  };
+  const sec = steady(run.result.epochs.map((e) => e.seconds));
+  s.seconds.push(sec);
+  s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
+  series.set(key, s);
+  return sec;
+}
+
 async function benchWorkload(
   w: Workload,
   backends: BackendName[],
@@ -104,6 +145,7 @@ async function benchWorkload(
   };
   const ratios: number[] = [];
   const skipped: string[] = [];
+  const threadRatios: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     let wasmSeconds: number | null = null;
     for (const backend of backends) {
@@ -115,26 +157,21 @@ async function benchWorkload(
         continue;
       }
       const epochs = backend === 'cpu' ? EPOCHS.cpu : structured ? EPOCHS.structured : EPOCHS.mlp;
-      const run = await worker<TrainResult>([
-        'train',
-        '--config',
-        w.configFile,
-        '--backend',
+      const sec = await trainSeries(
+        series,
         backend,
-        '--epochs',
-        String(epochs),
-      ]);
-      const s = series.get(backend) ?? {
-        name: `MLA Studio (${backend}${matmul.get(backend)?.adapter ? ` · ${matmul.get(backend)!.adapter}` : ''})`,
-        seconds: [],
-        samplesPerSecond: [],
-        flopsPerEpoch: run.result.flopsPerEpoch,
-      };
-      const sec = steady(run.result.epochs.map((e) => e.seconds));
-      s.seconds.push(sec);
-      s.samplesPerSecond.push(steady(run.result.epochs.map((e) => e.samplesPerSecond)));
-      series.set(backend, s);
+        w.configFile,
+        epochs,
+        1,
+        matmul.get(backend)?.adapter ?? undefined,
+      );
       if (backend === 'wasm') wasmSeconds = sec;
+    }
+    if (backends.includes('wasm') && THREADS > 1 && wasmSeconds !== null) {
+      // The same run on every core, right after the 1-thread one: the ratio of the pair is the figure.
+      const epochs = structured ? EPOCHS.structured : EPOCHS.mlp;
+      const sec = await trainSeries(series, 'wasm', w.configFile, epochs, THREADS);
+      threadRatios.push(sec / wasmSeconds);
     }
     if (w.peer && peerReason === null) {
       const p = peer(w.configFile, EPOCHS.mlp, path.join(work, `peer-${w.key}-${r}.json`));
@@ -179,6 +216,11 @@ async function benchWorkload(
     console.log(
       `analytic FLOPs per epoch (forward + backward of every step): ${(series.values().next().value?.flopsPerEpoch ?? 0) / 1e9} G`,
     );
+  if (threadRatios.length > 0) {
+    console.log(
+      `wasm ${THREADS} threads / 1 thread per repeat (side by side): ${threadRatios.map((x) => x.toFixed(2)).join(', ')}`,
+    );
+  }
   for (const s of skipped) console.log(s);
 }
 

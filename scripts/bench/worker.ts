@@ -5,13 +5,14 @@
 //   matmul  — GFLOP/s of a 1024² float32 matmul on the backend.
 //   step    — ms per training step of the config's model, as `auto` times it (train/step-probe.ts).
 // Prints one line `BENCH_RESULT <json>` on stdout.
-//   node --import tsx scripts/bench/worker.ts train --config F --backend wasm --epochs 4 [--seed 0] [--profile]
+//   node --import tsx scripts/bench/worker.ts train --config F --backend wasm --epochs 4 [--seed 0] [--threads N] [--profile]
 //   node --import tsx scripts/bench/worker.ts matmul --backend wasm
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend/select';
+import { setWasmThreads } from '../../src/core/backend/threads';
 import type { BackendName, ResolvedConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import { RunWriter } from '../../src/core/runs/writer';
@@ -123,6 +124,7 @@ async function train(): Promise<TrainResult> {
   const seed = Number(arg('seed', '0'));
   const profile = process.argv.includes('--profile');
   const config = await loadConfig(configFile, epochs);
+  setWasmThreads({ count: Number(arg('threads', '1')), why: 'the benchmark' });
   const backend = await selectBackend(arg('backend') as BackendName);
   const dataset = await loadRunDataset(config);
 

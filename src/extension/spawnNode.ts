@@ -11,6 +11,8 @@ export interface SpawnNodeOptions {
    * take a training run down with it.
    */
   detached?: boolean;
+  /** Variables added to the child's environment. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export function spawnNode(
@@ -20,7 +22,7 @@ export function spawnNode(
   options: SpawnNodeOptions = {},
 ): ChildProcess {
   const child = spawn(runtime.command, [...relaxedSimdFlags(runtime.version), script, ...args], {
-    env: { ...process.env, ...runtime.env },
+    env: { ...process.env, ...runtime.env, ...options.env },
     detached: options.detached === true,
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,

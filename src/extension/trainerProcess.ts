@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { decodeTrainerEvent, type TrainerEvent } from '../protocol/trainerEvents';
+import { THREADS_ENV } from '../core/backend/threads';
 import { launchArgv, type TrainerLaunch } from '../protocol/trainerLaunch';
 import type { NodeRuntime } from './nodeRuntime';
 import { pct } from '../shared/format';
@@ -31,11 +32,14 @@ export class TrainerProcess implements vscode.Disposable {
     trainerScript: string,
     runtime: NodeRuntime,
     private readonly output: vscode.OutputChannel,
+    /** The kernel threads this run may use, when several train at once (backend/threads.ts). */
+    threads?: number,
   ) {
     const args = launchArgv(launch);
     this.runDir = launch.kind === 'resume' ? launch.runDir : null;
     // Detached: the training outlives a window reload; the run folder tells the next window how it goes.
-    this.child = spawnNode(runtime, trainerScript, args, { detached: true });
+    const env = threads !== undefined ? { [THREADS_ENV]: String(threads) } : undefined;
+    this.child = spawnNode(runtime, trainerScript, args, { detached: true, env });
     this.log(`$ ${commandLine(runtime, trainerScript, args)}`);
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => this.onStdout(line));
     readline.createInterface({ input: this.child.stderr! }).on('line', (line) => this.log(line));

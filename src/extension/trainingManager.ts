@@ -2,6 +2,7 @@
 // `mla.maxParallelRuns` at once across all groups, the rest queued. A notification with Cancel follows each
 // group; the status bar counts what runs and waits.
 
+import { threadsPerRun } from '../core/backend/threads';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice, Diagnostic } from '../core/config/types';
@@ -281,7 +282,10 @@ export class TrainingManager implements vscode.Disposable {
   }
 
   private launch({ launch, batch }: Pending, runtime: NodeRuntime): void {
-    const proc = new TrainerProcess(launch, this.trainerScript, runtime, this.output);
+    // Runs that train at once share the cores; one run alone takes them all (its config may still say otherwise).
+    const atOnce = Math.min(this.capacity(), this.running.size + 1 + this.pending.length);
+    const threads = atOnce > 1 ? threadsPerRun(atOnce) : undefined;
+    const proc = new TrainerProcess(launch, this.trainerScript, runtime, this.output, threads);
     this.running.add(proc);
     batch.processes.add(proc);
     proc.onEvent((event) => {

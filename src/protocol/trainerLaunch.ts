@@ -11,6 +11,7 @@ export const TRAIN_OPTIONS = {
   epochs: { type: 'string' },
   'runs-dir': { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   resume: { type: 'string' },
   group: { type: 'string' },
   json: { type: 'boolean', default: false },

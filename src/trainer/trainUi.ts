@@ -1,6 +1,7 @@
 // Everything `mla train` prints, in one of three voices: a live terminal line, plain lines (logs, CI), or
 // JSON events for programs (the extension). Also owns the stop signals while a run trains.
 
+import { wasmThreadsLoaded } from '../core/backend/threads';
 import * as path from 'node:path';
 import { measuredFigures } from '../core/backend/describe';
 import type { BackendSelection } from '../core/backend/types';
@@ -33,7 +34,9 @@ export class TrainUi {
     const brief = (reason: string) => withoutParentheses(reason).split(';')[0];
     const skipped = b.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${brief(t.reason)}`);
     const measured = measuredFigures(b.tried);
+    const threads = b.name === 'wasm' ? wasmThreadsLoaded() : null;
     const notes = [
+      threads && `kernels on ${threads}`,
       measured && `measured: ${measured}`,
       skipped.length > 0 && `not used: ${skipped.join('; ')}`,
     ];

@@ -21,7 +21,7 @@ export const TRAIN_HELP = `mla train: train one run per seed of a config (one af
 
 Usage:
   mla train <config.mla.json> [options]
-  mla train --resume <run-dir> [--epochs N] [--backend B]
+  mla train --resume <run-dir> [--epochs N] [--backend B] [--threads N]
 
 Options:
   --seed N          train only this seed (repeatable); default: every seed in the config
@@ -29,6 +29,9 @@ Options:
   --runs-dir DIR    where run folders go; default: .mla/runs in the config's workspace
                     (the nearest folder above the config with .git, .vscode or .mla)
   --backend B       auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the config's, then auto)
+  --threads N       threads of the wasm backend's products and convolutions (default: the config's "threads";
+                    auto = every core, or the share MLA_THREADS gives when several runs train at once);
+                    results are the same bits whatever N
   --resume DIR      continue a stopped or interrupted run from its latest checkpoint
   --json            print one JSON event per line on stdout instead of the progress display
   --group ID        seed-group id recorded in each run (default: one per command)

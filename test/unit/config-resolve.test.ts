@@ -52,6 +52,7 @@ describe('resolveConfig through validateConfig', () => {
       },
       seeds: [0],
       backend: 'auto',
+      threads: 'auto',
     };
     assert.deepEqual(config, expected);
   });

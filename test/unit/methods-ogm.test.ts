@@ -314,6 +314,32 @@ describe('OGM-GE training on the generated example', () => {
   });
 });
 
+describe('OGM-GE with missing modalities', () => {
+  it('averages ρ and k over the batches that have every modality: finite, k in (0, 1]', async () => {
+    const ws = await exampleWorkspace();
+    const config = await loadConfig(ws.mla, (raw) => {
+      raw.method = 'ogm-ge';
+      delete raw.mla;
+      raw.ogm = { alpha: 0.5, start: 2, end: 2 };
+      // Batches of 4 rows with most of each modality missing: many batches lack a modality entirely.
+      raw.preprocess = { missingRate: { train: 0.6, test: 0 } };
+      (raw.training as Record<string, unknown>).epochs = 3;
+      (raw.training as Record<string, unknown>).batchSize = 4;
+    });
+    const outcome = await train(config, 0, tempDir('ogm-missing'));
+    assert.equal(outcome.state, 'completed');
+    for (const r of epochRecords(outcome.runDir)) {
+      const d = r.diagnostics!;
+      for (const m of ['strong', 'medium', 'weak']) {
+        const [rho, k] = [d[`ogm/rho/${m}`], d[`ogm/k/${m}`]];
+        assert.ok(Number.isFinite(rho) && rho > 0, `epoch ${r.epoch}: ρ of ${m} ${rho}`);
+        assert.ok(Number.isFinite(k) && k > 0 && k <= 1, `epoch ${r.epoch}: k of ${m} ${k}`);
+        if (r.epoch !== 2) assert.equal(k, 1, `epoch ${r.epoch}: k of ${m} outside the window`);
+      }
+    }
+  });
+});
+
 describe('OGM-GE runs', () => {
   let config: ResolvedConfig;
   before(async () => {

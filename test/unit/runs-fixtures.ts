@@ -92,6 +92,7 @@ export function runConfig(
     },
     seeds: [seed],
     backend: 'auto',
+    threads: 'auto',
     run: {
       runId: `${name}_s${seed}`,
       seed,

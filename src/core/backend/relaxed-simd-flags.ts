@@ -6,7 +6,9 @@
 
 export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 
-const FLAGGED_MAJORS: ReadonlySet<number> = new Set([20, 21]);
+/** The Node majors that take the flag (and need it). */
+export const FLAGGED_MAJORS_LIST: readonly number[] = [20, 21];
+const FLAGGED_MAJORS: ReadonlySet<number> = new Set(FLAGGED_MAJORS_LIST);
 
 /** The flags to put before the script for a runtime of `nodeVersion` ("v20.11.0" or "20.11.0"). */
 export function relaxedSimdFlags(nodeVersion: string): string[] {

@@ -2,7 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
+import { kernelPool, setKernelThreads } from './kernels/kernel-threads';
 import { registerWasmTrainingKernels, type WasmKernelOptions } from './kernels/register';
+import { setWasmThreadsLoaded, wasmThreads } from './threads';
+import { useThreadedWasmBuild } from './wasm-threaded';
 import { simdVariant } from './kernels/simd-variant';
 import { nodeRequire } from './node-require';
 import type { AttemptResult } from './types';
@@ -28,6 +31,9 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
     pathsSet = true;
   }
   const warnings: string[] = [];
+  const threads = wasmThreads();
+  // The shared heap that kernel threads need comes with the threaded build; one thread keeps the plain one.
+  const noThreads = threads.count > 1 ? useThreadedWasmBuild() : null;
   let ready: boolean;
   // tf reports why a backend failed only through console.warn; keep it for the reason.
   const originalWarn = console.warn;
@@ -48,8 +54,17 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
     };
   }
   registerWasmTrainingKernels(options);
+  setKernelThreads(noThreads === null ? threads.count : 1);
+  const pool = kernelPool(tf.backend() as never);
+  const threadsText =
+    noThreads !== null
+      ? `1 thread, ${threads.count} asked for but ${noThreads}`
+      : pool
+        ? `${pool.threads} threads, ${threads.why}`
+        : `1 thread, ${threads.why}`;
+  setWasmThreadsLoaded(threadsText);
   return {
     ok: true,
-    reason: `@tensorflow/tfjs-backend-wasm (XNNPACK; .wasm files from ${dist}; Conv2DBackpropFilter, UnsortedSegmentSum and a transposing BatchMatMul registered; ${simdVariant().reason})`,
+    reason: `@tensorflow/tfjs-backend-wasm (XNNPACK; .wasm files from ${dist}; Conv2DBackpropFilter, UnsortedSegmentSum and a transposing BatchMatMul registered; ${simdVariant().reason}; kernels on ${threadsText})`,
   };
 }

@@ -16,6 +16,7 @@ const FREE_KEYS = new Set([
   'run',
   'seeds',
   'backend',
+  'threads',
   'datasetBaseDir',
 ]);
 

@@ -79,6 +79,7 @@ export function defaultsFor(config: ResolvedConfig): ConfigDefaults {
     },
     seeds: [...DEFAULT_SEEDS],
     backend: 'auto',
+    threads: 'auto',
   };
 }
 
@@ -89,7 +90,7 @@ function shownBlocks(config: ResolvedConfig): (keyof ResolvedConfig)[] {
   if (config.method === 'mmpareto') blocks.push('mmpareto');
   if (config.method === 'gblending') blocks.push('gblending');
   if (config.method === 'reconboost') blocks.push('reconboost');
-  blocks.push('preprocess', 'training', 'seeds', 'backend');
+  blocks.push('preprocess', 'training', 'seeds', 'backend', 'threads');
   return blocks;
 }
 

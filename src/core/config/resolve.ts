@@ -237,5 +237,6 @@ export function resolveConfig(raw: unknown, configPath: string, outline: Dataset
     },
     seeds: numbers(c, 'seeds', DEFAULT_SEEDS),
     backend: str<BackendChoice>(c, 'backend', 'auto'),
+    threads: typeof c.threads === 'number' ? c.threads : 'auto',
   };
 }

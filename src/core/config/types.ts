@@ -169,6 +169,8 @@ export interface ResolvedConfig {
   };
   seeds: number[];
   backend: BackendChoice;
+  /** Threads of the wasm kernels (backend/threads.ts); results do not depend on it. */
+  threads: 'auto' | number;
 }
 
 /** Where a diagnostic points: a JSON pointer into the config and the matching text range (0-based). */

@@ -156,7 +156,7 @@ export function ogmStep(net: Network, optimizer: Optimizer, input: OgmStepInput)
   });
 }
 
-/** ρ and k per modality, every batch counted for every modality. */
+/** ρ and k per modality, over the batches where every modality has rows. */
 const OGM_SUMS = {
   prefix: 'ogm',
   series: [
@@ -200,9 +200,14 @@ class OgmTrainer implements MethodTrainer {
       noise: this.options.noise,
     });
     tf.dispose([...xs, y, ...masks.filter((mk): mk is tf.Tensor2D => mk !== null)]);
+    // ρ and k exist only where every modality has rows (else a ratio divides by a score of none): the epoch's
+    // means are over those batches.
+    const everyPresent = present.every((count) => count > 0);
+    const coefficients = everyPresent ? [t.rho, t.k] : [tf.zerosLike(t.rho), tf.zerosLike(t.k)];
+    if (!everyPresent) tf.dispose([t.rho, t.k]);
     this.coefficients.add(
-      [t.rho, t.k],
-      present.map(() => true),
+      coefficients,
+      present.map(() => everyPresent),
     );
     return fusedStepFigures(
       t,

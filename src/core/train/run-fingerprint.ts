@@ -42,9 +42,12 @@ export function dataFingerprint(dataset: Dataset): Record<string, string> {
   return parts;
 }
 
-/** The config without `run` and without `training.epochs`, which a resume may raise on purpose. */
+/**
+ * The config without `run`, without `training.epochs`, which a resume may raise on purpose, and without
+ * `threads`, which changes how fast a run trains and not what it computes.
+ */
 export function configFingerprint(record: RunConfigRecord): string {
-  const { run: _run, ...config } = record;
+  const { run: _run, threads: _threads, ...config } = record;
   const { epochs: _epochs, ...training } = config.training;
   return digest((h) => h.update(canonicalJson({ ...config, training })));
 }

@@ -2,6 +2,7 @@
 // array task). It starts the trial's run folder, resumes it from its checkpoint, or does nothing when the
 // trial already completed, so running it twice (a requeue, a re-submitted sweep) costs nothing.
 
+import { resolveThreads, setWasmThreads, type ThreadsSetting } from '../../core/backend/threads';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../core/backend/select';
@@ -32,6 +33,9 @@ export async function sweepTaskCommand(argv: string[]): Promise<number> {
   const action = trialAction(runDir, process.env.SLURM_JOB_ID !== undefined);
   process.stderr.write(`${label}: ${action}\n`);
   if (action === 'skip-completed' || action === 'skip-running') return 0;
+  // Plans written before the option hold no `threads`.
+  const threads = resolveThreads(undefined, (trial.config.threads as ThreadsSetting | undefined) ?? 'auto');
+  setWasmThreads(threads);
   if (action === 'resume') {
     const record = readRunConfig(runDir);
     const backend = await selectBackend(record.run.backend as BackendChoice);

@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import { selectBackend } from '../../core/backend/select';
+import { resolveThreads, setWasmThreads } from '../../core/backend/threads';
 import { formatDiagnostic } from '../../core/config/format';
 import { applyOverrides } from '../../core/config/overrides';
 import type { ResolvedConfig } from '../../core/config/types';
@@ -31,6 +32,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const epochs = values.epochs !== undefined ? parsePositiveInt(values.epochs, '--epochs') : undefined;
   const backendOverride = values.backend !== undefined ? parseBackend(values.backend) : undefined;
+  const threadsFlag =
+    values.threads !== undefined ? parsePositiveInt(values.threads, '--threads') : undefined;
   const ui = new TrainUi(values.json, values.quiet);
 
   if (values.resume !== undefined) {
@@ -38,6 +41,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       throw new UsageError('--resume takes a run folder and no config or --seed');
     const runDir = path.resolve(values.resume);
     const record = readRunConfig(runDir);
+    // Run folders from before the option hold no `threads`.
+    const threads = resolveThreads(
+      threadsFlag,
+      (record.threads as typeof record.threads | undefined) ?? 'auto',
+    );
+    setWasmThreads(threads);
     const backend = await selectBackend(backendOverride ?? backendChoiceForResume(record));
     ui.backend(backend);
     const outcome = await ui.withStop(
@@ -61,6 +70,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   ensureWritableRunsDir(runsDir);
   // `auto` times this model on each backend that loads (step-probe.ts) and keeps the fastest.
   const shapes = probeShapes(resolved, dataset);
+  const threads = resolveThreads(threadsFlag, resolved.threads);
+  setWasmThreads(threads);
   const backend = await selectBackend(resolved.backend, {
     measure: stepMeasureFor(resolved, shapes),
     largestBufferBytes: largestInputBytes(shapes),

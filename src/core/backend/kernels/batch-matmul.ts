@@ -15,6 +15,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdGemm, type SimdGemm } from './simd-gemm';
+import { stridedGemm, type GemmOperands } from './gemm-strided';
+import { kernelPool } from './kernel-threads';
 import { transposeBlocked } from './transpose';
 import { release, reshapeInfo, swapLastTwo, transposeInfo } from './wasm-calls';
 
@@ -166,7 +168,40 @@ function gemmBatchMatMul(
   }
   const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, bN), offsetOf(backend, out)];
   const [strideA, strideB, strideC] = [4 * rows * inner, 4 * inner * cols, 4 * rows * cols];
-  if (sizeB === 1 && !transposeA) {
+  const threaded = kernelPool(backend) !== null ? stridedGemm(backend) : null;
+  if (threaded) {
+    // The same products as below, spread over the kernel threads (gemm-strided.ts: same bits).
+    const product = (a: number, b: number, c: number, m: number, tA: boolean): GemmOperands => ({
+      a,
+      lda: 4 * (tA ? m : inner),
+      transposeA: tA,
+      b,
+      ldb: 4 * cols,
+      c,
+      ldc: 4 * cols,
+      m,
+      k: inner,
+      n: cols,
+      accumulate: false,
+    });
+    if (sizeB === 1 && !transposeA) threaded.gemm(product(pa, pb, pc, batches * rows, false));
+    else {
+      const at = (t: number) =>
+        product(
+          pa + (sizeA === 1 ? 0 : t) * strideA,
+          pb + (sizeB === 1 ? 0 : t) * strideB,
+          pc + t * strideC,
+          rows,
+          transposeA,
+        );
+      if (batches === 1) threaded.gemm(at(0));
+      else
+        threaded.gemmGroups(
+          Array.from({ length: batches }, (_, t) => at(t)),
+          1,
+        );
+    }
+  } else if (sizeB === 1 && !transposeA) {
     // [..., M, K] · [K, N]: all of A's matrices are rows of one product.
     gemm.gemm(pa, pb, pc, batches * rows, inner, cols, false);
   } else {

@@ -11,7 +11,7 @@
 // result depends only on the inputs.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { stridedGemm, type StridedGemm } from './gemm-strided';
+import { stridedGemm, type GemmOperands, type StridedGemm } from './gemm-strided';
 import { runWasmKernel } from './wasm-calls';
 
 /** A convolution of an input that is already padded: 'valid' over `in*`, dilation 1. */
@@ -142,10 +142,11 @@ export function convForwardByGemm(
   const ldc = 4 * s.outC;
   const imageOut = 4 * s.outH * s.outW * s.outC;
   const [px, pw, py] = [offsetOf(backend, xp), offsetOf(backend, filter), offsetOf(backend, y)];
+  const products: GemmOperands[] = [];
   for (let n = 0; n < s.batch; n++) {
     for (let oh = 0; oh < s.outH; oh++) {
       for (let kh = 0; kh < s.fh; kh++) {
-        gemm.gemm({
+        products.push({
           a: px + 4 * windowStart(s, n, oh, kh),
           lda: 4 * s.sw * s.inC,
           transposeA: false,
@@ -161,6 +162,8 @@ export function convForwardByGemm(
       }
     }
   }
+  // An image's products write only its own rows of y.
+  gemm.gemmGroups(products, s.outH * s.fh);
   return y;
 }
 
@@ -180,10 +183,11 @@ export function convFilterGradByGemm(
   const ldb = 4 * s.outC;
   const imageDy = 4 * s.outH * s.outW * s.outC;
   const [px, pdy, pdw] = [offsetOf(backend, xp), offsetOf(backend, dy), offsetOf(backend, dw)];
+  const products: GemmOperands[] = [];
   for (let n = 0; n < s.batch; n++) {
     for (let oh = 0; oh < s.outH; oh++) {
       for (let kh = 0; kh < s.fh; kh++) {
-        gemm.gemm({
+        products.push({
           a: px + 4 * windowStart(s, n, oh, kh),
           lda: 4 * s.sw * s.inC,
           transposeA: true,
@@ -199,6 +203,8 @@ export function convFilterGradByGemm(
       }
     }
   }
+  // Every product adds into dW: threads take bands of its rows.
+  gemm.gemmRows(products);
   return dw;
 }
 
@@ -220,12 +226,13 @@ export function convInputGradByGemm(
   (backend.typedArrayFromHeap(dxp) as Float32Array).fill(0);
   const [pdy, pw, pdx] = [offsetOf(backend, dy), offsetOf(backend, filterSwapped), offsetOf(backend, dxp)];
   const dyRow = 4 * s.outW * s.outC;
+  const products: GemmOperands[] = [];
   for (let n = 0; n < s.batch; n++) {
     for (let oh = 0; oh < s.outH; oh++) {
       for (let kh = 0; kh < s.fh; kh++) {
         const row = pdx + 4 * windowStart(s, n, oh, kh);
         for (let kw = 0; kw < s.fw; kw++) {
-          gemm.gemm({
+          products.push({
             a: pdy + (n * s.outH + oh) * dyRow,
             lda: 4 * s.outC,
             transposeA: false,
@@ -242,5 +249,7 @@ export function convInputGradByGemm(
       }
     }
   }
+  // An image's products write only its own dx; within it, taps overlap.
+  gemm.gemmGroups(products, s.outH * s.fh * s.fw);
   return dxp;
 }

@@ -4,6 +4,7 @@
 // Opcodes are those of the WebAssembly core spec and its fixed-width SIMD proposal (shipped in Node ≥ 16).
 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backendMemory, heapIsShared } from './heap-memory';
 
 export const OP = {
   block: 0x02,
@@ -143,15 +144,23 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** A module of `fns`, exported by name, that imports its memory as env.memory (unless told not to). */
-export function assemble(fns: WasmFunction[], options: { importMemory?: boolean } = {}): Uint8Array {
+/**
+ * A module of `fns`, exported by name, that imports its memory as env.memory (unless told not to); a shared
+ * memory (the threaded backend's heap) must be imported as shared, with a maximum: 65536 pages, the most wasm32
+ * addresses, which any shared memory's own maximum is within.
+ */
+export function assemble(
+  fns: WasmFunction[],
+  options: { importMemory?: boolean; sharedMemory?: boolean } = {},
+): Uint8Array {
   const types = fns.map((fn) => [
     0x60,
     ...vec(fn.params.map((t) => [t])),
     ...vec((fn.results ?? []).map((t) => [t])),
   ]);
+  const limits = options.sharedMemory ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
   const imports =
-    options.importMemory === false ? [] : [[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]];
+    options.importMemory === false ? [] : [[...name('env'), ...name('memory'), 0x02, ...limits]];
   const funcs = fns.map((_, k) => uleb(k));
   const exports = fns.map((fn, k) => [...name(fn.name), 0x00, ...uleb(k)]);
   const codes = fns.map((fn) => {
@@ -182,15 +191,25 @@ export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebA
  * The exports of `bytes` instantiated on `backend`'s memory, or null where the engine lacks wasm SIMD or the
  * backend its memory export (then the callers keep their JS or stock-kernel paths).
  */
-function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): object | null {
-  const module = backend.wasm as unknown as { asm?: Record<string, unknown> };
-  const memory = module.asm?.memory;
-  if (!wasmApi || !(memory instanceof wasmApi.Memory)) return null;
+function instantiateOnHeap(backend: BackendWasm, fns: WasmFunction[]): OnHeap | null {
+  const memory = backendMemory(backend);
+  if (!wasmApi || memory === null) return null;
+  const bytes = assemble(fns, { sharedMemory: heapIsShared(backend) });
   try {
-    return new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
+    const module = new wasmApi.Module(bytes);
+    return { exports: new wasmApi.Instance(module, { env: { memory } }).exports, module };
   } catch {
     return null;
   }
+}
+
+/**
+ * A module instantiated on a backend's heap, with the compiled module: kernel-pool.ts hands that to its workers,
+ * which then share its machine code (optimised once, not once per thread).
+ */
+interface OnHeap {
+  exports: object;
+  module: object;
 }
 
 /**
@@ -199,14 +218,14 @@ function instantiateOnHeap(backend: BackendWasm, bytes: Uint8Array): object | nu
  */
 export function moduleOnHeap<Exports, T>(
   fns: () => WasmFunction[],
-  wrap: (exports: Exports) => T,
+  wrap: (exports: Exports, module: object, backend: BackendWasm) => T,
 ): (backend: BackendWasm) => T | null {
   const instances = new WeakMap<object, T | null>();
   return (backend) => {
     const key = backend as unknown as object;
     if (instances.has(key)) return instances.get(key)!;
-    const exports = instantiateOnHeap(backend, assemble(fns())) as Exports | null;
-    const wrapped = exports && wrap(exports);
+    const onHeap = instantiateOnHeap(backend, fns());
+    const wrapped = onHeap && wrap(onHeap.exports as Exports, onHeap.module, backend);
     instances.set(key, wrapped);
     return wrapped;
   };

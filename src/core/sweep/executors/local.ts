@@ -2,6 +2,7 @@
 // core), the rest in a queue. Aborting stops the queue and sends SIGTERM to every running trial, which
 // finishes its batch, writes a checkpoint and ends "stopped"; re-running the sweep resumes them.
 
+import { THREADS_ENV, threadsPerRun } from '../../backend/threads';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -49,7 +50,12 @@ export class LocalExecutor implements SweepExecutor {
           while (running.size < parallel && queue.length > 0 && !options.signal.aborted) {
             const index = queue.shift()!;
             running.add(index);
-            const child = this.spawnTrial(planFile, index, logs);
+            const child = this.spawnTrial(
+              planFile,
+              index,
+              logs,
+              threadsPerRun(Math.min(parallel, indices.length)),
+            );
             child.on('close', (code, signal) => {
               this.children.delete(child);
               running.delete(index);
@@ -77,12 +83,14 @@ export class LocalExecutor implements SweepExecutor {
     for (const child of this.children) child.kill('SIGTERM');
   }
 
-  private spawnTrial(planFile: string, index: number, logs: string): ChildProcess {
+  private spawnTrial(planFile: string, index: number, logs: string, threads: number): ChildProcess {
     const err = fs.openSync(path.join(logs, `${index}.err`), 'a');
     // The task's node is this process's own executable (commands/sweep.ts), so its version is ours.
     const args = [this.task.entry, 'sweep-task', planFile, String(index), '--quiet'];
     const child = spawn(this.task.node, [...relaxedSimdFlags(process.version), ...args], {
       stdio: ['ignore', 'ignore', err],
+      // Trials training at once share the cores (a trial's own `threads` still wins: backend/threads.ts).
+      env: { ...process.env, [THREADS_ENV]: String(threads) },
     });
     fs.closeSync(err);
     this.children.add(child);

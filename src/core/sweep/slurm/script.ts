@@ -1,6 +1,8 @@
 // The text of the one `sbatch` script a sweep submits: an array job whose task N runs trial N of the plan
 // (`mla sweep-task`), with the sweep's partition, time, memory, GPUs, extra #SBATCH lines and setup preamble.
 
+import { FLAGGED_MAJORS_LIST, RELAXED_SIMD_FLAG } from '../../backend/relaxed-simd-flags';
+import { THREADS_ENV } from '../../backend/threads';
 import type { SlurmOptions } from '../types';
 
 export interface ScriptInput {
@@ -59,8 +61,25 @@ export function sbatchScript(input: ScriptInput): string {
     '',
     'set -e',
     ...(s.setup && s.setup.length > 0 ? ['# setup (from the sweep file)', ...s.setup, ''] : []),
+    ...taskPreamble(input.node),
     '# exec: Slurm signals the trainer itself on scancel or requeue, and it checkpoints before it ends.',
-    `exec "\${MLA_NODE:-${input.node}}" ${shellQuote(input.entry)} sweep-task ${shellQuote(input.planFile)} "$SLURM_ARRAY_TASK_ID" --quiet`,
+    `exec "$node" $flags ${shellQuote(input.entry)} sweep-task ${shellQuote(input.planFile)} "$SLURM_ARRAY_TASK_ID" --quiet`,
     '',
   ].join('\n');
+}
+
+/**
+ * The task's Node.js (MLA_NODE on the compute node, else the submitter's) and its flags: the relaxed-SIMD flag
+ * where that Node's major needs it (backend/relaxed-simd-flags.ts; the compute node's Node may differ from the
+ * submitter's, so it is asked there), and the task's CPUs as its kernel threads.
+ */
+function taskPreamble(submitterNode: string): string[] {
+  const majors = FLAGGED_MAJORS_LIST.join('|');
+  return [
+    `node="\${MLA_NODE:-${submitterNode}}"`,
+    'flags=""',
+    `case "$("$node" -p 'process.versions.node.split(".")[0]')" in ${majors}) flags=${RELAXED_SIMD_FLAG} ;; esac`,
+    `export ${THREADS_ENV}="\${SLURM_CPUS_PER_TASK:-1}"`,
+    '',
+  ];
 }
