@@ -250,10 +250,58 @@ describe('MaxPoolGrad (stock wasm one routes all-negative windows to their first
 
   const specs: [number[], number, number, 'valid' | 'same' | number][] = [
     [[2, 7, 6, 3], 2, 2, 'valid'],
+    [[3, 8, 6, 5], 2, 2, 'valid'],
+    [[2, 16, 16, 8], 2, 2, 'valid'],
     [[2, 9, 9, 4], 3, 2, 'same'],
     [[2, 9, 8, 4], 3, 2, 1],
     [[1, 5, 5, 2], 3, 1, 'valid'],
   ];
+  // C = 1 runs the JS loop, C = 4 the SIMD one (four channels at a time); channel j shifts the windows by j.
+  for (const C of [1, 4]) {
+    test(`2×2 windows with ties and all-negative windows, ${C} channel(s): the first maximum takes the gradient`, async () => {
+      // One window per column pair, values in order (0,0), (0,1), (1,0), (1,1): every pair of positions tied
+      // at the maximum, all four tied, negatives, and strict orders. The first maximum of each is at `first`.
+      const windows = [
+        [1, 1, 0, 0],
+        [1, 0, 1, 0],
+        [1, 0, 0, 1],
+        [0, 1, 1, 0],
+        [0, 1, 0, 1],
+        [0, 0, 1, 1],
+        [2, 2, 2, 2],
+        [-3, -1, -1, -4],
+        [-2, -5, -6, -2],
+        [0, 1, 2, 0],
+        [0, 1, 2, 3],
+        [0, 2, 1, 0],
+        [3, 2, 1, 0],
+        [0, 1, 1, 2],
+        [2, 1, 3, 3],
+      ];
+      const first = [0, 0, 0, 1, 1, 2, 0, 1, 0, 2, 3, 1, 0, 3, 2];
+      const W = windows.length;
+      const index = (pos: number, k: number, j: number) =>
+        [2 * k, 2 * k + 1, 2 * W + 2 * k, 2 * W + 2 * k + 1][pos]! * C + j;
+      const x = new Float32Array(4 * W * C);
+      const expected = new Float32Array(4 * W * C);
+      const dy = new Float32Array(W * C);
+      for (let k = 0; k < W; k++) {
+        for (let j = 0; j < C; j++) {
+          const w = (k + j) % W;
+          windows[w]!.forEach((v, pos) => (x[index(pos, k, j)] = v));
+          dy[k * C + j] = 1 + k * C + j;
+          expected[index(first[w]!, k, j)] = 1 + k * C + j;
+        }
+      }
+      const grad = await compare(`max-pool gradient with ties, ${C} channel(s)`, () =>
+        tf.grad((t: tf.Tensor) =>
+          tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d(dy, [1, 1, W, C]))),
+        )(tf.tensor4d(x, [1, 2, 2 * W, C])),
+      );
+      assert.deepEqual(Array.from(grad), Array.from(expected));
+    });
+  }
+
   for (const [shape, size, stride, pad] of specs) {
     test(`x ${shape} window ${size} stride ${stride} pad ${pad}`, async () => {
       await compare('max-pool gradient', () => {
