@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { heapIsShared } from '../../src/core/backend/kernels/heap-memory';
+import { heapIsShared } from '../../src/core/backend/kernels/wasm-assembler';
 import { kernelPool, setKernelThreads } from '../../src/core/backend/kernels/kernel-threads';
 import { setParallelMinWork, stridedGemm } from '../../src/core/backend/kernels/gemm-strided';
 import { resolveThreads, setWasmThreads, threadsPerRun } from '../../src/core/backend/threads';

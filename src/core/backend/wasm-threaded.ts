@@ -53,7 +53,7 @@ function wasmOutFolder(): string | null {
 }
 
 /** Why the threaded build cannot run here, or null when it can. */
-export function threadedWasmUnavailable(): string | null {
+function threadedWasmUnavailable(): string | null {
   if (typeof SharedArrayBuffer !== 'function') return 'this runtime has no SharedArrayBuffer';
   if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function')
     return 'this runtime has no Atomics.wait';

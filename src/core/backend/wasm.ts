@@ -1,6 +1,6 @@
 // The embedded default backend: WebAssembly with XNNPACK and SIMD, plus the project's training kernels.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import { kernelPool, setKernelThreads } from './kernels/kernel-threads';
 import { registerWasmTrainingKernels, type WasmKernelOptions } from './kernels/register';
@@ -55,7 +55,7 @@ export async function tryWasmBackend(options: WasmKernelOptions = {}): Promise<A
   }
   registerWasmTrainingKernels(options);
   setKernelThreads(noThreads === null ? threads.count : 1);
-  const pool = kernelPool(tf.backend() as never);
+  const pool = kernelPool(tf.backend() as BackendWasm);
   const threadsText =
     noThreads !== null
       ? `1 thread, ${threads.count} asked for but ${noThreads}`

@@ -169,7 +169,9 @@ const work = (ps: readonly GemmOperands[]): number =>
 
 function makeGemm(e: Exports, module: object, backend: BackendWasm): StridedGemm {
   const local = [e.gemmNNStrided, e.gemmTNStrided];
-  const here: BlockSink = (fn, ...args) => local[fn]!(...args);
+  // Named parameters, not a rest array: on one thread this runs for every block of every product.
+  const here: BlockSink = (fn, a, b, c, m, k, n, lda, ldb, ldc, accumulate) =>
+    local[fn]!(a, b, c, m, k, n, lda, ldb, ldc, accumulate);
   const runHere = (p: GemmOperands): void => forEachBlock(p, here);
   const spread = (ps: readonly GemmOperands[], split: (threads: number) => GemmOperands[][]): void => {
     const pool = kernelPool(backend);

@@ -11,7 +11,7 @@
 // Callers split work so that every output element is computed by one task exactly as on one thread (a gemm
 // by bands of C's rows): results are the same bits whatever the thread count and whoever runs which task.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { WasmMemory } from './heap-memory';
+import type { WasmMemory } from './wasm-assembler';
 
 /** One call of a kernel function: its id from `load` and up to ten i32 arguments. */
 export interface KernelCall {
@@ -29,8 +29,6 @@ export interface KernelPool {
   load(module: object, exports: object, names: readonly string[]): number[];
   /** Runs every task (its calls in order), on whichever thread claims it; returns when all are done. */
   run(tasks: readonly (readonly KernelCall[])[]): void;
-  /** Stops the workers (the pool is unusable afterwards). */
-  close(): void;
 }
 
 const ARGS = 10;
@@ -42,7 +40,7 @@ const HEADER_WORDS = 16;
 // GEN wakes the workers; CLAIM is (job tag << 16 | next task), so a worker late for a job claims nothing of
 // the next one; TASKS is the job's task count; DONE counts finished tasks.
 const [GEN, CLAIM, TASKS, DONE, KIND, FAILED, READY] = [0, 1, 2, 3, 4, 5, 6];
-const [RUN, LOAD, EXIT] = [1, 2, 3];
+const [RUN, LOAD] = [1, 2];
 const TASK_START = HEADER_WORDS;
 const CALLS = TASK_START + MAX_TASKS + 1;
 const CONTROL_WORDS = CALLS + MAX_CALLS * CALL_WORDS;
@@ -64,7 +62,6 @@ for (;;) {
   }
   gen = Atomics.load(c, ${GEN});
   const kind = Atomics.load(c, ${KIND});
-  if (kind === ${EXIT}) break;
   try {
     if (kind === ${LOAD}) {
       const { module, names } = receiveMessageOnPort(port).message;
@@ -104,7 +101,6 @@ class WorkerPool implements KernelPool {
   private readonly local: KernelFunction[] = [];
   private readonly loaded = new Map<object, number[]>();
   private generation = 0;
-  private closed = false;
 
   constructor(
     memory: WasmMemory,
@@ -165,13 +161,6 @@ class WorkerPool implements KernelPool {
     }
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.publish(EXIT, 0);
-    this.closed = true;
-    for (const worker of this.workers) void worker.terminate();
-  }
-
   private runJob(tasks: readonly (readonly KernelCall[])[], first: number, end: number): void {
     const c = this.control;
     let p = 0;
@@ -223,7 +212,6 @@ class WorkerPool implements KernelPool {
 
   /** Makes a job of `kind` with `tasks` tasks current and wakes the workers; returns its claim tag. */
   private publish(kind: number, tasks: number): number {
-    if (this.closed) throw new Error('kernel pool: used after close');
     const c = this.control;
     this.generation = (this.generation + 1) | 0;
     const tag = this.generation & 0xffff;

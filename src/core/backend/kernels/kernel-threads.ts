@@ -2,7 +2,7 @@
 // count, kept once started: switching back and forth, as the benchmark does, starts nothing). One thread, or a
 // heap that is not shared (the plain wasm builds), means no pool: every kernel runs on the caller.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { backendMemory, heapIsShared } from './heap-memory';
+import { backendMemory, heapIsShared } from './wasm-assembler';
 import { startKernelPool, type KernelPool } from './kernel-pool';
 
 let wanted = 1;
@@ -14,10 +14,6 @@ export function setKernelThreads(threads: number): void {
     throw new Error(`kernel threads: expected a whole number ≥ 1, found ${threads}`);
   }
   wanted = threads;
-}
-
-export function kernelThreads(): number {
-  return wanted;
 }
 
 /** The pool of `backend`'s kernels, or null when they run on one thread. */

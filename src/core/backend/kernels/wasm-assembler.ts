@@ -4,7 +4,6 @@
 // Opcodes are those of the WebAssembly core spec and its fixed-width SIMD proposal (shipped in Node ≥ 16).
 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { backendMemory, heapIsShared } from './heap-memory';
 
 export const OP = {
   block: 0x02,
@@ -189,6 +188,29 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** What the kernels need of a WebAssembly.Memory (the project's type libraries do not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** The backend's heap: exported by the plain builds, imported (shared) by the threaded one (wasm-threaded.ts). */
+export function backendMemory(backend: BackendWasm): WasmMemory | null {
+  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  const memory = module.asm?.memory ?? module.wasmMemory;
+  return wasmApi && memory instanceof wasmApi.Memory ? (memory as WasmMemory) : null;
+}
+
+/**
+ * True when the backend's heap is shared: kernels instantiated on it must import it as shared, and worker
+ * threads can run them on it (kernel-pool.ts).
+ */
+export function heapIsShared(backend: BackendWasm): boolean {
+  const memory = backendMemory(backend);
+  return (
+    memory !== null && typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
+  );
+}
 
 /**
  * The exports of `bytes` instantiated on `backend`'s memory, or null where the engine lacks wasm SIMD or the
