@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { exampleWorkspace, REPO, tempDir } from '../support/training';
+import { ensureBuilt } from '../support/bundle';
+import { epochRecords, exampleWorkspace, REPO, tempDir, timeless } from '../support/training';
 
 const BIN = path.join(REPO, 'bin', 'mla.js');
 const EPOCHS = 3;
@@ -14,11 +15,7 @@ const EPOCHS = 3;
 let config: string;
 
 before(async () => {
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
   config = (await exampleWorkspace()).mla;
 });
 
@@ -36,23 +33,8 @@ function train(args: string[], env: NodeJS.ProcessEnv = {}): string {
   return path.join(runs, run);
 }
 
-/** The metrics lines without the fields that time the epoch. */
-function metrics(runDir: string): unknown[] {
-  return fs
-    .readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const {
-        seconds: _s,
-        samplesPerSecond: _p,
-        elapsed: _e,
-        time: _t,
-        ...rest
-      } = JSON.parse(line) as Record<string, unknown>;
-      return rest;
-    });
-}
+/** The epoch records without the fields that time the epoch. */
+const metrics = (runDir: string) => epochRecords(runDir).map(timeless);
 
 function lastWeights(runDir: string): Buffer {
   const dirs = fs.readdirSync(path.join(runDir, 'checkpoints')).sort();

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { RunSummary } from '../../src/core/runs/types';
 import { EPOCH_WRITE_STEPS, FAULT_ENV } from '../../src/core/train/fault-point';
+import { ensureBuilt } from '../support/bundle';
 import { epochRecords, exampleWorkspace, REPO, tempDir, timeless } from '../support/training';
 
 const BIN = path.join(REPO, 'bin', 'mla.js');
@@ -47,11 +48,7 @@ let config: string;
 let reference: ReturnType<typeof outcome>;
 
 before(async () => {
-  const build = spawnSync(process.execPath, [path.join(REPO, 'esbuild.mjs')], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
   config = (await exampleWorkspace()).mla;
   const straight = trainInto(tempDir('faults-ref'), config);
   assert.equal(straight.code, 0, straight.stderr);
