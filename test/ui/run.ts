@@ -31,6 +31,7 @@ import {
 } from '../integration/harness/workbench';
 import { waitFor } from '../support/waitFor';
 import { explorerChecks } from './explorerChecks';
+import { untilPaletteOffers } from './palette';
 import { wizardChecks } from './wizardChecks';
 import { workbenchChecks } from './workbenchChecks';
 
@@ -228,26 +229,18 @@ async function runExactCommand(page: Page, title: string): Promise<void> {
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) })
     .first();
   const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    // F1 has been seen to leave the palette closed (right after Close All Editors, the focus in the run
-    // explorer): press it again rather than wait on a hidden input.
-    const opened = await input.waitFor({ state: 'visible', timeout: 5000 }).then(
-      () => true,
-      () => false,
-    );
-    const shown =
-      opened &&
-      (await input.fill(`>${title}`).then(() =>
+  await untilPaletteOffers(
+    page,
+    6,
+    () =>
+      input.fill(`>${title}`).then(() =>
         row.waitFor({ timeout: 5000 }).then(
           () => true,
           () => false,
         ),
-      ));
-    if (shown) break;
-    await page.keyboard.press('Escape');
-    if (attempt === 6) throw new Error(`command "${title}" never appeared in the palette`);
-  }
+      ),
+    `command "${title}" never appeared in the palette`,
+  );
   await row.click();
 }
 

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { encodeNpy } from '../../src/core/data/npy';
 import type { RunSummary } from '../../src/core/runs/types';
 import { waitFor } from '../support/waitFor';
+import { untilPaletteOffers } from './palette';
 
 export interface WizardCheckContext {
   ws: string;
@@ -143,24 +144,18 @@ async function typeOver(page: Page, text: string): Promise<void> {
 
 /** Runs a palette command by typing its title and pressing Enter once its row is the focused one. */
 async function paletteByKeyboard(page: Page, title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const opened = await input.waitFor({ state: 'visible', timeout: 5000 }).then(
-      () => true,
-      () => false,
-    );
-    if (opened) {
+  await untilPaletteOffers(
+    page,
+    4,
+    async () => {
       await page.keyboard.type(title.replace(/…$/, ''));
-      const offered = await waitForFocusedItem(page, title).then(
+      return waitForFocusedItem(page, title).then(
         () => true,
         () => false,
       );
-      if (offered) break;
-    }
-    await page.keyboard.press('Escape');
-    if (attempt === 4) throw new Error(`"${title}" was never the palette's first row`);
-  }
+    },
+    `"${title}" was never the palette's first row`,
+  );
   await page.keyboard.press('Enter');
 }
 
