@@ -127,13 +127,12 @@ export class RunStore implements vscode.Disposable {
     this.flushTimer = undefined;
     const dirs = [...this.dirty];
     this.dirty.clear();
-    await Promise.all(
-      dirs.map(async (dir) => {
-        const info = await this.load(dir);
-        if (info.config || info.status) this.runs.set(dir, info);
-        else this.runs.delete(dir);
-      }),
-    );
+    const infos = await Promise.all(dirs.map((dir) => this.load(dir)));
+    // Stored and announced together: a reader never sees a run changed before its change event.
+    infos.forEach((info, i) => {
+      if (info.config || info.status) this.runs.set(dirs[i]!, info);
+      else this.runs.delete(dirs[i]!);
+    });
     if (dirs.length > 0) this.changed.fire(dirs);
   }
 
