@@ -413,7 +413,16 @@ export const workspace = {
     const skip = exclude ? globToRegExp(exclude) : null;
     const found: Uri[] = [];
     const walk = (root: string, dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        // A folder removed while the search walks (a trainer pruning an old checkpoint) is skipped, as VS
+        // Code's search does.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
         const full = path.join(dir, entry.name);
         const relative = path.relative(root, full).split(path.sep).join('/');
         if (skip && (skip.test(relative) || skip.test(`${relative}/`))) continue;
