@@ -1,5 +1,5 @@
 // Gradient checks: tf.variableGrads against central finite differences for every encoder type on the cpu backend, and for the conv encoders also on wasm, which proves the registered
-// Conv2DBackpropFilter (and the transposing BatchMatMul) inside real models.
+// Conv2DBackpropFilter (and the transposing BatchMatMul, the fused GELU and LayerNorm) inside real models.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';

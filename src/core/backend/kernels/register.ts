@@ -1,13 +1,18 @@
 // Registers the project's wasm training kernels: the two missing ones (Conv2DBackpropFilter, UnsortedSegmentSum),
 // a corrected MaxPoolGrad, wrappers that route BatchMatMul, Conv2D and stride-1 Conv2DBackpropInput to the
 // project's SIMD gemms (XNNPACK where the engine lacks wasm SIMD), a Transpose that avoids the stock kernel's
-// cache-aliasing case, and Sum and Mean over contiguous axes as SIMD loops. Call after `tf.setBackend('wasm')`
+// cache-aliasing case, Sum and Mean over contiguous axes as SIMD loops, and an Identity that shares its input's
+// buffer instead of copying it; and the project's fused GELU (gelu.ts) and LayerNorm (layer-norm.ts). Call after `tf.setBackend('wasm')`
 // resolved (the wrappers call the stock kernels, whose setup must have run). Safe to call more than once.
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { makeFastBatchMatMulConfig } from './batch-matmul';
 import { makeConv2DConfig } from './conv2d';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { registerFusedGelu } from './gelu';
+import { makeIdentityConfig } from './identity';
+import { registerFusedLayerNorm } from './layer-norm';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { makeMeanConfig, makeSumConfig } from './sum';
 import { makeTransposeConfig } from './transpose';
@@ -34,6 +39,10 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): vo
   wrapStock(tf.Transpose, makeTransposeConfig);
   wrapStock(tf.Sum, makeSumConfig);
   wrapStock(tf.Mean, makeMeanConfig);
+  wrapStock(tf.Identity, makeIdentityConfig);
+  const wasm = tf.findBackend('wasm');
+  if (wasm) registerFusedGelu(wasm as BackendWasm);
+  registerFusedLayerNorm();
 }
 
 /** The stock kernels that a wrapper replaced, by kernel name. */

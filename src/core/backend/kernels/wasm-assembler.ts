@@ -29,6 +29,7 @@ export const OP = {
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
+  f32Sqrt: 0x91,
   f32Add: 0x92,
   f32Mul: 0x94,
   f32Div: 0x95,
@@ -45,21 +46,30 @@ export const V = {
   splat: [SIMD, 0x13],
   /** f32x4.extract_lane: followed by the lane index. */
   extractLane: [SIMD, 0x1f],
+  lt: [SIMD, 0x43],
   gt: [SIMD, 0x44],
+  ge: [SIMD, 0x46],
+  nearest: [SIMD, 0x6a],
   and: [SIMD, 0x4e],
   andnot: [SIMD, 0x4f],
   or: [SIMD, 0x50],
   xor: [SIMD, 0x51],
   bitselect: [SIMD, 0x52],
   i32GeU: [SIMD, 0x40],
+  i32Shl: [SIMD, 0xab, 0x01],
   i32ShrU: [SIMD, 0xad, 0x01],
   i32Add: [SIMD, 0xae, 0x01],
   i32Mul: [SIMD, 0xb5, 0x01],
+  abs: [SIMD, 0xe0, 0x01],
   add: [SIMD, 0xe4, 0x01],
   sub: [SIMD, 0xe5, 0x01],
   mul: [SIMD, 0xe6, 0x01],
   div: [SIMD, 0xe7, 0x01],
+  min: [SIMD, 0xe8, 0x01],
   max: [SIMD, 0xe9, 0x01],
+  /** i32x4.trunc_sat_f32x4_s and f32x4.convert_i32x4_s. */
+  truncSatToI32: [SIMD, 0xf8, 0x01],
+  convertFromI32: [SIMD, 0xfa, 0x01],
   // Relaxed SIMD (opcodes 0x105, 0x106 as LEB128): a·b + c and −(a·b) + c for operands pushed a, b, c, rounded
   // once or twice as the engine chooses (simd-variant.ts probes which).
   relaxedMadd: [SIMD, 0x85, 0x02],
@@ -103,6 +113,11 @@ export const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
 export const memarg = (alignLog2: number, offset = 0): number[] => [alignLog2, ...uleb(offset)];
 /** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
 export const zero = [OP.i32Const, 0, ...V.i32Splat];
+
+/** f32x4.splat of a constant. */
+export function f32x4Splat(x: number): number[] {
+  return [OP.f32Const, ...new Uint8Array(new Float32Array([x]).buffer), ...V.splat];
+}
 
 /** A v128 constant of four i32 lanes. */
 export function v128Const(lanes: [number, number, number, number]): number[] {

@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import { GELU } from '../../backend/kernels/gelu';
 import type { Activation } from '../../config/types';
 
 const SQRT1_2 = Math.SQRT1_2;
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default `nn.GELU()`. */
+/**
+ * Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default `nn.GELU()`: one fused kernel forward and one
+ * backward where the backend has them (wasm), else composed of stock ops.
+ */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  if (x.dtype === 'float32' && tf.getKernel(GELU, tf.getBackend())) {
+    return tf.engine().runKernel(GELU, { x }) as T;
+  }
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2)))) as T;
 }
 
