@@ -1,32 +1,68 @@
-// Epoch time of a config on wasm with the convolutions on the strided SIMD gemm and without it, in one
-// training run: the kernels switch at every epoch boundary (src/core/backend/kernels/conv-gemm.ts), so both
-// sides share the machine's load. Prints the median CPU and wall ms per epoch of each side (epoch 1, the
-// warm-up, left out), the first epoch after it with the gemm on.
-//   node --import tsx scripts/bench-conv-epochs.ts CONFIG [epochs]
+// Epoch time of a config on wasm with one of the project's speed-ups on and off, in one training run: the
+// switch flips at every epoch boundary, so both sides share the machine's load (these machines are shared and
+// noisy; two separate runs differ by more than most changes). Prints the median CPU and wall ms per epoch of
+// each side (epoch 1, the warm-up, left out), the first epoch after it with the speed-up on.
+//   node --import tsx scripts/bench-epochs-ab.ts CONFIG SWITCH [epochs]
+// SWITCH: conv-gemm (the convolutions on the strided SIMD gemm, kernels/conv-gemm.ts, against XNNPACK and the
+// stock kernels), gelu or layer-norm (the fused GELU or LayerNorm, kernels/gelu.ts and layer-norm.ts, against
+// the same composed of stock ops), or stock:NAME[,NAME…] (the project's wasm kernels NAME against the stock
+// ones they wrap, kernels/register.ts), e.g. stock:Identity.
+import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setConvGemm } from '../src/core/backend/kernels/conv-gemm';
+import { registerFusedGelu, unregisterFusedGelu } from '../src/core/backend/kernels/gelu';
+import { registerFusedLayerNorm, unregisterFusedLayerNorm } from '../src/core/backend/kernels/layer-norm';
+import { stockWasmKernel } from '../src/core/backend/kernels/register';
 import { selectBackend } from '../src/core/backend/select';
 import { validateConfig } from '../src/core/config/validate';
 import { startRun } from '../src/core/train/runner';
 import { median } from './bench/stats';
 
+/** A function that puts the speed-up on (true) or off (false). */
+function speedUpSwitch(spec: string): (on: boolean) => void {
+  if (spec === 'conv-gemm') return setConvGemm;
+  if (spec === 'gelu') {
+    return (on) => (on ? registerFusedGelu(tf.backend() as BackendWasm) : unregisterFusedGelu());
+  }
+  if (spec === 'layer-norm') return (on) => (on ? registerFusedLayerNorm() : unregisterFusedLayerNorm());
+  if (!spec.startsWith('stock:'))
+    throw new Error(`SWITCH: expected conv-gemm, gelu, layer-norm or stock:NAME[,NAME…]; got "${spec}"`);
+  const kernels = spec
+    .slice('stock:'.length)
+    .split(',')
+    .map((name) => {
+      const stock = stockWasmKernel(name);
+      const ours = tf.getKernel(name, 'wasm');
+      if (!stock || !ours) throw new Error(`SWITCH: no project wasm kernel '${name}' wraps a stock one`);
+      return { name, stock, ours };
+    });
+  return (on) => {
+    for (const k of kernels) {
+      tf.unregisterKernel(k.name, 'wasm');
+      tf.registerKernel(on ? k.ours : k.stock);
+    }
+  };
+}
+
 async function main(): Promise<void> {
-  const [configFile, epochsArg] = process.argv.slice(2);
-  if (!configFile) throw new Error('usage: bench-conv-epochs.ts CONFIG [epochs]');
+  const [configFile, spec, epochsArg] = process.argv.slice(2);
+  if (!configFile || !spec) throw new Error('usage: bench-epochs-ab.ts CONFIG SWITCH [epochs]');
   const epochs = Number(epochsArg ?? 9);
   const raw = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { training: Record<string, unknown> };
   raw.training.epochs = epochs;
   const result = await validateConfig(JSON.stringify(raw), path.resolve(configFile));
   if (!result.config) throw new Error(JSON.stringify(result.diagnostics));
   const backend = await selectBackend('wasm');
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-conv-epochs-'));
+  const setOn = speedUpSwitch(spec);
+  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-epochs-ab-'));
   const times = {
-    gemm: { cpu: [] as number[], wall: [] as number[] },
-    before: { cpu: [] as number[], wall: [] as number[] },
+    on: { cpu: [] as number[], wall: [] as number[] },
+    off: { cpu: [] as number[], wall: [] as number[] },
   };
-  let gemmOn = true;
+  let on = true;
   let cpu = process.cpuUsage();
   let wall = performance.now();
   try {
@@ -42,11 +78,11 @@ async function main(): Promise<void> {
           const used = process.cpuUsage(cpu);
           const now = performance.now();
           if (r.epoch > 1) {
-            const side = gemmOn ? times.gemm : times.before;
+            const side = on ? times.on : times.off;
             side.cpu.push((used.user + used.system) / 1000);
             side.wall.push(now - wall);
-            gemmOn = !gemmOn;
-            setConvGemm(gemmOn);
+            on = !on;
+            setOn(on);
           }
           cpu = process.cpuUsage();
           wall = performance.now();
@@ -55,16 +91,17 @@ async function main(): Promise<void> {
     });
     if (outcome.state !== 'completed') throw new Error(outcome.error);
   } finally {
-    setConvGemm(true);
+    setOn(true);
     fs.rmSync(runs, { recursive: true, force: true });
   }
-  const { gemm, before } = times;
-  console.log(`ms per epoch, median of ${gemm.cpu.length} + ${before.cpu.length} alternating epochs (wasm)`);
-  console.log(`            gemm    before   before/gemm`);
+  console.log(
+    `${spec}: ms per epoch, median of ${times.on.cpu.length} + ${times.off.cpu.length} alternating epochs (wasm)`,
+  );
+  console.log(`              on       off    off/on`);
   for (const key of ['cpu', 'wall'] as const) {
-    const [g, b] = [median(gemm[key]), median(before[key])];
+    const [a, b] = [median(times.on[key]), median(times.off[key])];
     console.log(
-      `${key.padEnd(8)}${g.toFixed(0).padStart(8)}${b.toFixed(0).padStart(10)}${(b / g).toFixed(2).padStart(13)}×`,
+      `${key.padEnd(8)}${a.toFixed(0).padStart(8)}${b.toFixed(0).padStart(10)}${(b / a).toFixed(2).padStart(9)}×`,
     );
   }
 }

@@ -3,7 +3,9 @@
 // run, ours and the peer's repeats interleaved, and medians are printed with the spread of the repeats.
 //   BENCH_QUICK=1 npm run bench     one repeat, fewer epochs, no plain-cpu runs, a shorter memory run
 //   BENCH_REPEATS=5 npm run bench   more repeats
-//   npm run bench -- --only e,f     only these parts: workloads a-f, and step (per-step time of the six-MLP
+//   npm run bench -- --only e,f     only these parts: workloads a-f, and epoch (the whole epoch of the
+//                                   named workloads among a-d, or all four, from the command line against the peer:
+//                                   scripts/bench/whole-epoch.ts), step (per-step time of the six-MLP
 //                                   config per backend), profile (where a wasm epoch goes), seeds, memory,
 //                                   sweep (a local 16-trial sweep against the ideal), explorer (1,000 runs)
 //                                   table (the run table at 1,000 runs: scripts/bench/run-table.ts)
@@ -25,6 +27,7 @@ import { localSweep } from './bench/sweep';
 import { runTableBench } from './bench/run-table';
 import { runStoreLoad } from './bench/run-store-load';
 import { cli, peer, peerUnavailable, worker, type Timed } from './bench/processes';
+import { wholeEpochs } from './bench/whole-epoch';
 import { median, spread, table } from './bench/stats';
 import {
   exampleConfig,
@@ -37,7 +40,19 @@ import {
 import type { MatmulResult, StepResult, TrainResult } from './bench/worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['step', 'profile', 'seeds', 'memory', 'sweep', 'explorer', 'table', 'store'] as const;
+/** The workloads whose whole epoch is timed from the command line (the peer runs them all). */
+const WHOLE_EPOCH_KEYS: WorkloadKey[] = ['a', 'b', 'c', 'd'];
+const SECTIONS = [
+  'epoch',
+  'step',
+  'profile',
+  'seeds',
+  'memory',
+  'sweep',
+  'explorer',
+  'table',
+  'store',
+] as const;
 type Part = WorkloadKey | (typeof SECTIONS)[number];
 const ONLY = parseOnly();
 
@@ -174,7 +189,8 @@ async function benchWorkload(
       threadRatios.push(sec / wasmSeconds);
     }
     if (w.peer && peerReason === null) {
-      const p = peer(w.configFile, EPOCHS.mlp, path.join(work, `peer-${w.key}-${r}.json`));
+      const epochs = structured ? EPOCHS.structured : EPOCHS.mlp;
+      const p = peer(w.configFile, epochs, path.join(work, `peer-${w.key}-${r}.json`));
       const sec = steady(p.seconds);
       peerSeries.seconds.push(sec);
       peerSeries.samplesPerSecond.push(p.nTrain / sec);
@@ -182,13 +198,16 @@ async function benchWorkload(
     }
   }
   const peerSec = peerSeries.seconds.length > 0 ? median(peerSeries.seconds) : null;
+  // MLP workloads are compared with the peer; the structured ones with the peer and with the backend's matmul.
+  const withFlops = structured;
   const rows = [...series.entries()].map(([backend, s]) => {
     const sec = median(s.seconds);
     const cells = [s.name, sec.toFixed(3), spread(s.seconds), median(s.samplesPerSecond).toFixed(0)];
     if (w.peer) {
       const ratio = backend === 'wasm' && ratios.length > 0 ? median(ratios) : peerSec ? sec / peerSec : NaN;
       cells.push(Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–');
-    } else {
+    }
+    if (withFlops) {
       const gflops = s.flopsPerEpoch / sec / 1e9;
       const mm = matmul.get(backend);
       cells.push(gflops.toFixed(1), mm ? `${((100 * gflops) / mm.gflopsReused).toFixed(0)}%` : '–');
@@ -202,17 +221,23 @@ async function benchWorkload(
       spread(peerSeries.seconds),
       median(peerSeries.samplesPerSecond).toFixed(0),
       '1.00×',
+      ...(withFlops ? ['', ''] : []),
     ]);
   }
-  const header = w.peer
-    ? ['trainer', 's/epoch', 'spread', 'samples/s', 'ours/peer']
-    : ['trainer', 's/epoch', 'spread', 'samples/s', 'GFLOP/s', 'of matmul'];
+  const header = [
+    'trainer',
+    's/epoch',
+    'spread',
+    'samples/s',
+    ...(w.peer ? ['ours/peer'] : []),
+    ...(withFlops ? ['GFLOP/s', 'of matmul'] : []),
+  ];
   console.log(table(header, rows));
   if (w.peer && peerReason !== null) console.log(`PyTorch peer: not run (${peerReason})`);
   if (w.peer && ratios.length > 0) {
     console.log(`wasm / peer per repeat (side by side): ${ratios.map((x) => x.toFixed(2)).join(', ')}`);
   }
-  if (!w.peer)
+  if (withFlops)
     console.log(
       `analytic FLOPs per epoch (forward + backward of every step): ${(series.values().next().value?.flopsPerEpoch ?? 0) / 1e9} G`,
     );
@@ -403,6 +428,12 @@ async function main(): Promise<void> {
     const workloads = prepared.filter((w) => keys.includes(w.key));
     const six = prepared.find((w) => w.key === 'a');
     for (const w of workloads) await benchWorkload(w, backends, matmul, peerReason, work);
+    if (ONLY.includes('epoch') && backends.includes('wasm')) {
+      // Whole epochs (a-d) when no workload was named, else the named ones among them.
+      const named = keys.length > 0 && keys.length < WORKLOAD_KEYS.length ? keys : WHOLE_EPOCH_KEYS;
+      const chosen = named.filter((k) => WHOLE_EPOCH_KEYS.includes(k));
+      if (chosen.length > 0) wholeEpochs(await prepareWorkloads(work, chosen), QUICK ? 1 : 2, THREADS);
+    }
     if (ONLY.includes('step') && six) await stepTimes(six.configFile, backends);
     if (backends.includes('wasm')) {
       // The GPU workloads (e, f) would make one profiled wasm run take minutes.

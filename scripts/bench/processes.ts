@@ -7,8 +7,8 @@ import { SHARED } from './workloads';
 import type { MatmulResult, StepResult, TrainResult } from './worker';
 
 const WORKER = path.join(__dirname, 'worker.ts');
-const PEER = path.join(SHARED, 'peer', 'torch_mla.py');
-const PYTHON = '/usr/bin/python3';
+export const PEER = path.join(SHARED, 'peer', 'torch_mla.py');
+export const PYTHON = '/usr/bin/python3';
 
 export interface Timed<T> {
   result: T;
@@ -51,7 +51,7 @@ export function worker<T extends TrainResult | MatmulResult | StepResult>(args: 
   });
 }
 
-const CLI = path.join(__dirname, '..', '..', 'bin', 'mla.js');
+export const CLI = path.join(__dirname, '..', '..', 'bin', 'mla.js');
 
 /** Runs the bundled `mla` command (built by `npm run build`, which `npm run bench` runs first). */
 export function cli(args: string[]): Promise<void> {

@@ -25,7 +25,7 @@ export interface Workload {
   key: WorkloadKey;
   title: string;
   configFile: string;
-  /** The PyTorch peer implements MLP encoders only. */
+  /** The bench runs the PyTorch peer on it too (same encoders, same data, 1 thread); (e) and (f) are GPU-sized. */
   peer: boolean;
 }
 
@@ -140,7 +140,7 @@ async function allWorkloads(dir: string, only: readonly WorkloadKey[]): Promise<
           ['image', 'vector'],
         ),
       ),
-      peer: false,
+      peer: true,
     },
     {
       key: 'd',
@@ -154,7 +154,7 @@ async function allWorkloads(dir: string, only: readonly WorkloadKey[]): Promise<
           ['series', 'vector'],
         ),
       ),
-      peer: false,
+      peer: true,
     },
     {
       key: 'e',
