@@ -3,7 +3,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Conv1dEncoderConfig } from '../config/types';
 import type { Rng } from '../util/random';
-import { activate } from './layers/activation';
 import { Conv1d } from './layers/conv';
 import { type Dropout, DropoutFactory } from './layers/dropout';
 import { globalAveragePool } from './layers/pool';
@@ -46,7 +45,7 @@ export class Conv1dEncoder extends EncoderBase implements Encoder {
     expectSampleShape(this.modality, x, this.sampleShape);
     let h = x as tf.Tensor3D;
     for (const { conv, dropout } of this.blocks) {
-      h = dropout.apply(activate(conv.apply(h), this.cfg.activation), ctx);
+      h = dropout.apply(conv.apply(h, this.cfg.activation), ctx);
     }
     return this.projection.apply(globalAveragePool(h));
   }

@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2dEncoderConfig } from '../config/types';
 import type { Rng } from '../util/random';
-import { activate } from './layers/activation';
 import { Conv2d, samePad } from './layers/conv';
 import { type Dropout, DropoutFactory } from './layers/dropout';
 import { globalAveragePool, maxPool2x2 } from './layers/pool';
@@ -46,7 +45,7 @@ export class Conv2dEncoder extends EncoderBase implements Encoder {
     expectSampleShape(this.modality, x, this.sampleShape);
     let h = toNhwc(x);
     for (const { conv, dropout } of this.blocks) {
-      h = dropout.apply(maxPool2x2(activate(conv.apply(h), this.cfg.activation)), ctx);
+      h = dropout.apply(maxPool2x2(conv.apply(h, this.cfg.activation)), ctx);
     }
     return this.projection.apply(globalAveragePool(h));
   }

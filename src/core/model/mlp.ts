@@ -2,7 +2,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, MlpEncoderConfig } from '../config/types';
 import type { Rng } from '../util/random';
-import { activate } from './layers/activation';
 import { type Dropout, DropoutFactory } from './layers/dropout';
 import { Linear } from './layers/linear';
 import { hashLabel } from './layers/seeds';
@@ -61,7 +60,7 @@ export class MlpEncoder extends EncoderBase implements Encoder {
     expectSampleShape(this.modality, x, this.sampleShape);
     let h = tf.reshape(x, [x.shape[0], this.inputSize]) as tf.Tensor2D;
     for (const { linear, dropout } of this.hidden) {
-      h = dropout.apply(activate(linear.apply(h), this.cfg.activation), ctx) as tf.Tensor2D;
+      h = dropout.apply(linear.apply(h, this.cfg.activation), ctx) as tf.Tensor2D;
     }
     return this.projection.apply(h);
   }

@@ -13,7 +13,7 @@ export class FeatureProjection {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.relu(this.linear.apply(x)) as tf.Tensor2D;
+    return this.linear.apply(x, 'relu') as tf.Tensor2D;
   }
 }
 

@@ -1,19 +1,22 @@
 // Registers the project's wasm training kernels: the two missing ones (Conv2DBackpropFilter, UnsortedSegmentSum),
 // a corrected MaxPoolGrad, wrappers that route BatchMatMul, Conv2D and stride-1 Conv2DBackpropInput to the
 // project's SIMD gemms (XNNPACK where the engine lacks wasm SIMD), a Transpose that avoids the stock kernel's
-// cache-aliasing case, Sum and Mean over contiguous axes as SIMD loops, and an Identity that shares its input's
-// buffer instead of copying it; and the project's fused GELU (gelu.ts) and LayerNorm (layer-norm.ts). Call after `tf.setBackend('wasm')`
-// resolved (the wrappers call the stock kernels, whose setup must have run). Safe to call more than once.
+// cache-aliasing case, Sum and Mean over contiguous axes as SIMD loops, an Identity that shares its input's
+// buffer instead of copying it, PadV2 and Slice copying whole runs, and the project's fused GELU (gelu.ts), LayerNorm (layer-norm.ts) and
+// bias + ReLU (bias-relu.ts). Call after `tf.setBackend('wasm')` resolved (the wrappers call the stock kernels,
+// whose setup must have run). Safe to call more than once.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { makeFastBatchMatMulConfig } from './batch-matmul';
 import { makeConv2DConfig } from './conv2d';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { registerFusedBiasRelu } from './bias-relu';
 import { registerFusedGelu } from './gelu';
 import { makeIdentityConfig } from './identity';
 import { registerFusedLayerNorm } from './layer-norm';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { makePadV2Config, makeSliceConfig } from './pad-slice';
 import { makeMeanConfig, makeSumConfig } from './sum';
 import { makeTransposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -40,9 +43,12 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): vo
   wrapStock(tf.Sum, makeSumConfig);
   wrapStock(tf.Mean, makeMeanConfig);
   wrapStock(tf.Identity, makeIdentityConfig);
+  wrapStock(tf.PadV2, makePadV2Config);
+  wrapStock(tf.Slice, makeSliceConfig);
   const wasm = tf.findBackend('wasm');
   if (wasm) registerFusedGelu(wasm as BackendWasm);
   registerFusedLayerNorm();
+  registerFusedBiasRelu();
 }
 
 /** The stock kernels that a wrapper replaced, by kernel name. */

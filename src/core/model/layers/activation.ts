@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BIAS_RELU } from '../../backend/kernels/bias-relu';
 import { GELU } from '../../backend/kernels/gelu';
 import type { Activation } from '../../config/types';
 
@@ -26,4 +27,13 @@ export function activate<T extends tf.Tensor>(x: T, kind: Activation): T {
     case 'elu':
       return tf.elu(x);
   }
+}
+
+/** activate(y + bias) over y's last axis; ReLU and the add are one fused kernel where the backend has it. */
+export function biasActivate<T extends tf.Tensor>(y: T, bias: tf.Tensor, kind: Activation | null): T {
+  if (kind === 'relu' && y.dtype === 'float32' && tf.getKernel(BIAS_RELU, tf.getBackend())) {
+    return tf.engine().runKernel(BIAS_RELU, { x: y, bias }) as T;
+  }
+  const z = tf.add(y, bias) as T;
+  return kind ? activate(z, kind) : z;
 }

@@ -1,7 +1,9 @@
 // Convolutions padded explicitly and then run 'valid', to match PyTorch's symmetric padding exactly
 // (TF's 'same' pads asymmetrically at stride 2; docs/algorithm.md, encoders).
 import * as tf from '@tensorflow/tfjs';
+import type { Activation } from '../../config/types';
 import { filled, kaimingNormalFanOut } from '../init';
+import { activate, biasActivate } from './activation';
 import type { ParamScope } from '../params';
 
 export interface Conv2dOptions {
@@ -32,8 +34,8 @@ export class Conv2d {
     this.bias = opts.bias ? scope.trainableVar('bias', [outChannels], filled(outChannels, 0)) : null;
   }
 
-  /** `x`: [B, H, W, C] (NHWC). */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
+  /** `x`: [B, H, W, C] (NHWC); `activation` applied after the bias if given. */
+  apply(x: tf.Tensor4D, activation: Activation | null = null): tf.Tensor4D {
     const [[t, b], [l, r]] = this.opts.pad;
     const padded =
       t + b + l + r > 0
@@ -45,7 +47,8 @@ export class Conv2d {
           ])
         : x;
     const y = tf.conv2d(padded, this.kernel as tf.Tensor4D, this.opts.stride, 'valid');
-    return this.bias ? tf.add(y, this.bias) : y;
+    if (this.bias) return biasActivate(y, this.bias, activation);
+    return activation ? activate(y, activation) : y;
   }
 }
 
@@ -68,9 +71,9 @@ export class Conv1d {
     });
   }
 
-  apply(x: tf.Tensor3D): tf.Tensor3D {
+  apply(x: tf.Tensor3D, activation: Activation | null = null): tf.Tensor3D {
     const [batch, steps, channels] = x.shape;
-    const y = this.conv.apply(tf.reshape(x, [batch, 1, steps, channels]));
+    const y = this.conv.apply(tf.reshape(x, [batch, 1, steps, channels]), activation);
     return tf.reshape(y, [batch, steps, this.conv.outChannels]);
   }
 }
