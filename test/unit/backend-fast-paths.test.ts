@@ -7,7 +7,7 @@ import { orientation } from '../../src/core/backend/kernels/batch-matmul';
 import { isAliasingTranspose, transposeBlocked } from '../../src/core/backend/kernels/transpose';
 import { tensorHost } from '../../src/core/backend/host';
 import { selectBackend } from '../../src/core/backend/select';
-import { dropoutMask } from '../../src/core/model/layers/dropout';
+import { dropoutMask } from '../../src/core/model/layers/dropout-stream';
 
 const REL_TOL = 1e-4;
 

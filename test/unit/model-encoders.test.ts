@@ -7,6 +7,8 @@ import { selectBackend } from '../../src/core/backend/select';
 import type { EncoderConfig } from '../../src/core/config/types';
 import { buildEncoder, buildHead } from '../../src/core/model/build';
 import { Dropout } from '../../src/core/model/layers/dropout';
+import { dropoutMask } from '../../src/core/model/layers/dropout-stream';
+import { siteSeed } from '../../src/core/model/layers/seeds';
 import type { Encoder } from '../../src/core/model/types';
 import { Rng } from '../../src/core/util/random';
 
@@ -250,6 +252,21 @@ describe('dropout', () => {
     assert.ok(Math.abs(kept.length / 10000 - 0.75) < 0.02, `kept ${kept.length}`);
     assert.notDeepEqual(Array.from(first), Array.from(second));
     ones.dispose();
+  });
+
+  test("the mask written into the backend's memory is the stream's JS mask, bit for bit, on wasm and cpu", async () => {
+    // 3·7·13 = 273 elements: the SIMD loop's bulk and a 1-element tail.
+    const want = Array.from(dropoutMask(273, 0.3, siteSeed(19, 5, 2)));
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      const got = tf.tidy(() =>
+        Array.from(
+          new Dropout(0.3, 5, 2).apply(tf.ones([3, 7, 13]), { training: true, seed: 19 }).dataSync(),
+        ),
+      );
+      assert.deepEqual(got, want, backend);
+    }
+    await tf.setBackend('wasm');
   });
 });
 

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLoops, type SimdLoops } from './kernels/simd-loops';
-import { dropoutScale, dropoutThreshold, fillDropoutMask } from '../model/layers/dropout';
+import { dropoutScale, dropoutThreshold, fillDropoutMask } from '../model/layers/dropout-stream';
 import { biasReluMaskLoop, columnSumsLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
 
 export type Info = tf.TensorInfo;

@@ -19,6 +19,7 @@ import {
   memarg,
   moduleOnHeap,
   set,
+  when,
   whileLoop,
 } from './wasm-assembler';
 import type { WasmFunction } from './wasm-assembler';
@@ -45,8 +46,6 @@ interface Lanes {
   e: number;
   q: number;
 }
-
-const load = (base: number, i: number) => [...get(base), ...get(i), OP.i32Add, ...V.load, ...memarg(2)];
 
 /** Horner's rule: ((k0·v + k1)·v + k2)… for constants `ks`, `v` a local. */
 function horner(ks: number[], v: number): number[] {
@@ -141,74 +140,98 @@ function phi(l: Lanes): number[] {
 
 const VECTOR_LOCALS = 7;
 
+/** Lanes for two vectors at once from local `first` on: two independent chains for the core to overlap. */
+const lanePair = (first: number): [Lanes, Lanes] => {
+  const at = (k: number): Lanes => {
+    const b = first + k * VECTOR_LOCALS;
+    return { x: b, t: b + 1, y: b + 2, n: b + 3, r: b + 4, e: b + 5, q: b + 6 };
+  };
+  return [at(0), at(1)];
+};
+
+/** v128.load of local `base` + local `i` + `offset` bytes. */
+const loadAt = (base: number, i: number, offset: number) => [
+  ...get(base),
+  ...get(i),
+  OP.i32Add,
+  ...V.load,
+  ...memarg(2, offset),
+];
+
+/**
+ * `for (i = 0; i < bytes; )`: two vectors per iteration while two remain, then the last one; `vector(l, offset)`
+ * does the vector at byte `i + offset` with lanes `l`. The chain of one vector (a division, two degree-5
+ * polynomials, the exponent bits) is long, so a second one beside it nearly halves the time per element.
+ */
+function pairedLoop(
+  i: number,
+  bytes: number,
+  [a, b]: [Lanes, Lanes],
+  vector: (l: Lanes, offset: number) => number[],
+): number[] {
+  return [
+    ...i32(0),
+    ...set(i),
+    ...whileLoop(
+      [...get(i), ...i32(32), OP.i32Add, ...get(bytes), OP.i32LeU],
+      [...vector(a, 0), ...vector(b, 16), ...addTo(i, i32(32))],
+    ),
+    ...when([...get(i), ...get(bytes), OP.i32LtU], vector(a, 0)),
+  ];
+}
+
 function geluFn(): WasmFunction {
-  // params: x out bytes; locals: i, then the vectors
+  // params: x out bytes; locals: i, then two vectors' lanes
   const [x, out, bytes, i] = [0, 1, 2, 3];
-  const l: Lanes = { x: 4, t: 5, y: 6, n: 7, r: 8, e: 9, q: 10 };
+  const vector = (l: Lanes, offset: number) => [
+    ...loadAt(x, i, offset),
+    ...set(l.x),
+    ...erfcParts(l),
+    ...get(out),
+    ...get(i),
+    OP.i32Add,
+    ...get(l.x),
+    ...phi(l),
+    ...V.mul,
+    ...V.store,
+    ...memarg(2, offset),
+  ];
   return {
     name: 'gelu',
     params: [I32, I32, I32],
-    locals: [I32, ...Array<number>(VECTOR_LOCALS).fill(V128)],
-    body: [
-      ...i32(0),
-      ...set(i),
-      ...whileLoop(
-        [...get(i), ...get(bytes), OP.i32LtU],
-        [
-          ...load(x, i),
-          ...set(l.x),
-          ...erfcParts(l),
-          ...get(out),
-          ...get(i),
-          OP.i32Add,
-          ...get(l.x),
-          ...phi(l),
-          ...V.mul,
-          ...V.store,
-          ...memarg(2),
-          ...addTo(i, i32(16)),
-        ],
-      ),
-    ],
+    locals: [I32, ...Array<number>(2 * VECTOR_LOCALS).fill(V128)],
+    body: pairedLoop(i, bytes, lanePair(4), vector),
   };
 }
 
 function geluGradFn(): WasmFunction {
-  // params: x dy out bytes; locals: i, then the vectors
+  // params: x dy out bytes; locals: i, then two vectors' lanes
   const [x, dy, out, bytes, i] = [0, 1, 2, 3, 4];
-  const l: Lanes = { x: 5, t: 6, y: 7, n: 8, r: 9, e: 10, q: 11 };
+  const vector = (l: Lanes, offset: number) => [
+    ...loadAt(x, i, offset),
+    ...set(l.x),
+    ...erfcParts(l),
+    ...get(out),
+    ...get(i),
+    OP.i32Add,
+    // dy·(Φ + x·e/√(2π))
+    ...loadAt(dy, i, offset),
+    ...phi(l),
+    ...get(l.x),
+    ...get(l.e),
+    ...V.mul,
+    ...c(INV_SQRT_2PI),
+    ...V.mul,
+    ...V.add,
+    ...V.mul,
+    ...V.store,
+    ...memarg(2, offset),
+  ];
   return {
     name: 'geluGrad',
     params: [I32, I32, I32, I32],
-    locals: [I32, ...Array<number>(VECTOR_LOCALS).fill(V128)],
-    body: [
-      ...i32(0),
-      ...set(i),
-      ...whileLoop(
-        [...get(i), ...get(bytes), OP.i32LtU],
-        [
-          ...load(x, i),
-          ...set(l.x),
-          ...erfcParts(l),
-          ...get(out),
-          ...get(i),
-          OP.i32Add,
-          // dy·(Φ + x·e/√(2π))
-          ...load(dy, i),
-          ...phi(l),
-          ...get(l.x),
-          ...get(l.e),
-          ...V.mul,
-          ...c(INV_SQRT_2PI),
-          ...V.mul,
-          ...V.add,
-          ...V.mul,
-          ...V.store,
-          ...memarg(2),
-          ...addTo(i, i32(16)),
-        ],
-      ),
-    ],
+    locals: [I32, ...Array<number>(2 * VECTOR_LOCALS).fill(V128)],
+    body: pairedLoop(i, bytes, lanePair(5), vector),
   };
 }
 

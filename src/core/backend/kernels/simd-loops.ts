@@ -4,7 +4,7 @@
 // few hundred bytes assembled at start-up (wasm-assembler.ts). Every function takes byte offsets into the heap
 // and a byte length that is a multiple of 16; the caller does the remaining elements.
 
-import { DROPOUT_MUL1, DROPOUT_MUL2, DROPOUT_STEP } from '../../model/layers/dropout';
+import { DROPOUT_MUL1, DROPOUT_MUL2, DROPOUT_STEP } from '../../model/layers/dropout-stream';
 import {
   F32,
   I32,

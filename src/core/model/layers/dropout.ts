@@ -1,10 +1,11 @@
-// Inverted dropout with an explicit seed. The mask is a counter-based stream: element i keeps its value (scaled
-// by 1/(1 − rate)) when the top 24 bits of hash(seed + i·φ) are ≥ rate·2²⁴, φ the 32-bit golden ratio and hash
-// Wellons' lowbias32 finaliser. Each element depends only on (seed, i), so the wasm SIMD loop
-// (backend/kernels/simd-loops.ts) computes 4 at once straight into the heap, bit for bit the masks of the JS
-// loop here (≈ 0.3 against ≈ 8 ns per element for the sequential Alea stream of `tf.randomUniform` used before).
+// Inverted dropout with an explicit seed, its mask from the counter-based stream of dropout-stream.ts. Where
+// the backend's memory is in reach (wasm, cpu) the mask is written straight into a backend buffer (on wasm by
+// the SIMD loop, ≈ 0.3 ns per element), not built in JS and uploaded: on the transformer encoder's autodiff
+// path the JS mask was ≈ 15 % of the epoch (docs/performance.md).
 import * as tf from '@tensorflow/tfjs';
+import { tensorHost } from '../../backend/host';
 import type { ForwardContext } from '../types';
+import { dropoutMask } from './dropout-stream';
 import { siteSeed } from './seeds';
 
 export class Dropout {
@@ -17,58 +18,19 @@ export class Dropout {
   }
 
   apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
-    const mask = this.maskFor(x.size, ctx);
-    return mask ? (tf.mul(x, tf.tensor(mask, x.shape, 'float32')) as T) : x;
-  }
-
-  /** The scaled mask `apply` multiplies by, or null when it passes `x` through (inference, rate 0). */
-  maskFor(size: number, ctx: ForwardContext): Float32Array | null {
     const seed = this.maskSeed(ctx);
-    return seed === null ? null : dropoutMask(size, this.rate, seed);
+    if (seed === null) return x;
+    const host = x.dtype === 'float32' ? tensorHost() : null;
+    const mask = host
+      ? host.toTensor(host.dropoutMask([...x.shape], this.rate, seed))
+      : tf.tensor(dropoutMask(x.size, this.rate, seed), x.shape, 'float32');
+    return tf.mul(x, mask) as T;
   }
 
-  /** The seed of `maskFor`'s stream, or null when there is no mask (for code that builds it elsewhere). */
+  /** The seed of the mask's stream, or null when there is no mask (inference, rate 0). */
   maskSeed(ctx: ForwardContext): number | null {
     if (!ctx.training || this.rate === 0) return null;
     return siteSeed(ctx.seed, this.labelHash, this.site);
-  }
-}
-
-/** φ·2³², the Weyl step between the hash inputs of consecutive elements. */
-export const DROPOUT_STEP = 0x9e3779b9;
-/** The multipliers of lowbias32 (Wellons' hash-prospector: bias 0.17). */
-export const DROPOUT_MUL1 = 0x7feb352d;
-export const DROPOUT_MUL2 = 0x846ca68b;
-
-/** An element is kept when the top 24 bits of its hash are at least this: P(keep) = 1 − rate (to 2⁻²⁴). */
-export function dropoutThreshold(rate: number): number {
-  return Math.ceil(rate * 0x1000000);
-}
-
-/** What a kept element holds: 1/(1 − rate) as float32. */
-export function dropoutScale(rate: number): number {
-  return Math.fround(1 / (1 - rate));
-}
-
-/** `size` values: 1/(1 − rate) (as float32) where element i of seed's stream is kept, else 0. */
-export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
-  const mask = new Float32Array(size);
-  fillDropoutMask(mask, rate, seed, 0);
-  return mask;
-}
-
-/** Writes elements from..end of seed's mask into `mask` (the wasm host's tail after its SIMD bulk). */
-export function fillDropoutMask(mask: Float32Array, rate: number, seed: number, from: number): void {
-  const threshold = dropoutThreshold(rate);
-  const scale = dropoutScale(rate);
-  for (let i = from; i < mask.length; i++) {
-    let x = (seed + Math.imul(i, DROPOUT_STEP)) | 0;
-    x ^= x >>> 16;
-    x = Math.imul(x, DROPOUT_MUL1);
-    x ^= x >>> 15;
-    x = Math.imul(x, DROPOUT_MUL2);
-    x ^= x >>> 16;
-    mask[i] = x >>> 8 >= threshold ? scale : 0;
   }
 }
 
