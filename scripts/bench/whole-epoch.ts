@@ -3,7 +3,8 @@
 // so train loop, val + test evaluation, the metrics line and the checkpoint are all in it. The PyTorch peer is
 // timed the same way (`torch_mla.py train --epochs 12` minus `--epochs 2`, 1 thread; it evaluates val and test
 // every epoch too and writes no checkpoint). Ours and the peer's runs are interleaved; each side's long and
-// short walls are each their best of `repeats` (the runs that other jobs on a shared machine disturbed least).
+// short runs are each their best of `repeats` (the runs that other jobs on a shared machine disturbed least),
+// in wall time and in CPU time (which those jobs disturb less).
 //   node --import tsx scripts/bench/whole-epoch.ts [KEYS] [repeats]     KEYS: e.g. a,b,c,d (default)
 // The bundled `mla` (dist/) is what runs: `npm run build` first.
 import { spawnSync } from 'node:child_process';
@@ -18,20 +19,47 @@ import { prepareWorkloads, WORKLOAD_KEYS, type Workload, type WorkloadKey } from
 const LONG = 12;
 const SHORT = 2;
 
-/** Wall seconds of one command, which must succeed. */
-function wall(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+/** Clock ticks per second of /proc's times (USER_HZ; 100 on every Linux the project runs on). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU seconds (user + system) of this process's finished, waited-for children and their descendants, from
+ * /proc/self/stat; null where there is no /proc. On a shared machine the CPU time a run used moves less
+ * than its wall time, which other jobs lengthen.
+ */
+function childrenCpuSeconds(): number | null {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5) (cutime, cstime); `fields` starts at field 3.
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+interface Timing {
+  wall: number;
+  /** NaN where /proc is missing. */
+  cpu: number;
+}
+
+/** Wall and CPU seconds of one command, which must succeed. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timing {
+  const cpuBefore = childrenCpuSeconds();
   const start = performance.now();
   const res = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  const seconds = (performance.now() - start) / 1000;
+  const wall = (performance.now() - start) / 1000;
+  const cpuAfter = childrenCpuSeconds();
   if (res.status !== 0) {
     const why = (res.stderr || res.stdout).trim().split('\n').slice(-2).join(' | ');
     throw new Error(`${path.basename(args[0] ?? command)} ${args.slice(1).join(' ')} failed: ${why}`);
   }
-  return seconds;
+  return { wall, cpu: cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore };
 }
 
-function ours(configFile: string, epochs: number, threads: number, runsDir: string): number {
-  return wall(
+function ours(configFile: string, epochs: number, threads: number, runsDir: string): Timing {
+  return timed(
     process.execPath,
     [
       ...relaxedSimdFlags(process.version),
@@ -52,8 +80,8 @@ function ours(configFile: string, epochs: number, threads: number, runsDir: stri
   );
 }
 
-function peerRun(configFile: string, epochs: number): number {
-  return wall(
+function peerRun(configFile: string, epochs: number): Timing {
+  return timed(
     PYTHON,
     [
       PEER,
@@ -72,13 +100,13 @@ function peerRun(configFile: string, epochs: number): number {
   );
 }
 
-/** The short and the long run's wall seconds, one repeat. */
+/** The short and the long run, one repeat. */
 interface Pair {
-  short: number;
-  long: number;
+  short: Timing;
+  long: Timing;
 }
 
-function pair(run: (epochs: number) => number): Pair {
+function pair(run: (epochs: number) => Timing): Pair {
   return { short: run(SHORT), long: run(LONG) };
 }
 
@@ -86,9 +114,9 @@ function pair(run: (epochs: number) => number): Pair {
  * Seconds per epoch: the best long run minus the best short run, over the epochs between. Taking each best
  * separately (rather than the best difference) keeps one disturbed short run from making an epoch look free.
  */
-export function perEpoch(pairs: Pair[]): number {
+export function perEpoch(pairs: Pair[], clock: keyof Timing = 'wall'): number {
   const best = (xs: number[]) => Math.min(...xs);
-  return (best(pairs.map((p) => p.long)) - best(pairs.map((p) => p.short))) / (LONG - SHORT);
+  return (best(pairs.map((p) => p.long[clock])) - best(pairs.map((p) => p.short[clock]))) / (LONG - SHORT);
 }
 
 export interface WholeEpochRow {
@@ -117,26 +145,36 @@ export function wholeEpochs(workloads: Workload[], repeats: number, threads: num
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });
   }
-  const cell = (xs: Pair[]) => (xs.length ? perEpoch(xs).toFixed(3) : '');
-  const ratio = (xs: Pair[], peer: Pair[]) =>
-    xs.length && peer.length ? `${(perEpoch(xs) / perEpoch(peer)).toFixed(2)}×` : '';
+  const cell = (xs: Pair[], clock: keyof Timing = 'wall') => {
+    const v = xs.length ? perEpoch(xs, clock) : NaN;
+    return Number.isFinite(v) ? v.toFixed(3) : '';
+  };
+  const ratio = (xs: Pair[], peer: Pair[], clock: keyof Timing = 'wall') => {
+    const v = xs.length && peer.length ? perEpoch(xs, clock) / perEpoch(peer, clock) : NaN;
+    return Number.isFinite(v) ? `${v.toFixed(2)}×` : '';
+  };
   console.log(
-    `\nWhole epoch from the command line (wasm): wall of \`mla train --epochs ${LONG}\` minus \`--epochs ${SHORT}\`, ` +
-      `over ${LONG - SHORT}; best of ${repeats}, interleaved with the peer (1 thread)`,
+    `\nWhole epoch from the command line (wasm): \`mla train --epochs ${LONG}\` minus \`--epochs ${SHORT}\`, ` +
+      `over ${LONG - SHORT}, in wall and in CPU seconds (user + system, all threads); each the best of ${repeats}, ` +
+      `interleaved with the peer (1 thread)`,
   );
-  const header = ['workload', 'ours s (1 thread)', 'peer s', 'ours/peer'];
+  const header = ['workload', 'ours s', 'peer s', 'ours/peer', 'ours CPU s', 'peer CPU s', 'ours/peer CPU'];
   if (threads > 1) header.push(`ours s (${threads} threads)`, 'ours/peer', `${threads} / 1 thread`);
   console.log(
     table(
       header,
       rows.map((r) => {
-        const cells = [`(${r.key})`, cell(r.ours), cell(r.peer), ratio(r.ours, r.peer)];
+        const cells = [
+          `(${r.key})`,
+          cell(r.ours),
+          cell(r.peer),
+          ratio(r.ours, r.peer),
+          cell(r.ours, 'cpu'),
+          cell(r.peer, 'cpu'),
+          ratio(r.ours, r.peer, 'cpu'),
+        ];
         if (threads > 1) {
-          cells.push(
-            cell(r.oursThreaded),
-            ratio(r.oursThreaded, r.peer),
-            r.oursThreaded.length ? (perEpoch(r.oursThreaded) / perEpoch(r.ours)).toFixed(2) : '',
-          );
+          cells.push(cell(r.oursThreaded), ratio(r.oursThreaded, r.peer), ratio(r.oursThreaded, r.ours));
         }
         return cells;
       }),
@@ -147,7 +185,7 @@ export function wholeEpochs(workloads: Workload[], repeats: number, threads: num
       .map(
         (r) =>
           `(${r.key}) ${pick(r)
-            .map((p) => `${p.short.toFixed(2)}/${p.long.toFixed(2)}`)
+            .map((p) => `${p.short.wall.toFixed(2)}/${p.long.wall.toFixed(2)}`)
             .join(', ')}`,
       )
       .join('; ');
