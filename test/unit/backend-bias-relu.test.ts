@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import { BIAS_RELU } from '../../src/core/backend/kernels/bias-relu';
 import { assembleSimdBiasReluModule } from '../../src/core/backend/kernels/simd-bias-relu';
 import { selectBackend } from '../../src/core/backend/select';
+import { assertScaledClose } from '../support/close';
 import { biasActivate } from '../../src/core/model/layers/activation';
 
 before(async () => {
@@ -38,18 +39,6 @@ function run(shape: number[]): { y: Float32Array; dx: Float32Array; db: Float32A
   });
 }
 
-function assertClose(label: string, got: Float32Array, want: Float32Array, tolerance: number): void {
-  assert.equal(got.length, want.length, `${label}: length`);
-  let scale = 0;
-  let diff = 0;
-  for (let k = 0; k < want.length; k++) {
-    scale = Math.max(scale, Math.abs(want[k]));
-    diff = Math.max(diff, Math.abs(got[k] - want[k]));
-  }
-  assert.ok(scale > 0.1, `${label}: reference too small (${scale})`);
-  assert.ok(diff <= tolerance * scale, `${label}: max difference ${diff} against scale ${scale}`);
-}
-
 describe('fused bias + ReLU (wasm)', () => {
   test('the SIMD module validates and the kernel is registered on wasm only', () => {
     const api = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
@@ -75,7 +64,7 @@ describe('fused bias + ReLU (wasm)', () => {
       const plain = (xs: Float32Array) => Array.from(xs, (v) => v + 0);
       assert.deepEqual(plain(fused.y), plain(composed.y));
       assert.deepEqual(plain(fused.dx), plain(composed.dx));
-      assertClose('db', fused.db, composed.db, 1e-6);
+      assertScaledClose('db', fused.db, composed.db, 1e-6);
       const zeros = Array.from(fused.y).filter((v) => v === 0).length;
       assert.ok(zeros > 0 && zeros < fused.y.length, 'both sides of the kink are exercised');
     });

@@ -11,17 +11,14 @@ import {
   assemble,
   get,
   i32,
-  memarg,
+  loadFrom,
   moduleOnHeap,
   set,
+  storeTo,
   whileLoop,
   zero,
 } from './wasm-assembler';
 import type { WasmFunction } from './wasm-assembler';
-
-const address = (parts: number[]) => parts.flatMap((p, k) => (k === 0 ? get(p) : [...get(p), OP.i32Add]));
-const load = (...parts: number[]) => [...address(parts), ...V.load, ...memarg(2)];
-const store = (parts: number[], value: number[]) => [...address(parts), ...value, ...V.store, ...memarg(2)];
 
 /** for (base = 0; base < bytes; base += rowBytes) for (j = 0; j < rowBytes; j += 16) body */
 function rowsAndColumns(base: number, j: number, bytes: number, rowBytes: number, body: number[]): number[] {
@@ -49,7 +46,7 @@ function forwardFn(): WasmFunction {
       j,
       bytes,
       rowBytes,
-      store([out, base, j], [...load(x, base, j), ...load(b, j), ...V.add, ...zero, ...V.max]),
+      storeTo([out, base, j], [...loadFrom(x, base, j), ...loadFrom(b, j), ...V.add, ...zero, ...V.max]),
     ),
   };
 }
@@ -58,14 +55,14 @@ function backwardFn(): WasmFunction {
   // params: dy y dx db bytes rowBytes; locals: base j
   const [dy, y, dx, db, bytes, rowBytes, base, j] = [0, 1, 2, 3, 4, 5, 6, 7];
   // g = dy where y > 0, else 0 (the comparison's all-ones lanes select dy's bits)
-  const g = [...load(dy, base, j), ...load(y, base, j), ...zero, ...V.gt, ...V.and];
+  const g = [...loadFrom(dy, base, j), ...loadFrom(y, base, j), ...zero, ...V.gt, ...V.and];
   return {
     name: 'backward',
     params: [I32, I32, I32, I32, I32, I32],
     locals: [I32, I32],
     body: rowsAndColumns(base, j, bytes, rowBytes, [
-      ...store([dx, base, j], g),
-      ...store([db, j], [...load(db, j), ...load(dx, base, j), ...V.add]),
+      ...storeTo([dx, base, j], g),
+      ...storeTo([db, j], [...loadFrom(db, j), ...loadFrom(dx, base, j), ...V.add]),
     ]),
   };
 }

@@ -12,18 +12,15 @@ import {
   assemble,
   get,
   i32,
-  memarg,
+  loadFrom,
   moduleOnHeap,
   set,
+  storeTo,
   whileLoop,
   zero,
 } from './wasm-assembler';
 import type { WasmFunction } from './wasm-assembler';
 
-/** v128.load of the sum of the i32 locals `parts`. */
-const load = (...parts: number[]) => [...address(parts), ...V.load, ...memarg(2)];
-const address = (parts: number[]) => parts.flatMap((p, k) => (k === 0 ? get(p) : [...get(p), OP.i32Add]));
-const store = (parts: number[], value: number[]) => [...address(parts), ...value, ...V.store, ...memarg(2)];
 /** The sum of a v128 local's four lanes, as an f32 on the stack. */
 const lanesSum = (v: number) => [
   ...get(v),
@@ -64,7 +61,7 @@ function rowStats(l: StatsLocals): number[] {
   return [
     ...zero,
     ...set(l.acc),
-    ...overRow(l.j, l.rowBytes, [...get(l.acc), ...load(l.x, l.base, l.j), ...V.add, ...set(l.acc)]),
+    ...overRow(l.j, l.rowBytes, [...get(l.acc), ...loadFrom(l.x, l.base, l.j), ...V.add, ...set(l.acc)]),
     ...lanesSum(l.acc),
     ...get(l.dim),
     OP.f32Div,
@@ -73,7 +70,7 @@ function rowStats(l: StatsLocals): number[] {
     ...zero,
     ...set(l.acc),
     ...overRow(l.j, l.rowBytes, [
-      ...load(l.x, l.base, l.j),
+      ...loadFrom(l.x, l.base, l.j),
       ...get(l.mean),
       ...V.sub,
       ...set(l.d),
@@ -100,7 +97,7 @@ function rowStats(l: StatsLocals): number[] {
 
 /** (x − mean)·rstd for the element vector at x + base + j. */
 const normalised = (l: StatsLocals) => [
-  ...load(l.x, l.base, l.j),
+  ...loadFrom(l.x, l.base, l.j),
   ...get(l.mean),
   ...V.sub,
   ...get(l.rstd),
@@ -120,7 +117,10 @@ function forwardFn(): WasmFunction {
       ...overRow(
         j,
         rowBytes,
-        store([y, base, j], [...normalised(l), ...load(gamma, j), ...V.mul, ...load(beta, j), ...V.add]),
+        storeTo(
+          [y, base, j],
+          [...normalised(l), ...loadFrom(gamma, j), ...V.mul, ...loadFrom(beta, j), ...V.add],
+        ),
       ),
     ]),
   };
@@ -146,12 +146,12 @@ function backwardFn(): WasmFunction {
       ...set(acc2),
       // ĝ = dy·γ; Σĝ, Σĝ·x̂ over the row; dγ += dy·x̂, dβ += dy
       ...overRow(j, rowBytes, [
-        ...load(dy, base, j),
+        ...loadFrom(dy, base, j),
         ...set(l.d),
         ...normalised(l),
         ...set(xh),
         ...get(l.d),
-        ...load(gamma, j),
+        ...loadFrom(gamma, j),
         ...V.mul,
         ...set(g),
         ...get(l.acc),
@@ -164,8 +164,8 @@ function backwardFn(): WasmFunction {
         ...V.mul,
         ...V.add,
         ...set(acc2),
-        ...store([dGamma, j], [...load(dGamma, j), ...get(l.d), ...get(xh), ...V.mul, ...V.add]),
-        ...store([dBeta, j], [...load(dBeta, j), ...get(l.d), ...V.add]),
+        ...storeTo([dGamma, j], [...loadFrom(dGamma, j), ...get(l.d), ...get(xh), ...V.mul, ...V.add]),
+        ...storeTo([dBeta, j], [...loadFrom(dBeta, j), ...get(l.d), ...V.add]),
       ]),
       ...meanOf(l.acc),
       ...set(m1),
@@ -175,11 +175,11 @@ function backwardFn(): WasmFunction {
       ...overRow(
         j,
         rowBytes,
-        store(
+        storeTo(
           [dx, base, j],
           [
-            ...load(dy, base, j),
-            ...load(gamma, j),
+            ...loadFrom(dy, base, j),
+            ...loadFrom(gamma, j),
             ...V.mul,
             ...get(m1),
             ...V.sub,

@@ -114,6 +114,22 @@ export const memarg = (alignLog2: number, offset = 0): number[] => [alignLog2, .
 /** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
 export const zero = [OP.i32Const, 0, ...V.i32Splat];
 
+/** The sum of the i32 locals `parts` (a heap address), on the stack. */
+export function address(parts: number[]): number[] {
+  return parts.flatMap((p, k) => (k === 0 ? get(p) : [...get(p), OP.i32Add]));
+}
+
+/** v128.load from the sum of the i32 locals `parts`. */
+export const loadFrom = (...parts: number[]): number[] => [...address(parts), ...V.load, ...memarg(2)];
+
+/** v128.store of what `value` computes to the sum of the i32 locals `parts`. */
+export const storeTo = (parts: number[], value: number[]): number[] => [
+  ...address(parts),
+  ...value,
+  ...V.store,
+  ...memarg(2),
+];
+
 /** f32x4.splat of a constant. */
 export function f32x4Splat(x: number): number[] {
   return [OP.f32Const, ...new Uint8Array(new Float32Array([x]).buffer), ...V.splat];
