@@ -19,6 +19,7 @@ import { stridedGemm, type GemmOperands } from './gemm-strided';
 import { kernelPool } from './kernel-threads';
 import { transposeBlocked } from './transpose';
 import { release, reshapeInfo, swapLastTwo, transposeInfo } from './wasm-calls';
+import { heapOffset } from './wasm-assembler';
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -125,8 +126,7 @@ function keep(list: tf.TensorInfo[], info: tf.TensorInfo): tf.TensorInfo {
  */
 const GEMM_MAX_B_ELEMENTS = 1 << 18;
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 
 /**
  * The product by the SIMD gemm, one call per batch matrix; null for a batch broadcast other than "same batch

@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdBiasRelu } from './simd-bias-relu';
+import { heapOffset } from './wasm-assembler';
 
 export const BIAS_RELU = 'MlaBiasRelu';
 export const BIAS_RELU_GRAD = 'MlaBiasReluGrad';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 
 function checked(kernel: string, infos: tf.TensorInfo[], width: number): void {
   for (const info of infos) {

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { stridedGemm, type GemmOperands, type StridedGemm } from './gemm-strided';
 import { runWasmKernel } from './wasm-calls';
+import { heapOffset } from './wasm-assembler';
 
 /** A convolution of an input that is already padded: 'valid' over `in*`, dilation 1. */
 export interface ConvGemmShape {
@@ -41,8 +42,7 @@ export function convGemm(backend: BackendWasm): StridedGemm | null {
   return enabled ? stridedGemm(backend) : null;
 }
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 
 /** The spatial padding of the convolution `info` describes, only as far as its taps reach. */
 export interface ConvPadding {

@@ -5,14 +5,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { geluParts, simdGelu } from './simd-gelu';
+import { heapOffset } from './wasm-assembler';
 
 export const GELU = 'MlaGelu';
 export const GELU_GRAD = 'MlaGeluGrad';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 
 /** out = f(x[, dy]) element by element: the SIMD pass over whole vectors, `tail` over the rest. */
 function elementwise(

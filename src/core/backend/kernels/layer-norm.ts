@@ -8,14 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdLayerNorm } from './simd-layer-norm';
+import { heapOffset } from './wasm-assembler';
 
 export const LAYER_NORM = 'MlaLayerNorm';
 export const LAYER_NORM_GRAD = 'MlaLayerNormGrad';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 const sizeOf = (info: tf.TensorInfo): number => tf.util.sizeFromShape(info.shape);
 
 function checked(inputs: tf.NamedTensorInfoMap, names: string[], kernel: string): tf.TensorInfo[] {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdReduce } from './simd-reduce';
+import { heapOffset } from './wasm-assembler';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -41,8 +42,7 @@ export function planReduction(
   };
 }
 
-const offsetOf = (backend: BackendWasm, info: tf.TensorInfo): number =>
-  backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const offsetOf = heapOffset;
 
 /** The sum (or mean) of `x` by the SIMD loops, or null where the stock kernel must take it. */
 function reduceOnHeap(

@@ -114,6 +114,11 @@ export const memarg = (alignLog2: number, offset = 0): number[] => [alignLog2, .
 /** i32x4.splat(0): all bits zero, which is +0.0 in every f32 lane. */
 export const zero = [OP.i32Const, 0, ...V.i32Splat];
 
+/** The byte offset of a tensor's buffer in the wasm heap (what the modules here take as pointers). */
+export function heapOffset(backend: BackendWasm, info: { dataId: object }): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
 /** The sum of the i32 locals `parts` (a heap address), on the stack. */
 export function address(parts: number[]): number[] {
   return parts.flatMap((p, k) => (k === 0 ? get(p) : [...get(p), OP.i32Add]));
