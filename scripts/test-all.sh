@@ -9,6 +9,16 @@ cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+# Seconds per stage, printed at the end: CI has a time budget, and this says where it goes.
+stage_name=""
+stage_start=$SECONDS
+stage_times=""
+stage() {
+  if [ -n "$stage_name" ]; then stage_times+="${stage_times:+, }$stage_name $((SECONDS - stage_start)) s"; fi
+  stage_name=$1
+  stage_start=$SECONDS
+}
+
 tier() {
   local name=$1
   shift
@@ -17,8 +27,10 @@ tier() {
     --test-reporter=tap --test-reporter-destination="$results/$name.tap" "$@"
 }
 
+stage build
 echo "== build"
 node esbuild.mjs
+stage "typecheck+lint"
 echo "== typecheck"
 npx tsc -p . --noEmit
 npx tsc -p webview --noEmit
@@ -27,25 +39,30 @@ npx eslint .
 npx prettier --check .
 
 status=0
+stage unit
 tier unit test/unit/*.test.ts test/integration/harness/harness.test.ts || status=$?
 
 if [ "$status" -eq 0 ]; then
   # Real trainer processes (256 MB heaps) killed, failing or contending on run folders, one file at a time.
+  stage fault
   tier fault --test-concurrency=1 test/fault/*.test.ts || status=$?
 fi
 
 if [ "$status" -eq 0 ]; then
   # The GPU backend on whatever Vulkan adapter exists (CI: lavapipe, scripts/webgpu/install-software-gpu.sh);
   # its tests skip with the reason only where there is none.
+  stage webgpu
   MLA_WEBGPU_ALLOW_SOFTWARE=1 tier webgpu test/webgpu/*.test.ts || status=$?
 fi
 
 if [ "$status" -eq 0 ]; then
   echo "== slurm: sweeps as array jobs on a real one-node Slurm (scripts/slurm/start-local.sh)"
+  stage slurm
   tier slurm --test-concurrency=1 test/slurm/*.test.ts || status=$?
 fi
 
 if [ "$status" -eq 0 ]; then
+  stage integration
   echo "== integration: install the offline VS Code (code-server 4.100.3 + Chromium) if missing"
   bash scripts/vscode-server/install.sh
   echo "== integration: the harness fails on a failing suite (self-test)"
@@ -55,10 +72,12 @@ if [ "$status" -eq 0 ]; then
   node --import tsx test/integration/run.ts 2>&1 | tee "$results/integration.log" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
+  stage ui
   echo "== ui: the dashboard in Chromium, dark, light and high-contrast themes (screenshots in test/ui/artifacts/)"
   node --import tsx test/ui/run.ts 2>&1 | tee "$results/ui.log" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
+  stage slow
   tier slow --test-concurrency=1 test/slow/*.test.ts || status=$?
 fi
 
@@ -81,5 +100,7 @@ if [ -f "$results/ui.log" ]; then
 fi
 skipped=$(cat "$results"/*.tap 2>/dev/null | awk '/^# skipped [0-9]+$/ { n += $3 } END { print n + 0 }')
 # A skipped test printed its reason above (e.g. a dataset or PyTorch that is not installed).
+stage done
+echo "seconds per stage: $stage_times"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
