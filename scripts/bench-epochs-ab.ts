@@ -18,8 +18,8 @@ import { registerFusedGelu, unregisterFusedGelu } from '../src/core/backend/kern
 import { registerFusedLayerNorm, unregisterFusedLayerNorm } from '../src/core/backend/kernels/layer-norm';
 import { stockWasmKernel } from '../src/core/backend/kernels/register';
 import { selectBackend } from '../src/core/backend/select';
-import { validateConfig } from '../src/core/config/validate';
 import { startRun } from '../src/core/train/runner';
+import { configWith } from './bench/config-with';
 import { median } from './bench/stats';
 
 /** A function that puts the speed-up on (true) or off (false). */
@@ -55,10 +55,7 @@ async function main(): Promise<void> {
   const [configFile, spec, epochsArg] = process.argv.slice(2);
   if (!configFile || !spec) throw new Error('usage: bench-epochs-ab.ts CONFIG SWITCH [epochs]');
   const epochs = Number(epochsArg ?? 9);
-  const raw = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { training: Record<string, unknown> };
-  raw.training.epochs = epochs;
-  const result = await validateConfig(JSON.stringify(raw), path.resolve(configFile));
-  if (!result.config) throw new Error(JSON.stringify(result.diagnostics));
+  const config = await configWith(configFile, { epochs });
   const backend = await selectBackend('wasm');
   const setOn = speedUpSwitch(spec);
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-epochs-ab-'));
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
   let wall = performance.now();
   try {
     const outcome = await startRun({
-      config: result.config,
+      config,
       configFile,
       seed: 0,
       runsDir: runs,

@@ -7,20 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stockWasmKernel } from '../../src/core/backend/kernels/register';
 import { selectBackend } from '../../src/core/backend/select';
-import { validateConfig } from '../../src/core/config/validate';
 import type { BackendName } from '../../src/core/config/types';
 import { startRun } from '../../src/core/train/runner';
+import { configWith } from './config-with';
 import { installKernelTimer } from './kernel-timer';
 
 async function main(): Promise<void> {
   const [configFile, epochsArg, backendArg, method] = process.argv.slice(2);
   const epochs = Number(epochsArg ?? 4);
   const backendName = (backendArg ?? 'wasm') as BackendName;
-  const raw = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, Record<string, unknown>>;
-  raw.training.epochs = epochs;
-  if (method) (raw as Record<string, unknown>).method = method;
-  const result = await validateConfig(JSON.stringify(raw), path.resolve(configFile));
-  if (!result.config) throw new Error(JSON.stringify(result.diagnostics));
+  const config = await configWith(configFile, { epochs, method });
   const backend = await selectBackend(backendName);
   for (const name of (process.env.BENCH_STOCK ?? '').split(',').filter((k) => k !== '')) {
     const stock = stockWasmKernel(name);
@@ -35,7 +31,7 @@ async function main(): Promise<void> {
   let wall = 0;
   let train = 0;
   const outcome = await startRun({
-    config: result.config,
+    config,
     configFile,
     seed: 0,
     runsDir: runs,

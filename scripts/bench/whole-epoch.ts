@@ -58,46 +58,37 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timing 
   return { wall, cpu: cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore };
 }
 
+/** The arguments both trainers take alike: one seed, `epochs` epochs, `threads` threads, no per-epoch lines. */
+function trainArgs(configFile: string, epochs: number, threads: number): string[] {
+  return [
+    'train',
+    configFile,
+    '--seed',
+    '0',
+    '--epochs',
+    String(epochs),
+    '--threads',
+    String(threads),
+    '--quiet',
+  ];
+}
+
 function ours(configFile: string, epochs: number, threads: number, runsDir: string): Timing {
   return timed(
     process.execPath,
     [
       ...relaxedSimdFlags(process.version),
       CLI,
-      'train',
-      configFile,
-      '--seed',
-      '0',
-      '--epochs',
-      String(epochs),
-      '--threads',
-      String(threads),
+      ...trainArgs(configFile, epochs, threads),
       '--runs-dir',
       runsDir,
-      '--quiet',
     ],
     { ...process.env, MLA_THREADS: undefined },
   );
 }
 
 function peerRun(configFile: string, epochs: number): Timing {
-  return timed(
-    PYTHON,
-    [
-      PEER,
-      'train',
-      configFile,
-      '--seed',
-      '0',
-      '--epochs',
-      String(epochs),
-      '--threads',
-      '1',
-      '--quiet',
-      '--no-history',
-    ],
-    process.env,
-  );
+  return timed(PYTHON, [PEER, ...trainArgs(configFile, epochs, 1), '--no-history'], process.env);
 }
 
 /** The short and the long run, one repeat. */

@@ -180,16 +180,16 @@ function pairedLoop(
   ];
 }
 
+/** x at `i + offset` into `l.x`, its erfc parts into `l`, then the address the vector's result goes to. */
+function erfcThenOut(x: number, out: number, i: number, l: Lanes, offset: number): number[] {
+  return [...loadAt(x, i, offset), ...set(l.x), ...erfcParts(l), ...get(out), ...get(i), OP.i32Add];
+}
+
 function geluFn(): WasmFunction {
   // params: x out bytes; locals: i, then two vectors' lanes
   const [x, out, bytes, i] = [0, 1, 2, 3];
   const vector = (l: Lanes, offset: number) => [
-    ...loadAt(x, i, offset),
-    ...set(l.x),
-    ...erfcParts(l),
-    ...get(out),
-    ...get(i),
-    OP.i32Add,
+    ...erfcThenOut(x, out, i, l, offset),
     ...get(l.x),
     ...phi(l),
     ...V.mul,
@@ -208,12 +208,7 @@ function geluGradFn(): WasmFunction {
   // params: x dy out bytes; locals: i, then two vectors' lanes
   const [x, dy, out, bytes, i] = [0, 1, 2, 3, 4];
   const vector = (l: Lanes, offset: number) => [
-    ...loadAt(x, i, offset),
-    ...set(l.x),
-    ...erfcParts(l),
-    ...get(out),
-    ...get(i),
-    OP.i32Add,
+    ...erfcThenOut(x, out, i, l, offset),
     // dy·(Φ + x·e/√(2π))
     ...loadAt(dy, i, offset),
     ...phi(l),
