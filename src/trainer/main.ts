@@ -1,5 +1,6 @@
 // Entry point of the trainer process and of the `mla` command line (they are the same program).
 
+import { enableRelaxedSimdHere } from '../core/backend/relaxed-simd-flags';
 import { DataError } from '../core/data/types';
 import { UsageError } from './args';
 import { compareCommand } from './commands/compare';
@@ -79,6 +80,7 @@ function surviveClosedPipes(): void {
 /** What `bin/mla.js` and `node dist/trainer.js` run. */
 export function cli(argv: string[]): void {
   surviveClosedPipes();
+  enableRelaxedSimdHere();
   main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -6,6 +6,7 @@
 // file runs itself again under it; where neither, the FMA tests are skipped with the reason.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { assembleGemmModule } from '../../src/core/backend/kernels/simd-gemm';
 import { assembleSimdModule } from '../../src/core/backend/kernels/simd-loops';
@@ -17,6 +18,8 @@ import {
 } from '../../src/core/backend/kernels/simd-variant';
 import { RELAXED_SIMD_FLAG, relaxedSimdFlags } from '../../src/core/backend/relaxed-simd-flags';
 import { commandLine } from '../../src/extension/spawnNode';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'mla.js');
 
 const FUSES = { validates: true, fuses: true };
 const LOWERED = { validates: true, fuses: false };
@@ -77,6 +80,19 @@ describe('trainer processes get the relaxed-SIMD flag where the runtime takes it
       `node ${RELAXED_SIMD_FLAG} trainer.js train a.mla.json`,
     );
     assert.equal(commandLine(runtime('v22.3.0'), 'trainer.js', ['train']), 'node trainer.js train');
+  });
+
+  test('`mla` started without the flag picks the SIMD variant it gets under the flag (mla doctor says which)', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.MLA_WASM_FMA;
+    const variant = (flags: string[]) => {
+      const run = spawnSync(process.execPath, [...flags, BIN, 'doctor'], { encoding: 'utf8', env });
+      assert.equal(run.status, 0, run.stderr);
+      return /(relaxed-SIMD FMA|plain SIMD) kernels/.exec(run.stdout)?.[0];
+    };
+    const plainStart = variant([]);
+    assert.ok(plainStart, 'mla doctor names the SIMD variant of the wasm kernels');
+    assert.equal(plainStart, variant(relaxedSimdFlags(process.version)));
   });
 
   test('this Node starts with the flags it is given', () => {
