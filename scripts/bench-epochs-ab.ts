@@ -4,7 +4,7 @@
 // each side (epoch 1, the warm-up, left out), the first epoch after it with the speed-up on.
 //   node --import tsx scripts/bench-epochs-ab.ts CONFIG SWITCH [epochs]
 // SWITCH: conv-gemm (the convolutions on the strided SIMD gemm, kernels/conv-gemm.ts, against XNNPACK and the
-// stock kernels), gelu, layer-norm or bias-relu (the fused GELU, LayerNorm or bias + ReLU, kernels/gelu.ts,
+// stock kernels), hgm (HGM's projector update on the heap, kernels/hgm-update.ts, against its JS loop), gelu, layer-norm or bias-relu (the fused GELU, LayerNorm or bias + ReLU, kernels/gelu.ts,
 // layer-norm.ts and bias-relu.ts, against the same composed of stock ops), or stock:NAME[,NAME…] (the project's wasm kernels NAME against the stock
 // ones they wrap, kernels/register.ts), e.g. stock:Identity.
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setConvGemm } from '../src/core/backend/kernels/conv-gemm';
+import { setHgmUpdateKernel } from '../src/core/backend/kernels/hgm-update';
 import { registerFusedBiasRelu, unregisterFusedBiasRelu } from '../src/core/backend/kernels/bias-relu';
 import { registerFusedGelu, unregisterFusedGelu } from '../src/core/backend/kernels/gelu';
 import { registerFusedLayerNorm, unregisterFusedLayerNorm } from '../src/core/backend/kernels/layer-norm';
@@ -25,6 +26,7 @@ import { median } from './bench/stats';
 /** A function that puts the speed-up on (true) or off (false). */
 function speedUpSwitch(spec: string): (on: boolean) => void {
   if (spec === 'conv-gemm') return setConvGemm;
+  if (spec === 'hgm') return setHgmUpdateKernel;
   if (spec === 'gelu') {
     return (on) => (on ? registerFusedGelu(tf.backend() as BackendWasm) : unregisterFusedGelu());
   }
@@ -32,7 +34,7 @@ function speedUpSwitch(spec: string): (on: boolean) => void {
   if (spec === 'bias-relu') return (on) => (on ? registerFusedBiasRelu() : unregisterFusedBiasRelu());
   if (!spec.startsWith('stock:'))
     throw new Error(
-      `SWITCH: expected conv-gemm, gelu, layer-norm, bias-relu or stock:NAME[,NAME…]; got "${spec}"`,
+      `SWITCH: expected conv-gemm, hgm, gelu, layer-norm, bias-relu or stock:NAME[,NAME…]; got "${spec}"`,
     );
   const kernels = spec
     .slice('stock:'.length)

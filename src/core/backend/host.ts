@@ -8,7 +8,9 @@
 // trainer keeps the autodiff path.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { hgmUpdateKernel } from './kernels/hgm-update';
 import { simdLoops, type SimdLoops } from './kernels/simd-loops';
+import { projectorStepLoop } from './projector-step-loop';
 import { dropoutScale, dropoutThreshold, fillDropoutMask } from '../model/layers/dropout-stream';
 import { biasReluMaskLoop, columnSumsLoop, reluMaskBackwardLoop, sgdLoop, type SgdConstants } from './loops';
 
@@ -33,6 +35,11 @@ export interface TensorHost {
   dropoutMask(shape: number[], rate: number, seed: number): Info;
   /** A new [n] buffer of the column sums of the [rows, n] buffer `x` (a bias gradient). */
   columnSums(x: Info): Info;
+  /**
+   * HGM's projector update (projector-step-loop.ts) of the d×d buffer `P` with r into a new buffer `next`;
+   * `sumSq` is its squared norm before normalising, for the caller to check.
+   */
+  projectorStep(P: Info, r: Float32Array, alpha: number): { next: Info; sumSq: number };
   release(...infos: Info[]): void;
   /** Hands a buffer made here to the engine as a tensor the caller owns. */
   toTensor(info: Info): tf.Tensor;
@@ -109,6 +116,11 @@ abstract class HostBase {
     return out;
   }
 
+  projectorStep(P: Info, r: Float32Array, alpha: number): { next: Info; sumSq: number } {
+    const next = this.output(P.shape);
+    return { next, sumSq: projectorStepLoop(this.view(P), r, alpha, this.view(next)) };
+  }
+
   abstract output(shape: number[]): Info;
 
   release(...infos: Info[]): void {
@@ -177,6 +189,22 @@ class WasmHost extends HostBase implements TensorHost {
     this.simd.dropoutMask(this.offset(out), 4 * bulk, seed, dropoutThreshold(rate), dropoutScale(rate));
     if (bulk < n) fillDropoutMask(this.view(out), rate, seed, bulk);
     return out;
+  }
+
+  override projectorStep(P: Info, r: Float32Array, alpha: number): { next: Info; sumSq: number } {
+    const kernel = hgmUpdateKernel(this.wasm);
+    if (!kernel) return super.projectorStep(P, r, alpha);
+    const d = r.length;
+    const next = this.output(P.shape);
+    const rOnHeap = this.upload(r, [d]);
+    // d float64 values; the heap's allocations are 16-byte aligned
+    const k = this.output([2 * d]);
+    try {
+      const [p, rv, kv, out] = [P, rOnHeap, k, next].map((x) => this.offset(x));
+      return { next, sumSq: kernel.update(p, rv, kv, out, d, alpha) };
+    } finally {
+      this.release(rOnHeap, k);
+    }
   }
 
   output(shape: number[]): Info {

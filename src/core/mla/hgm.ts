@@ -4,13 +4,16 @@
 //
 // P is a tensor on the active backend and never comes back to JS during training, so the step needs no
 // read-back on any backend. Where the backend's memory is reachable (wasm, cpu: backend/host.ts) the update
-// is the float64 JS loop of `updateProjector` over that memory; elsewhere (webgpu, libtensorflow) it is the
+// is float64 arithmetic over that memory (`TensorHost.projectorStep`: a wasm function on the wasm heap, the JS
+// loop of backend/projector-step-loop.ts on cpu, the same bits); elsewhere (webgpu, libtensorflow) it is the
 // same arithmetic as tensor ops in float32 (`updateProjectorOnDevice`). Measured per modality step (update +
 // projection, batch 64), the JS loop against the tensor ops on wasm: d=128: 0.18 vs 0.53 ms, d=512: 1.5 vs
-// 4.3 ms (C = 6), 2.7 vs 5.7 ms (C = 101); the cpu backend favours JS too.
+// 4.3 ms (C = 6), 2.7 vs 5.7 ms (C = 101); the wasm function is ≈ 3× faster than the JS loop
+// (docs/performance.md, "HGM projector").
 
 import * as tf from '@tensorflow/tfjs';
 import { tensorHost, type TensorHost } from '../backend/host';
+import { projectorStepLoop } from '../backend/projector-step-loop';
 
 export type ProjectionMode = 'replace' | 'add';
 
@@ -25,39 +28,16 @@ export function hgmAlpha(batch: number, batches: number): number {
  */
 export function updateProjector(P: Float32Array, r: Float32Array, alpha: number): Float32Array {
   const d = r.length;
-  if (P.length !== d * d) {
-    throw new Error(`HGM: projector has ${P.length} values, expected ${d}×${d} for a ${d}-d feature`);
-  }
-  const k = new Float64Array(d);
-  let rk = 0;
-  for (let i = 0; i < d; i++) {
-    let s = 0;
-    const row = i * d;
-    for (let j = 0; j < d; j++) s += P[row + j] * r[j];
-    k[i] = s;
-    rk += r[i] * s;
-  }
-  const denom = alpha + rk;
-  // Two passes that compute each new entry the same way (so the same float64 value) instead of keeping a
-  // d×d float64 copy: the copy's allocation and collection cost more than the arithmetic (profiled: 3x).
-  let sumSq = 0;
-  for (let i = 0; i < d; i++) {
-    const row = i * d;
-    const ki = k[i] / denom;
-    for (let j = 0; j < d; j++) {
-      const v = P[row + j] - ki * k[j];
-      sumSq += v * v;
-    }
-  }
-  checkNorm(sumSq);
-  const scale = 1 / Math.sqrt(sumSq);
+  checkSize(P.length, d);
   const out = new Float32Array(d * d);
-  for (let i = 0; i < d; i++) {
-    const row = i * d;
-    const ki = k[i] / denom;
-    for (let j = 0; j < d; j++) out[row + j] = (P[row + j] - ki * k[j]) * scale;
-  }
+  checkNorm(projectorStepLoop(P, r, alpha, out));
   return out;
+}
+
+function checkSize(values: number, d: number): void {
+  if (values !== d * d) {
+    throw new Error(`HGM: projector has ${values} values, expected ${d}×${d} for a ${d}-d feature`);
+  }
 }
 
 /**
@@ -224,10 +204,16 @@ export class HgmProjector {
     return true;
   }
 
-  /** The float64 update over the backend's memory; the view of P is read before the upload allocates. */
+  /** The float64 update on the backend's memory (`TensorHost.projectorStep`). */
   private updatedOnHost(host: TensorHost, meanFeature: Float32Array, alpha: number): tf.Tensor2D {
-    const next = updateProjector(host.view(this.P), meanFeature, alpha);
-    return host.toTensor(host.upload(next, [this.dim, this.dim])) as tf.Tensor2D;
+    const { next, sumSq } = host.projectorStep(this.P, meanFeature, alpha);
+    try {
+      checkNorm(sumSq);
+    } catch (error) {
+      host.release(next);
+      throw error;
+    }
+    return host.toTensor(next) as tf.Tensor2D;
   }
 
   private replace(next: tf.Tensor2D): void {

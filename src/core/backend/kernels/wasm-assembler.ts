@@ -17,8 +17,11 @@ export const OP = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  f64Load: 0x2b,
   f32Const: 0x43,
+  f64Const: 0x44,
   f32Store: 0x38,
+  f64Store: 0x39,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32LtU: 0x49,
@@ -33,6 +36,13 @@ export const OP = {
   f32Add: 0x92,
   f32Mul: 0x94,
   f32Div: 0x95,
+  f64Sqrt: 0x9f,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
 };
 const SIMD = 0xfd;
 export const V = {
@@ -77,6 +87,7 @@ export const V = {
 };
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 /** Block type of a block that yields nothing. */
 export const VOID = 0x40;
