@@ -136,7 +136,9 @@ function copyBlock(
     const w = present ? present[r] : 1;
     const src = r * d;
     const dst = r * width + block * d;
-    for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
+    // x·1 is x to the bit: a row that is present is a copy, which `set` does several times faster
+    if (w === 1) to.set(from.subarray(src, src + d), dst);
+    else for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
   }
 }
 
@@ -154,6 +156,7 @@ function copyBack(
     const w = present ? present[r] : 1;
     const src = r * width + block * d;
     const dst = r * d;
-    for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
+    if (w === 1) to.set(from.subarray(src, src + d), dst);
+    else for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
   }
 }
