@@ -4,9 +4,10 @@
 // each side (epoch 1, the warm-up, left out), the first epoch after it with the speed-up on.
 //   node --import tsx scripts/bench-epochs-ab.ts CONFIG SWITCH [epochs]
 // SWITCH: conv-gemm (the convolutions on the strided SIMD gemm, kernels/conv-gemm.ts, against XNNPACK and the
-// stock kernels), hgm (HGM's projector update on the heap, kernels/hgm-update.ts, against its JS loop), gelu, layer-norm or bias-relu (the fused GELU, LayerNorm or bias + ReLU, kernels/gelu.ts,
-// layer-norm.ts and bias-relu.ts, against the same composed of stock ops), or stock:NAME[,NAME…] (the project's wasm kernels NAME against the stock
-// ones they wrap, kernels/register.ts), e.g. stock:Identity.
+// stock kernels), hgm (HGM's projector update on the heap, kernels/hgm-update.ts, against its JS loop), gelu,
+// layer-norm or bias-relu (the fused GELU, LayerNorm or bias + ReLU, kernels/gelu.ts, layer-norm.ts and
+// bias-relu.ts, against the same composed of stock ops), or stock:NAME[,NAME…] (the project's wasm kernels
+// NAME against the stock ones they wrap, kernels/register.ts), e.g. stock:Identity.
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

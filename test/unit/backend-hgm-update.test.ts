@@ -43,18 +43,10 @@ describe('HGM projector update on the wasm heap', () => {
       let P = host.upload(start, [d, d]);
       for (let step = 0; step < 6; step++) {
         const alpha = hgmAlpha(step, 6);
+        const feature = r.map((v) => v * (1 + step * 0.1));
         const wantNext = new Float32Array(d * d);
-        const wantSumSq = projectorStepLoop(
-          want,
-          r.map((v) => v * (1 + step * 0.1)),
-          alpha,
-          wantNext,
-        );
-        const { next, sumSq } = host.projectorStep(
-          P,
-          r.map((v) => v * (1 + step * 0.1)),
-          alpha,
-        );
+        const wantSumSq = projectorStepLoop(want, feature, alpha, wantNext);
+        const { next, sumSq } = host.projectorStep(P, feature, alpha);
         assert.ok(sumSq > 0, `step ${step}: squared norm ${sumSq}`);
         assert.equal(sumSq, wantSumSq, `d = ${d}, step ${step}: squared norm`);
         bitsEqual(`d = ${d}, step ${step}`, host.view(next).slice(), wantNext);

@@ -197,7 +197,7 @@ class WasmHost extends HostBase implements TensorHost {
     const d = r.length;
     const next = this.output(P.shape);
     const rOnHeap = this.upload(r, [d]);
-    // d float64 values; the heap's allocations are 16-byte aligned
+    // d float64 values; the heap's allocations are 8-byte aligned, as f64 loads want
     const k = this.output([2 * d]);
     try {
       const [p, rv, kv, out] = [P, rOnHeap, k, next].map((x) => this.offset(x));

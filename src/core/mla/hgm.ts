@@ -28,16 +28,12 @@ export function hgmAlpha(batch: number, batches: number): number {
  */
 export function updateProjector(P: Float32Array, r: Float32Array, alpha: number): Float32Array {
   const d = r.length;
-  checkSize(P.length, d);
+  if (P.length !== d * d) {
+    throw new Error(`HGM: projector has ${P.length} values, expected ${d}×${d} for a ${d}-d feature`);
+  }
   const out = new Float32Array(d * d);
   checkNorm(projectorStepLoop(P, r, alpha, out));
   return out;
-}
-
-function checkSize(values: number, d: number): void {
-  if (values !== d * d) {
-    throw new Error(`HGM: projector has ${values} values, expected ${d}×${d} for a ${d}-d feature`);
-  }
 }
 
 /**

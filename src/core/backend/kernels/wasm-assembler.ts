@@ -146,6 +146,11 @@ export const storeTo = (parts: number[], value: number[]): number[] => [
   ...memarg(2),
 ];
 
+/** f64.const of `x`. */
+export function f64Const(x: number): number[] {
+  return [OP.f64Const, ...new Uint8Array(new Float64Array([x]).buffer)];
+}
+
 /** f32x4.splat of a constant. */
 export function f32x4Splat(x: number): number[] {
   return [OP.f32Const, ...new Uint8Array(new Float32Array([x]).buffer), ...V.splat];

@@ -133,12 +133,7 @@ function copyBlock(
 ): void {
   const rows = from.length / d;
   for (let r = 0; r < rows; r++) {
-    const w = present ? present[r] : 1;
-    const src = r * d;
-    const dst = r * width + block * d;
-    // x·1 is x to the bit: a row that is present is a copy, which `set` does several times faster
-    if (w === 1) to.set(from.subarray(src, src + d), dst);
-    else for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
+    copyRow(from, r * d, to, r * width + block * d, d, present ? present[r] : 1);
   }
 }
 
@@ -153,10 +148,13 @@ function copyBack(
 ): void {
   const rows = to.length / d;
   for (let r = 0; r < rows; r++) {
-    const w = present ? present[r] : 1;
-    const src = r * width + block * d;
-    const dst = r * d;
-    if (w === 1) to.set(from.subarray(src, src + d), dst);
-    else for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
+    copyRow(from, r * width + block * d, to, r * d, d, present ? present[r] : 1);
   }
+}
+
+/** d values from `from` at `src` to `to` at `dst`, times w. */
+function copyRow(from: Float32Array, src: number, to: Float32Array, dst: number, d: number, w: number): void {
+  // x·1 is x to the bit: a row that is present is a copy, which `set` does several times faster
+  if (w === 1) to.set(from.subarray(src, src + d), dst);
+  else for (let j = 0; j < d; j++) to[dst + j] = from[src + j] * w;
 }
