@@ -61,6 +61,23 @@ describe('kernel threads on the threaded wasm build', () => {
     assert.match(reason, /kernels on 2 threads, the test/);
   });
 
+  test('loading it again, as auto does to time it, keeps the same backend, on which XNNPACK still runs', async () => {
+    const again = await tryWasmBackend();
+    assert.ok(again.ok, again.reason);
+    assert.equal(tf.backend(), backend, 'the second load reuses the instance of the first');
+    // A second instance of the threaded build aborted in XNNPACK's first Transpose (the conv encoders' layout).
+    const x = tf.tensor4d(
+      Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i),
+      [2, 3, 4, 5],
+    );
+    const y = tf.transpose(x, [0, 2, 3, 1]);
+    const values = y.dataSync();
+    tf.dispose([x, y]);
+    // y[n][h][w][c] = x[n][c][h][w] = n*60 + c*20 + h*5 + w.
+    assert.equal(values[0 * 60 + 1 * 15 + 2 * 3 + 1], 0 * 60 + 1 * 20 + 1 * 5 + 2);
+    assert.equal(values[1 * 60 + 0 * 15 + 4 * 3 + 0], 1 * 60 + 0 * 20 + 0 * 5 + 4);
+  });
+
   for (const threads of [2, 3]) {
     test(`products on ${threads} threads give the bits of one thread`, () => {
       const shapes: [number, number, number][] = [

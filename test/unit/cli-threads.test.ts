@@ -1,11 +1,13 @@
 // `mla train --threads N` as a user runs it (the bundled trainer in a child process): a run on 2 kernel threads
 // ends with the same weights, bit for bit, and the same metrics as on one; the run's log says how many threads
-// its kernels had and why; a launcher's MLA_THREADS share applies when the config says auto.
+// its kernels had and why; a launcher's MLA_THREADS share applies when the config says auto; a conv2d config
+// under `auto`, which loads wasm twice (to list it, then to time the model), trains on wasm with 2 threads.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { generateGridDataset, writeGeneratedDataset } from '../../src/core/data/synthetic';
 import { ensureBuilt } from '../support/bundle';
 import { epochRecords, exampleWorkspace, REPO, tempDir, timeless } from '../support/training';
 
@@ -13,18 +15,40 @@ const BIN = path.join(REPO, 'bin', 'mla.js');
 const EPOCHS = 3;
 
 let config: string;
+let convConfig: string;
 
 before(async () => {
   ensureBuilt();
   config = (await exampleWorkspace()).mla;
+  const dir = tempDir('threads-conv');
+  const dataset = await writeGeneratedDataset(dir, generateGridDataset({ seed: 0, samples: 120 }));
+  convConfig = path.join(dir, 'conv.mla.json');
+  fs.writeFileSync(
+    convConfig,
+    JSON.stringify({
+      name: 'conv-threads',
+      dataset,
+      method: 'mla',
+      model: {
+        featureDim: 16,
+        encoders: {
+          default: { type: 'mlp', hidden: [8] },
+          image: { type: 'conv2d', channels: [4, 8], kernelSize: 3, dropout: 0 },
+        },
+      },
+      mla: { order: ['image', 'vector'] },
+      training: { epochs: 2, batchSize: 32, optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 } },
+      seeds: [0],
+    }),
+  );
 });
 
 /** Trains seed 0 for EPOCHS epochs into a fresh runs folder; returns the run folder. */
-function train(args: string[], env: NodeJS.ProcessEnv = {}): string {
+function train(args: string[], env: NodeJS.ProcessEnv = {}, file = config): string {
   const runs = tempDir('threads');
   const r = spawnSync(
     process.execPath,
-    [BIN, 'train', config, '--seed', '0', '--epochs', String(EPOCHS), '--runs-dir', runs, '--quiet', ...args],
+    [BIN, 'train', file, '--seed', '0', '--epochs', String(EPOCHS), '--runs-dir', runs, '--quiet', ...args],
     { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } },
   );
   assert.equal(r.status, 0, r.stderr);
@@ -70,6 +94,20 @@ describe('mla train --threads', () => {
       backendLine(train(['--backend', 'wasm', '--threads', '1'], { MLA_THREADS: '2' })),
       /kernels on 1 thread, --threads\)/,
     );
+  });
+
+  it('trains a conv2d config on wasm with 2 threads under auto, the same bits as on 1', () => {
+    const inUse = (runDir: string) =>
+      fs
+        .readFileSync(path.join(runDir, 'log.txt'), 'utf8')
+        .split('\n')
+        .find((line) => line.includes('backend in use:')) ?? '';
+    const one = train(['--threads', '1'], {}, convConfig);
+    const two = train(['--threads', '2'], {}, convConfig);
+    for (const run of [one, two]) assert.match(inUse(run), /backend in use: wasm$/);
+    assert.match(backendLine(two), /loaded, [\d.]+ ms\/step .*kernels on 2 threads, --threads/);
+    assert.ok(lastWeights(one).equals(lastWeights(two)), 'weights.bin is byte-identical');
+    assert.deepEqual(metrics(two), metrics(one));
   });
 
   it('says once, and trains on one thread, where the runtime has no SharedArrayBuffer', () => {

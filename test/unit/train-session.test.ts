@@ -120,6 +120,37 @@ describe('training session', () => {
     assert.equal(readJson<RunStatus>(path.join(resumed.runDir, 'status.json')).state, 'completed');
   });
 
+  it('sees a stop signal that arrives during a batch before the next batch starts', async () => {
+    // The training thread is busy from batch to batch; a signal is only handled in a turn of the event loop.
+    let requested = false;
+    const onSignal = () => {
+      requested = true;
+    };
+    process.on('SIGUSR2', onSignal);
+    try {
+      let batches = 0;
+      const stopped = await train(mla, 5, tempDir('signal'), {
+        shouldStop: () => requested,
+        onBatch: () => {
+          if (++batches === 3) process.kill(process.pid, 'SIGUSR2');
+        },
+      });
+      assert.equal(stopped.state, 'stopped');
+      const refs = listCheckpoints(stopped.runDir);
+      const extra = (await loadCheckpoint(refs[refs.length - 1].dir)).extra as {
+        epochsDone: number;
+        nextBatch: number;
+      };
+      assert.deepEqual(
+        { epochsDone: extra.epochsDone, nextBatch: extra.nextBatch },
+        { epochsDone: 0, nextBatch: 3 },
+      );
+      assert.equal(batches, 3);
+    } finally {
+      process.off('SIGUSR2', onSignal);
+    }
+  });
+
   it('keeps the tensor count flat across epochs', async () => {
     const counts: number[] = [];
     const run = await train(withEpochs(mla, 4), 1, tempDir('tensors'), {

@@ -93,24 +93,27 @@ async function instantiate(folder: string): Promise<EmscriptenModule> {
   }
 }
 
+/** The factory this module registered as 'wasm', while tf still holds it. */
+let registeredFactory: (() => Promise<BackendWasm>) | null = null;
+
 /**
  * Makes 'wasm' the threaded build (registered kernels stay: they are keyed by the backend's name). Call before
- * `tf.setBackend('wasm')`; returns why it cannot, or null.
+ * `tf.setBackend('wasm')`; returns why it cannot, or null. Calling it again keeps the build already registered,
+ * and with it the instance tf made of it: `auto` loads each backend twice (once to list it, once to time it),
+ * and a second instance of the threaded build in one process aborts in XNNPACK's first Transpose (measured).
  */
 export function useThreadedWasmBuild(): string | null {
   const unavailable = threadedWasmUnavailable();
   if (unavailable !== null) return unavailable;
+  if (registeredFactory !== null && tf.findBackendFactory('wasm') === registeredFactory) return null;
   const folder = wasmOutFolder()!;
   tf.removeBackend('wasm');
-  tf.registerBackend(
-    'wasm',
-    async () => {
-      const module = await instantiate(folder);
-      // One XNNPACK thread: BackendWasm reads the count set by setThreadsCount (default: all cores).
-      setThreadsCount(1);
-      return new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
-    },
-    2,
-  );
+  registeredFactory = async () => {
+    const module = await instantiate(folder);
+    // One XNNPACK thread: BackendWasm reads the count set by setThreadsCount (default: all cores).
+    setThreadsCount(1);
+    return new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
+  };
+  tf.registerBackend('wasm', registeredFactory, 2);
   return null;
 }

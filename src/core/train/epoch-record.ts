@@ -3,6 +3,7 @@
 // (which carries the record), written by the checkpoint worker while the next epoch trains.
 
 import type { EpochRecord, SplitScores } from '../runs/types';
+import { eventLoopTurn } from '../util/event-loop';
 import { roundTo } from '../util/round';
 import type { TrainedEpoch } from './epoch-train';
 import { meanFusionWeights, predictSplits, scoreSplit, type SplitOutputs } from './evaluate';
@@ -71,7 +72,7 @@ export async function recordEpoch(
   // order; a kill before the checkpoint is in place resumes from the previous one, which moves the line
   // aside and trains the epoch again, identically. The checkpoint carries the epoch's record, and the
   // worker prunes only after it is in place, so an intact checkpoint is always on disk.
-  await Promise.all([loop.checkpoints.settled(), new Promise<void>((resolve) => setImmediate(resolve))]);
+  await Promise.all([loop.checkpoints.settled(), eventLoopTurn()]);
   if (isBest) writer.writeFusion(fusionRecords(evaluation.testOutputs, order));
   faultPoint('fusion', record.epoch);
   const packed = await captureSnapshot(loop.net, loop.optimizer, loop.trainer, state.position, seed, record);

@@ -4,6 +4,7 @@
 
 import { FUSED_TOTALS_KEY, type EpochMeans } from '../methods/types';
 import { learningRateAt } from '../optim/schedule';
+import { eventLoopTurn } from '../util/event-loop';
 import { Rng } from '../util/random';
 import { roundTo } from '../util/round';
 import { checkFiniteLoss } from './finite-loss';
@@ -35,6 +36,9 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
   const start = performance.now();
   try {
     for (let b = startBatch; b < batches; b++) {
+      // A turn of the event loop between batches is where a Stop's signal arrives: without it an epoch of
+      // slow steps (the cpu backend, a large dataset) would see the request only at its end.
+      if (b > startBatch) await eventLoopTurn();
       if (b > startBatch && hooks.shouldStop()) {
         // The read waits for the device (a GPU's queued steps), so it comes before the clock stops.
         const partial = await totals.read();
