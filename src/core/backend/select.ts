@@ -132,7 +132,8 @@ async function tryCpuBackend(): Promise<AttemptResult> {
   return ready
     ? {
         ok: true,
-        reason: 'plain JavaScript backend (works everywhere; 20-300x slower than wasm for training)',
+        reason:
+          'plain JavaScript backend (works everywhere; 20-1000x slower than wasm for training, the most on convolutions)',
       }
     : { ok: false, reason: 'the plain JavaScript backend did not initialise' };
 }
