@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { selectBackend } from '../../src/core/backend/select';
 import type { BackendSelection } from '../../src/core/backend/types';
 import { writeExampleProject } from '../../src/core/data/exampleProject';
+import { generateGridDataset, writeGeneratedDataset } from '../../src/core/data/synthetic';
 import { validateConfig } from '../../src/core/config/validate';
 import type { BackendChoice, ResolvedConfig } from '../../src/core/config/types';
 import { readJsonl } from '../../src/core/runs/jsonl';
@@ -37,6 +38,32 @@ export async function exampleWorkspace(): Promise<{ dir: string; mla: string; jo
   const dir = tempDir('example');
   const project = await writeExampleProject(dir, 'unused.json');
   return { dir, mla: project.configs[0], joint: project.configs[1] };
+}
+
+/** A small MLA config with a conv2d image encoder on a generated grid dataset; returns the config file. */
+export async function convWorkspace(name: string): Promise<string> {
+  const dir = tempDir(name);
+  const dataset = await writeGeneratedDataset(dir, generateGridDataset({ seed: 0, samples: 120 }));
+  const file = path.join(dir, 'conv.mla.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name,
+      dataset,
+      method: 'mla',
+      model: {
+        featureDim: 16,
+        encoders: {
+          default: { type: 'mlp', hidden: [8] },
+          image: { type: 'conv2d', channels: [4, 8], kernelSize: 3, dropout: 0 },
+        },
+      },
+      mla: { order: ['image', 'vector'] },
+      training: { epochs: 3, batchSize: 32, optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 } },
+      seeds: [0],
+    }),
+  );
+  return file;
 }
 
 export async function loadConfig(

@@ -7,9 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { generateGridDataset, writeGeneratedDataset } from '../../src/core/data/synthetic';
 import { ensureBuilt } from '../support/bundle';
-import { epochRecords, exampleWorkspace, REPO, tempDir, timeless } from '../support/training';
+import { convWorkspace, epochRecords, exampleWorkspace, REPO, tempDir, timeless } from '../support/training';
 
 const BIN = path.join(REPO, 'bin', 'mla.js');
 const EPOCHS = 3;
@@ -20,27 +19,7 @@ let convConfig: string;
 before(async () => {
   ensureBuilt();
   config = (await exampleWorkspace()).mla;
-  const dir = tempDir('threads-conv');
-  const dataset = await writeGeneratedDataset(dir, generateGridDataset({ seed: 0, samples: 120 }));
-  convConfig = path.join(dir, 'conv.mla.json');
-  fs.writeFileSync(
-    convConfig,
-    JSON.stringify({
-      name: 'conv-threads',
-      dataset,
-      method: 'mla',
-      model: {
-        featureDim: 16,
-        encoders: {
-          default: { type: 'mlp', hidden: [8] },
-          image: { type: 'conv2d', channels: [4, 8], kernelSize: 3, dropout: 0 },
-        },
-      },
-      mla: { order: ['image', 'vector'] },
-      training: { epochs: 2, batchSize: 32, optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 } },
-      seeds: [0],
-    }),
-  );
+  convConfig = await convWorkspace('threads-conv');
 });
 
 /** Trains seed 0 for EPOCHS epochs into a fresh runs folder; returns the run folder. */

@@ -1,40 +1,24 @@
 // A conv2d encoder trained on wasm, where the convolutions run as products of the strided SIMD gemm: the same
 // seed gives the same bits, and 2 + 1 epochs resumed from the checkpoint equal 3 straight.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { before, it } from 'node:test';
 import type { ResolvedConfig } from '../../src/core/config/types';
-import { generateGridDataset, writeGeneratedDataset } from '../../src/core/data/synthetic';
 import { listCheckpoints, loadCheckpoint } from '../../src/core/runs/checkpoint';
 import { resumeRun } from '../../src/core/train/runner';
-import { backend, epochRecords, loadConfig, tempDir, timeless, train } from '../support/training';
+import {
+  backend,
+  convWorkspace,
+  epochRecords,
+  loadConfig,
+  tempDir,
+  timeless,
+  train,
+} from '../support/training';
 
 let conv: ResolvedConfig;
 
 before(async () => {
-  const dir = tempDir('conv-data');
-  const dataset = await writeGeneratedDataset(dir, generateGridDataset({ seed: 0, samples: 120 }));
-  const file = path.join(dir, 'conv.mla.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      name: 'conv-resume',
-      dataset,
-      method: 'mla',
-      model: {
-        featureDim: 16,
-        encoders: {
-          default: { type: 'mlp', hidden: [8] },
-          image: { type: 'conv2d', channels: [4, 8], kernelSize: 3, dropout: 0 },
-        },
-      },
-      mla: { order: ['image', 'vector'] },
-      training: { epochs: 3, batchSize: 32, optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 } },
-      seeds: [0],
-    }),
-  );
-  conv = await loadConfig(file);
+  conv = await loadConfig(await convWorkspace('conv-resume'));
 });
 
 async function finalWeights(runDir: string): Promise<Map<string, Float32Array>> {
