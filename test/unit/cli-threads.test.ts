@@ -44,11 +44,14 @@ function lastWeights(runDir: string): Buffer {
   return fs.readFileSync(path.join(runDir, 'checkpoints', dirs[dirs.length - 1]!, 'weights.bin'));
 }
 
-const backendLine = (runDir: string) =>
+/** The first line of the run's log.txt that contains `text`, or ''. */
+const logLine = (runDir: string, text: string) =>
   fs
     .readFileSync(path.join(runDir, 'log.txt'), 'utf8')
     .split('\n')
-    .find((line) => line.includes('backend wasm: loaded')) ?? '';
+    .find((line) => line.includes(text)) ?? '';
+
+const backendLine = (runDir: string) => logLine(runDir, 'backend wasm: loaded');
 
 describe('mla train --threads', () => {
   it('trains the same bits on 2 threads as on 1, and the log says which', () => {
@@ -76,14 +79,9 @@ describe('mla train --threads', () => {
   });
 
   it('trains a conv2d config on wasm with 2 threads under auto, the same bits as on 1', () => {
-    const inUse = (runDir: string) =>
-      fs
-        .readFileSync(path.join(runDir, 'log.txt'), 'utf8')
-        .split('\n')
-        .find((line) => line.includes('backend in use:')) ?? '';
     const one = train(['--threads', '1'], {}, convConfig);
     const two = train(['--threads', '2'], {}, convConfig);
-    for (const run of [one, two]) assert.match(inUse(run), /backend in use: wasm$/);
+    for (const run of [one, two]) assert.match(logLine(run, 'backend in use:'), /backend in use: wasm$/);
     assert.match(backendLine(two), /loaded, [\d.]+ ms\/step .*kernels on 2 threads, --threads/);
     assert.ok(lastWeights(one).equals(lastWeights(two)), 'weights.bin is byte-identical');
     assert.deepEqual(metrics(two), metrics(one));

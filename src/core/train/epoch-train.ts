@@ -36,21 +36,23 @@ export async function trainEpoch(loop: TrainingLoop, epoch: number): Promise<Tra
   const start = performance.now();
   try {
     for (let b = startBatch; b < batches; b++) {
-      // A turn of the event loop between batches is where a Stop's signal arrives: without it an epoch of
-      // slow steps (the cpu backend, a large dataset) would see the request only at its end.
-      if (b > startBatch) await eventLoopTurn();
-      if (b > startBatch && hooks.shouldStop()) {
-        // The read waits for the device (a GPU's queued steps), so it comes before the clock stops.
-        const partial = await totals.read();
-        seconds += (performance.now() - start) / 1000;
-        state.position = {
-          ...state.position,
-          nextBatch: b,
-          partial,
-          partialSeconds: seconds,
-          elapsed: loop.elapsed(),
-        };
-        return null;
+      if (b > startBatch) {
+        // A turn of the event loop between batches is where a Stop's signal arrives: without it an epoch of
+        // slow steps (the cpu backend, a large dataset) would see the request only at its end.
+        await eventLoopTurn();
+        if (hooks.shouldStop()) {
+          // The read waits for the device (a GPU's queued steps), so it comes before the clock stops.
+          const partial = await totals.read();
+          seconds += (performance.now() - start) / 1000;
+          state.position = {
+            ...state.position,
+            nextBatch: b,
+            partial,
+            partialSeconds: seconds,
+            elapsed: loop.elapsed(),
+          };
+          return null;
+        }
       }
       const end = Math.min(nTrain, (b + 1) * B);
       const rows = new Int32Array(end - b * B);
