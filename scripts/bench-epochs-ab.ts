@@ -7,13 +7,18 @@
 // stock kernels), hgm (HGM's projector update on the heap, kernels/hgm-update.ts, against its JS loop), gelu,
 // layer-norm or bias-relu (the fused GELU, LayerNorm or bias + ReLU, kernels/gelu.ts, layer-norm.ts and
 // bias-relu.ts, against the same composed of stock ops), or stock:NAME[,NAME…] (the project's wasm kernels
-// NAME against the stock ones they wrap, kernels/register.ts), e.g. stock:Identity.
+// NAME against the stock ones they wrap, kernels/register.ts), e.g. stock:Identity, or threads:N (the
+// kernels on N threads against 1; BENCH_MIN_WORK=W spreads products from W multiply-adds). Compare wall for
+// threads: their CPU time adds up across threads.
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setConvGemm } from '../src/core/backend/kernels/conv-gemm';
+import { setParallelMinWork } from '../src/core/backend/kernels/gemm-strided';
+import { setKernelThreads } from '../src/core/backend/kernels/kernel-threads';
+import { setWasmThreads } from '../src/core/backend/threads';
 import { setHgmUpdateKernel } from '../src/core/backend/kernels/hgm-update';
 import { registerFusedBiasRelu, unregisterFusedBiasRelu } from '../src/core/backend/kernels/bias-relu';
 import { registerFusedGelu, unregisterFusedGelu } from '../src/core/backend/kernels/gelu';
@@ -33,9 +38,13 @@ function speedUpSwitch(spec: string): (on: boolean) => void {
   }
   if (spec === 'layer-norm') return (on) => (on ? registerFusedLayerNorm() : unregisterFusedLayerNorm());
   if (spec === 'bias-relu') return (on) => (on ? registerFusedBiasRelu() : unregisterFusedBiasRelu());
+  if (spec.startsWith('threads:')) {
+    const threads = Number(spec.slice('threads:'.length));
+    return (on) => setKernelThreads(on ? threads : 1);
+  }
   if (!spec.startsWith('stock:'))
     throw new Error(
-      `SWITCH: expected conv-gemm, hgm, gelu, layer-norm, bias-relu or stock:NAME[,NAME…]; got "${spec}"`,
+      `SWITCH: expected conv-gemm, hgm, gelu, layer-norm, bias-relu, threads:N or stock:NAME[,NAME…]; got "${spec}"`,
     );
   const kernels = spec
     .slice('stock:'.length)
@@ -59,6 +68,10 @@ async function main(): Promise<void> {
   if (!configFile || !spec) throw new Error('usage: bench-epochs-ab.ts CONFIG SWITCH [epochs]');
   const epochs = Number(epochsArg ?? 9);
   const config = await configWith(configFile, { epochs });
+  if (spec.startsWith('threads:')) {
+    setWasmThreads({ count: Number(spec.slice('threads:'.length)), why: 'the benchmark' });
+    if (process.env.BENCH_MIN_WORK) setParallelMinWork(Number(process.env.BENCH_MIN_WORK));
+  }
   const backend = await selectBackend('wasm');
   const setOn = speedUpSwitch(spec);
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'mla-epochs-ab-'));

@@ -2,8 +2,10 @@
 // switched between 1 and N threads at every round): the training shapes of the benchmark's workloads (the MLP
 // products of handwritten, the convolutions of (c), the attention products of (d)). Prints ms per call and
 // the N-thread / 1-thread ratio (median over rounds, with its spread).
-//   node --import tsx scripts/bench-threads.ts [--threads N] [--rounds R]
+// `--min-work W` spreads products from W multiply-adds (default: the trainer's own threshold).
+//   node --import tsx scripts/bench-threads.ts [--threads N] [--rounds R] [--min-work W]
 import * as tf from '@tensorflow/tfjs';
+import { PARALLEL_MIN_WORK, setParallelMinWork } from '../src/core/backend/kernels/gemm-strided';
 import { setKernelThreads } from '../src/core/backend/kernels/kernel-threads';
 import { availableCores, setWasmThreads } from '../src/core/backend/threads';
 import { tryWasmBackend } from '../src/core/backend/wasm';
@@ -15,6 +17,7 @@ function arg(name: string, fallback: number): number {
 
 const THREADS = arg('threads', Math.max(2, availableCores()));
 const ROUNDS = arg('rounds', 7);
+const MIN_WORK = arg('min-work', PARALLEL_MIN_WORK);
 
 interface Case {
   name: string;
@@ -27,6 +30,7 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const [m, k, n] of [
     [64, 649, 256],
+    [64, 240, 256],
     [64, 256, 128],
     [649, 64, 256],
     [64, 128, 10],
@@ -71,10 +75,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   setWasmThreads({ count: THREADS, why: 'the benchmark' });
+  setParallelMinWork(MIN_WORK);
   const loaded = await tryWasmBackend();
   if (!loaded.ok) throw new Error(loaded.reason);
   console.log(
-    `kernel threads: ${THREADS} against 1, ${ROUNDS} interleaved rounds (${loaded.reason.split('; ').pop()})`,
+    `kernel threads: ${THREADS} against 1, ${ROUNDS} interleaved rounds, products spread from ${MIN_WORK} ` +
+      `multiply-adds (${loaded.reason.split('; ').pop()})`,
   );
   console.log(['operation', '1 thread ms', `${THREADS} threads ms`, 'ratio', 'spread'].join('\t'));
   for (const c of cases()) {
