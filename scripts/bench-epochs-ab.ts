@@ -29,6 +29,11 @@ import { startRun } from '../src/core/train/runner';
 import { configWith } from './bench/config-with';
 import { median } from './bench/stats';
 
+/** N of a threads:N switch, or null for the other switches. */
+function threadsOf(spec: string): number | null {
+  return spec.startsWith('threads:') ? Number(spec.slice('threads:'.length)) : null;
+}
+
 /** A function that puts the speed-up on (true) or off (false). */
 function speedUpSwitch(spec: string): (on: boolean) => void {
   if (spec === 'conv-gemm') return setConvGemm;
@@ -38,10 +43,8 @@ function speedUpSwitch(spec: string): (on: boolean) => void {
   }
   if (spec === 'layer-norm') return (on) => (on ? registerFusedLayerNorm() : unregisterFusedLayerNorm());
   if (spec === 'bias-relu') return (on) => (on ? registerFusedBiasRelu() : unregisterFusedBiasRelu());
-  if (spec.startsWith('threads:')) {
-    const threads = Number(spec.slice('threads:'.length));
-    return (on) => setKernelThreads(on ? threads : 1);
-  }
+  const threads = threadsOf(spec);
+  if (threads !== null) return (on) => setKernelThreads(on ? threads : 1);
   if (!spec.startsWith('stock:'))
     throw new Error(
       `SWITCH: expected conv-gemm, hgm, gelu, layer-norm, bias-relu, threads:N or stock:NAME[,NAME…]; got "${spec}"`,
@@ -68,8 +71,10 @@ async function main(): Promise<void> {
   if (!configFile || !spec) throw new Error('usage: bench-epochs-ab.ts CONFIG SWITCH [epochs]');
   const epochs = Number(epochsArg ?? 9);
   const config = await configWith(configFile, { epochs });
-  if (spec.startsWith('threads:')) {
-    setWasmThreads({ count: Number(spec.slice('threads:'.length)), why: 'the benchmark' });
+  const threads = threadsOf(spec);
+  if (threads !== null) {
+    // The threaded build loads only when the backend is selected with more than one thread.
+    setWasmThreads({ count: threads, why: 'the benchmark' });
     if (process.env.BENCH_MIN_WORK) setParallelMinWork(Number(process.env.BENCH_MIN_WORK));
   }
   const backend = await selectBackend('wasm');
